@@ -1,0 +1,76 @@
+#include "vipd/daemon/options.h"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+namespace vipd::daemon {
+
+namespace po = boost::program_options;
+
+namespace {
+
+spdlog::level::level_enum parseLevel(const std::string& name) {
+  auto level = spdlog::level::from_str(name);
+  // from_str maps unknown names to "off"; only accept "off" when asked for.
+  if (level == spdlog::level::off && name != "off") {
+    throw UsageError("invalid --log-level '" + name +
+                     "': expected trace, debug, info, warn, error, critical or off");
+  }
+  return level;
+}
+
+}  // namespace
+
+Options parseOptions(std::span<const char* const> argv) {
+  Options opts;
+  std::string level = "info";
+  po::options_description desc("Usage: vipd [OPTION]...\nVRRP virtual-IP failover agent.\n\nOptions");
+  // clang-format off
+  desc.add_options()
+    ("config,f", po::value(&opts.configFile)->value_name("FILE"),
+       "configuration file (default /etc/vipd/vipd.conf)")
+    ("config-test,t", "check the configuration file and exit")
+    ("foreground,n", "stay in the foreground (keepalived's --dont-fork)")
+    ("log-console,l", "log to the console (stderr)")
+    ("log-level", po::value(&level)->value_name("LEVEL"),
+       "trace, debug, info (default), warn, error, critical, off")
+    ("pid-file", po::value(&opts.pidFile)->value_name("FILE"),
+       "PID file (default /run/vipd/vipd.pid)")
+    ("version,v", "print the version and exit")
+    ("help,h", "print this help and exit");
+  // clang-format on
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(static_cast<int>(argv.size()), argv.data())
+                  .options(desc)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+
+  opts.logLevel = parseLevel(level);
+  opts.foreground = vm.count("foreground") > 0;
+  opts.logConsole = vm.count("log-console") > 0;
+  std::ostringstream help;
+  help << desc;
+  opts.helpText = help.str();
+
+  if (vm.count("help")) {
+    opts.action = Options::Action::Help;
+  } else if (vm.count("version")) {
+    opts.action = Options::Action::Version;
+  } else if (vm.count("config-test")) {
+    opts.action = Options::Action::ConfigTest;
+  }
+  return opts;
+}
+
+std::string versionText() {
+  return std::string("vipd ") + VIPD_VERSION +
+         "\nVRRP v2 (RFC 3768) and v3 (RFC 5798/9568), IPv4 and IPv6";
+}
+
+}  // namespace vipd::daemon

@@ -1,0 +1,63 @@
+#include "vipd/daemon/options.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace vipd::daemon {
+namespace {
+
+Options parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "vipd");
+  return parseOptions(args);
+}
+
+TEST(OptionsTest, DefaultsMatchTheDocumentedPaths) {
+  auto o = parse({});
+  EXPECT_EQ(o.action, Options::Action::Run);
+  EXPECT_EQ(o.configFile, "/etc/vipd/vipd.conf");
+  EXPECT_EQ(o.pidFile, "/run/vipd/vipd.pid");
+  EXPECT_FALSE(o.foreground);
+  EXPECT_FALSE(o.logConsole);
+  EXPECT_EQ(o.logLevel, spdlog::level::info);
+}
+
+TEST(OptionsTest, ShortOptionsMatchKeepalived) {
+  auto o = parse({"-f", "/tmp/k.conf", "-n", "-l", "-t"});
+  EXPECT_EQ(o.configFile, "/tmp/k.conf");
+  EXPECT_TRUE(o.foreground);
+  EXPECT_TRUE(o.logConsole);
+  EXPECT_EQ(o.action, Options::Action::ConfigTest);
+}
+
+TEST(OptionsTest, LongOptions) {
+  auto o = parse({"--config=/x.conf", "--log-level", "debug", "--pid-file", "/run/x.pid"});
+  EXPECT_EQ(o.configFile, "/x.conf");
+  EXPECT_EQ(o.logLevel, spdlog::level::debug);
+  EXPECT_EQ(o.pidFile, "/run/x.pid");
+}
+
+TEST(OptionsTest, HelpWinsOverOtherActions) {
+  auto o = parse({"-t", "--help"});
+  EXPECT_EQ(o.action, Options::Action::Help);
+  EXPECT_NE(o.helpText.find("--config-test"), std::string::npos);
+}
+
+TEST(OptionsTest, VersionAction) {
+  EXPECT_EQ(parse({"--version"}).action, Options::Action::Version);
+  EXPECT_NE(versionText().find("vipd "), std::string::npos);
+}
+
+TEST(OptionsTest, RejectsUnknownOption) {
+  EXPECT_THROW(parse({"--frobnicate"}), UsageError);
+}
+
+TEST(OptionsTest, RejectsMissingValue) { EXPECT_THROW(parse({"-f"}), UsageError); }
+
+TEST(OptionsTest, RejectsUnknownLogLevel) {
+  EXPECT_THROW(parse({"--log-level", "loud"}), UsageError);
+  EXPECT_EQ(parse({"--log-level", "off"}).logLevel, spdlog::level::off);
+}
+
+}  // namespace
+}  // namespace vipd::daemon
