@@ -1,0 +1,1 @@
+# target_sources(vipd_net PRIVATE ...) for netlink

@@ -1,0 +1,1 @@
+# netlink integration tests (owned by the netlink work)

@@ -1,0 +1,1 @@
+# packet socket integration tests (owned by the socket work)
