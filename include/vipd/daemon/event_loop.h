@@ -1,0 +1,72 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <unordered_map>
+
+#include "vipd/daemon/unique_fd.h"
+
+namespace vipd::daemon {
+
+/// A single-threaded reactor on epoll: readable descriptors, one timerfd
+/// (CLOCK_MONOTONIC, absolute deadlines) multiplexing every timer, and a
+/// signalfd for the signals the daemon handles.
+///
+/// NOTE: not thread-safe; every call is made from the loop's own thread.
+/// Callbacks may add or remove readers and timers, including their own.
+class EventLoop {
+ public:
+  using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC in libstdc++
+  using Callback = std::function<void()>;
+  using TimerId = std::uint64_t;
+
+  EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  /// Calls `onReadable` whenever fd is readable (level-triggered).
+  /// The caller keeps ownership of fd and removes it before closing it.
+  void addReader(int fd, Callback onReadable);
+  void removeReader(int fd);
+
+  /// Runs `callback` once at `deadline` (or on the next iteration if past).
+  /// Timers due at the same instant run in the order they were armed.
+  TimerId armTimer(Clock::time_point deadline, Callback callback);
+  /// Cancelling an unknown or already-fired timer does nothing.
+  void cancelTimer(TimerId id);
+
+  /// Blocks `signo` for normal delivery and calls `handler` from the loop
+  /// when it arrives. Call before starting threads or child processes.
+  void onSignal(int signo, Callback handler);
+
+  /// Runs until stop(). Returns after the iteration that called stop().
+  void run();
+  /// Runs one iteration, waiting at most `maxWait` for an event.
+  void runOnce(std::chrono::milliseconds maxWait);
+  void stop() { stopped_ = true; }
+
+  Clock::time_point now() const { return Clock::now(); }
+  std::size_t pendingTimers() const { return timerIndex_.size(); }
+
+ private:
+  void dispatchTimers();
+  void dispatchSignals();
+  void rearmTimerFd();
+  void watch(int fd);
+
+  UniqueFd epoll_;
+  UniqueFd timerFd_;
+  UniqueFd signalFd_;
+  std::unordered_map<int, Callback> readers_;
+  std::unordered_map<int, Callback> signalHandlers_;
+  // Deadline, then arming order: equal deadlines fire first-armed first.
+  std::map<std::pair<Clock::time_point, TimerId>, Callback> timers_;
+  std::unordered_map<TimerId, Clock::time_point> timerIndex_;
+  TimerId nextTimerId_ = 1;
+  Clock::time_point armedFor_ = Clock::time_point::max();
+  bool stopped_ = false;
+};
+
+}  // namespace vipd::daemon
