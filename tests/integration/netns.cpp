@@ -17,7 +17,8 @@ namespace vipd::testing {
 bool canCreateNamespaces() { return geteuid() == 0; }
 
 std::string shell(const std::string& command) {
-  FILE* pipe = popen(command.c_str(), "r");
+  // stderr joins stdout so a failure carries its reason.
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (!pipe) throw std::runtime_error("popen failed: " + command);
   std::string out;
   std::array<char, 4096> buf;
@@ -64,8 +65,8 @@ std::string NetNs::exec(const std::string& command) const {
 void linkVeth(const NetNs& a, const std::string& ifA, const NetNs& b, const std::string& ifB) {
   shell("ip link add " + ifA + " netns " + a.name() + " type veth peer name " + ifB + " netns " +
         b.name());
-  a.exec("ip link set " + ifA + " up");
-  b.exec("ip link set " + ifB + " up");
+  a.exec("ip link set dev " + ifA + " up");
+  b.exec("ip link set dev " + ifB + " up");
 }
 
 EnterNetNs::EnterNetNs(const NetNs& ns) {
