@@ -1,1 +1,9 @@
-# target_sources(vipd_net PRIVATE ...) for netlink
+# netlink: address/link management (libnl-route-3) and the link/address
+# monitor (libmnl). Owned by the netlink work.
+target_sources(vipd_net PRIVATE
+  address_manager_error.cpp
+  address_manager_types.cpp
+  address_manager_netlink.cpp
+  link_info.cpp
+  netlink_monitor.cpp
+  netlink_monitor_parse.cpp)

@@ -1,1 +1,9 @@
-# target_sources(vipd_net PRIVATE ...) for packet sockets
+# Packet sockets (owned by the socket work): raw VRRP sockets, gratuitous ARP
+# and unsolicited NA senders.
+target_sources(vipd_net PRIVATE
+  garp.cpp
+  neighbor_advert.cpp
+  vrrp_socket.cpp
+  vrrp_socket_ipv4.cpp)
+# vrrp_socket_ipv4.h returns a Boost.Outcome result (header-only).
+target_link_libraries(vipd_net PUBLIC Boost::boost)

@@ -1,1 +1,5 @@
 # netlink integration tests (owned by the netlink work)
+vipd_integration_test(netlink_address_manager_test
+  SOURCES netlink_address_manager_test.cpp LIBS vipd_net)
+vipd_integration_test(netlink_monitor_test
+  SOURCES netlink_monitor_test.cpp LIBS vipd_net)
