@@ -58,9 +58,9 @@ util::IpAddress fromIn4(const in_addr& a) {
   return util::IpAddress::v4(bytes);
 }
 
-PacketFd openRaw(util::Family family, const std::string& ifname) {
+util::UniqueFd openRaw(util::Family family, const std::string& ifname) {
   const int domain = domainOf(family);
-  PacketFd fd(::socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kIpProtoVrrp));
+  util::UniqueFd fd(::socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kIpProtoVrrp));
   if (!fd) {
     detail::throwSys(
         kWhat, ifname,

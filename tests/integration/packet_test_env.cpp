@@ -49,7 +49,7 @@ void readLink(const NetNs& ns, const std::string& ifname, int& index, net::MacAd
   EnterNetNs in(ns);
   index = static_cast<int>(::if_nametoindex(ifname.c_str()));
   if (index == 0) throw sysError("if_nametoindex " + ifname);
-  net::PacketFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  util::UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!fd) throw sysError("socket");
   ifreq req{};
   std::strncpy(req.ifr_name, ifname.c_str(), IFNAMSIZ - 1);

@@ -13,7 +13,7 @@
 
 #include "netns.h"
 #include "vipd/net/garp.h"
-#include "vipd/net/packet_fd.h"
+#include "vipd/util/unique_fd.h"
 #include "vipd/util/ip_address.h"
 
 namespace vipd::testing {
@@ -34,7 +34,7 @@ class NetlinkWatch {
   bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
  private:
-  net::PacketFd fd_;
+  util::UniqueFd fd_;
 };
 
 /// Captures every frame received on one interface (AF_PACKET, ETH_P_ALL,
@@ -48,7 +48,7 @@ class FrameCapture {
       std::chrono::milliseconds timeout);
 
  private:
-  net::PacketFd fd_;
+  util::UniqueFd fd_;
 };
 
 /// Two namespaces "a" and "b" joined by veth vA <-> vB, set up like the golden

@@ -6,7 +6,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "vipd/daemon/unique_fd.h"
+#include "vipd/util/unique_fd.h"
 
 namespace vipd::daemon {
 
@@ -56,9 +56,9 @@ class EventLoop {
   void rearmTimerFd();
   void watch(int fd);
 
-  UniqueFd epoll_;
-  UniqueFd timerFd_;
-  UniqueFd signalFd_;
+  util::UniqueFd epoll_;
+  util::UniqueFd timerFd_;
+  util::UniqueFd signalFd_;
   std::unordered_map<int, Callback> readers_;
   std::unordered_map<int, Callback> signalHandlers_;
   // Deadline, then arming order: equal deadlines fire first-armed first.

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "vipd/net/packet_fd.h"
+#include "vipd/util/unique_fd.h"
 #include "vipd/util/ip_address.h"
 
 namespace vipd::net {
@@ -71,7 +71,7 @@ class GarpSender {
  private:
   std::string interface_;
   int ifindex_ = 0;
-  PacketFd fd_;
+  util::UniqueFd fd_;
 };
 
 }  // namespace vipd::net

@@ -9,7 +9,7 @@
 #include <system_error>
 
 #include "vipd/net/garp.h"
-#include "vipd/net/packet_fd.h"
+#include "vipd/util/unique_fd.h"
 #include "vipd/util/ip_address.h"
 
 namespace vipd::net {
@@ -72,7 +72,7 @@ class NeighborAdvertSender {
  private:
   std::string interface_;
   int ifindex_ = 0;
-  PacketFd fd_;
+  util::UniqueFd fd_;
 };
 
 }  // namespace vipd::net

@@ -8,7 +8,7 @@
 #include <system_error>
 #include <vector>
 
-#include "vipd/net/packet_fd.h"
+#include "vipd/util/unique_fd.h"
 #include "vipd/util/ip_address.h"
 
 namespace vipd::net {
@@ -174,8 +174,8 @@ class VrrpSocket final : public VrrpTransport {
 
   VrrpSocketConfig config_;
   util::IpAddress group_;
-  PacketFd recvFd_;
-  PacketFd sendFd_;
+  util::UniqueFd recvFd_;
+  util::UniqueFd sendFd_;
   std::vector<std::uint8_t> buffer_;
   VrrpSocketStats stats_;
 };

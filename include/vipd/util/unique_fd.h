@@ -4,23 +4,23 @@
 
 #include <utility>
 
-namespace vipd::net {
+namespace vipd::util {
 
 /// Owns one file descriptor and closes it on destruction (STYLE.md point 15).
 ///
-/// NOTE: move-only; a moved-from PacketFd holds -1. Not thread-safe, like the
-/// sockets that hold it: each is used from the event-loop thread only.
-class PacketFd {
+/// NOTE: move-only; a moved-from UniqueFd holds -1. Not thread-safe: like the
+/// sockets and loops that hold one, it is used from the event-loop thread only.
+class UniqueFd {
  public:
-  PacketFd() = default;
+  UniqueFd() = default;
   /// Takes ownership of `fd` (may be -1, meaning "none").
-  explicit PacketFd(int fd) : fd_(fd) {}
-  ~PacketFd() { reset(); }
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd() { reset(); }
 
-  PacketFd(const PacketFd&) = delete;
-  PacketFd& operator=(const PacketFd&) = delete;
-  PacketFd(PacketFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  PacketFd& operator=(PacketFd&& other) noexcept {
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
     if (this != &other) {
       reset();
       fd_ = std::exchange(other.fd_, -1);
@@ -46,4 +46,4 @@ class PacketFd {
   int fd_ = -1;
 };
 
-}  // namespace vipd::net
+}  // namespace vipd::util

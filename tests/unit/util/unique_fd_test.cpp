@@ -1,4 +1,4 @@
-#include "vipd/net/packet_fd.h"
+#include "vipd/util/unique_fd.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -6,7 +6,7 @@
 
 #include <utility>
 
-namespace vipd::net {
+namespace vipd::util {
 namespace {
 
 bool isOpen(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
@@ -23,46 +23,46 @@ struct Pipe {
   }
 };
 
-TEST(PacketFdTest, ClosesItsDescriptorOnDestruction) {
+TEST(UniqueFdTest, ClosesItsDescriptorOnDestruction) {
   Pipe p;
   ASSERT_GE(p.read, 0);
   {
-    PacketFd owner(p.read);
+    UniqueFd owner(p.read);
     EXPECT_TRUE(owner.valid());
   }
   EXPECT_FALSE(isOpen(p.read));
   ::close(p.write);
 }
 
-TEST(PacketFdTest, MoveTransfersOwnershipAndLeavesSourceEmpty) {
+TEST(UniqueFdTest, MoveTransfersOwnershipAndLeavesSourceEmpty) {
   Pipe p;
-  PacketFd a(p.read);
-  PacketFd b(std::move(a));
+  UniqueFd a(p.read);
+  UniqueFd b(std::move(a));
   EXPECT_EQ(a.get(), -1);  // NOLINT(bugprone-use-after-move): documented state
   EXPECT_EQ(b.get(), p.read);
-  PacketFd c;
+  UniqueFd c;
   c = std::move(b);
   EXPECT_EQ(c.get(), p.read);
   EXPECT_TRUE(isOpen(p.read));
   ::close(p.write);
 }
 
-TEST(PacketFdTest, MoveAssignmentClosesThePreviousDescriptor) {
+TEST(UniqueFdTest, MoveAssignmentClosesThePreviousDescriptor) {
   Pipe first;
   Pipe second;
-  PacketFd a(first.read);
-  a = PacketFd(second.read);
+  UniqueFd a(first.read);
+  a = UniqueFd(second.read);
   EXPECT_FALSE(isOpen(first.read));
   EXPECT_TRUE(isOpen(second.read));
   ::close(first.write);
   ::close(second.write);
 }
 
-TEST(PacketFdTest, ReleaseGivesUpOwnershipWithoutClosing) {
+TEST(UniqueFdTest, ReleaseGivesUpOwnershipWithoutClosing) {
   Pipe p;
   int fd = -1;
   {
-    PacketFd owner(p.read);
+    UniqueFd owner(p.read);
     fd = owner.release();
     EXPECT_FALSE(owner.valid());
   }
@@ -72,4 +72,4 @@ TEST(PacketFdTest, ReleaseGivesUpOwnershipWithoutClosing) {
 }
 
 }  // namespace
-}  // namespace vipd::net
+}  // namespace vipd::util
