@@ -1,0 +1,363 @@
+// vrrp_instance NAME { ... } [K5 §VRRP instance(s); SRC vrrp_parser.c:init_vrrp_keywords]
+
+#include <array>
+#include <cctype>
+#include <limits>
+
+#include "draft.h"
+#include "values.h"
+
+namespace vipd::config::detail {
+
+namespace {
+
+using std::chrono::microseconds;
+using std::chrono::seconds;
+using D = InstanceDraft;
+
+constexpr std::uint64_t kMaxGarpSeconds = std::numeric_limits<std::uint32_t>::max() / 1'000'000;
+
+std::optional<std::uint64_t> unsignedArg(ParseContext& context, const Line& line, std::uint64_t min,
+                                         std::uint64_t max) {
+  const Token* token = singleArg(context, line);
+  if (token == nullptr) return std::nullopt;
+  return readUnsigned(*token, min, max, line.tokens[0].text, context.diagnostics);
+}
+
+std::optional<Located<std::uint8_t>> byteArg(ParseContext& context, const Line& line,
+                                             std::uint64_t min, std::uint64_t max) {
+  const auto value = unsignedArg(context, line, min, max);
+  if (!value) return std::nullopt;
+  return Located<std::uint8_t>{static_cast<std::uint8_t>(*value), line.tokens[1].where};
+}
+
+std::optional<Located<microseconds>> secondsArg(ParseContext& context, const Line& line,
+                                                microseconds min, microseconds max) {
+  const Token* token = singleArg(context, line);
+  if (token == nullptr) return std::nullopt;
+  const auto value = readSeconds(*token, min, max, line.tokens[0].text, context.diagnostics);
+  if (!value) return std::nullopt;
+  return Located<microseconds>{*value, token->where};
+}
+
+bool equalsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(a[i])) !=
+        std::toupper(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// [SRC vrrp_parser.c:vrrp_state_handler]: case-sensitive; a BACKUP after a
+// MASTER is ignored.
+void onState(D& d, const Line& line, ParseContext& c) {
+  const Token* token = singleArg(c, line);
+  if (token == nullptr) return;
+  if (token->text == "MASTER") {
+    d.state = Located<InitialState>{InitialState::Master, token->where};
+  } else if (token->text == "BACKUP") {
+    if (d.state && d.state->value == InitialState::Master) {
+      c.diagnostics.warning(token->where, "state was already set to MASTER; BACKUP ignored");
+    } else {
+      d.state = Located<InitialState>{InitialState::Backup, token->where};
+    }
+  } else {
+    std::string message = "state expects MASTER or BACKUP, got '" + token->text + "'";
+    if (equalsIgnoringCase(token->text, "MASTER") || equalsIgnoringCase(token->text, "BACKUP")) {
+      message += " (it is case-sensitive; keepalived would silently use BACKUP)";
+    }
+    c.diagnostics.error(token->where, message);
+  }
+}
+
+void onInterface(D& d, const Line& line, ParseContext& c) {
+  const Token* token = singleArg(c, line);
+  if (token == nullptr) return;
+  if (auto name = readInterfaceName(*token, "interface", c.diagnostics)) {
+    d.interface = Located<std::string>{*name, token->where};
+  }
+}
+
+void onVirtualRouterId(D& d, const Line& line, ParseContext& c) {
+  if (auto value = byteArg(c, line, 1, 255)) d.virtualRouterId = value;
+}
+
+void onPriority(D& d, const Line& line, ParseContext& c) {
+  if (auto value = byteArg(c, line, 1, 255)) d.priority = value;
+}
+
+// The range is the parser's [SRC vrrp_parser.c:vrrp_adv_handler]; the
+// version-specific limits and rounding come later (complete.cpp).
+void onAdvertInt(D& d, const Line& line, ParseContext& c) {
+  if (auto value = secondsArg(c, line, microseconds(10'000), seconds(255))) {
+    d.advertInterval = value;
+  }
+}
+
+// [SRC vrrp_parser.c:vrrp_version_handler]: a second, different version is ignored.
+void onVersion(D& d, const Line& line, ParseContext& c) {
+  const auto value = byteArg(c, line, 2, 3);
+  if (!value) return;
+  if (d.version && d.version->value != value->value) {
+    c.diagnostics.warning(value->where, "version was already set to " +
+                                            std::to_string(d.version->value) + " at " +
+                                            toString(d.version->where) + "; ignored");
+    return;
+  }
+  d.version = value;
+}
+
+void onNopreempt(D& d, const Line& line, ParseContext& c) {
+  checkArgs(c, line, 0, 0);
+  d.nopreempt = Located<bool>{line.tokens[0].text == "nopreempt", line.tokens[0].where};
+}
+
+void onPreemptDelay(D& d, const Line& line, ParseContext& c) {
+  if (auto value = secondsArg(c, line, microseconds(0), seconds(1000))) d.preemptDelay = value;
+}
+
+void onAccept(D& d, const Line& line, ParseContext& c) {
+  checkArgs(c, line, 0, 0);
+  d.accept = line.tokens[0].text == "accept";
+}
+
+void onAuthType(D& d, const Line& line, ParseContext& c) {
+  const Token* token = singleArg(c, line);
+  if (token == nullptr) return;
+  if (token->text == "PASS" || token->text == "AH") {
+    d.authType =
+        Located<AuthType>{token->text == "AH" ? AuthType::Ah : AuthType::Pass, token->where};
+  } else {
+    c.diagnostics.error(token->where, "auth_type expects PASS or AH, got '" + token->text + "'");
+  }
+}
+
+// [SRC vrrp_parser.c:vrrp_auth_pass_handler]: 8 bytes of auth data.
+void onAuthPass(D& d, const Line& line, ParseContext& c) {
+  const Token* token = singleArg(c, line);
+  if (token == nullptr) return;
+  std::string password = token->text;
+  if (password.size() > 8) {
+    c.diagnostics.warning(token->where,
+                          "auth_pass is longer than 8 bytes; only the first 8 are used");
+    password.resize(8);
+  }
+  d.authPass = Located<std::string>{password, token->where};
+}
+
+constexpr std::array kAuthenticationKeywords = {
+    Keyword<D>{"auth_type", false, onAuthType},
+    Keyword<D>{"auth_pass", false, onAuthPass},
+};
+
+void onAuthentication(D& d, const Line& line, ParseContext& c) {
+  parseBlock<D>(c, line, kAuthenticationKeywords, {}, "authentication", d);
+}
+
+void onAddresses(D& d, const Line& line, ParseContext& c) {
+  auto& list =
+      line.tokens[0].text == "virtual_ipaddress" ? d.virtualAddresses : d.excludedAddresses;
+  forEachBlockLine(c, line, [&](const Line& entry) {
+    if (auto address = parseVirtualAddress(entry, c.diagnostics)) list.push_back(*address);
+  });
+}
+
+void onSourceAddress(D& d, const Line& line, ParseContext& c) {
+  const Token* token = singleArg(c, line);
+  if (token == nullptr) return;
+  if (auto address = readAddress(*token, line.tokens[0].text, c.diagnostics)) {
+    d.sourceAddress = Located<util::IpAddress>{*address, token->where};
+  }
+}
+
+void onUnicastPeers(D& d, const Line& line, ParseContext& c) {
+  forEachBlockLine(c, line, [&](const Line& entry) {
+    if (auto peer = parseUnicastPeer(entry, c.diagnostics)) d.unicastPeers.push_back(*peer);
+  });
+}
+
+void onUnicastTtl(D& d, const Line& line, ParseContext& c) {
+  if (auto value = byteArg(c, line, 0, 255)) d.unicastTtl = value;
+}
+
+void onCheckUnicastSrc(D& d, const Line& line, ParseContext& c) {
+  checkArgs(c, line, 0, 0);
+  d.checkUnicastSrc = true;
+}
+
+// [SRC vrrp_parser.c:vrrp_garp_*_handler]
+void onGarpSeconds(D& d, const Line& line, ParseContext& c) {
+  const std::string& keyword = line.tokens[0].text;
+  const bool delay = keyword != "garp_master_refresh";
+  const auto value =
+      unsignedArg(c, line, 0, delay ? kMaxGarpSeconds : std::numeric_limits<std::uint32_t>::max());
+  if (!value) return;
+  const seconds s(*value);
+  if (keyword == "garp_master_delay") d.garpMasterDelay = s;
+  if (keyword == "garp_master_refresh") d.garpMasterRefresh = s;
+  if (keyword == "garp_lower_prio_delay") d.garpLowerPrioDelay = s;
+}
+
+void onGarpRepeat(D& d, const Line& line, ParseContext& c) {
+  const std::string& keyword = line.tokens[0].text;
+  const bool lowerPrio = keyword == "garp_lower_prio_repeat";
+  auto value = unsignedArg(c, line, 0,
+                           lowerPrio ? std::numeric_limits<std::int32_t>::max()
+                                     : std::numeric_limits<std::uint32_t>::max());
+  if (!value) return;
+  if (*value == 0 && !lowerPrio) {
+    c.diagnostics.warning(line.tokens[1].where,
+                          "'" + keyword + "' must be greater than 0; using 1");
+    value = 1;
+  }
+  const auto count = static_cast<std::uint32_t>(*value);
+  if (keyword == "garp_master_repeat") d.garpMasterRepeat = count;
+  if (keyword == "garp_master_refresh_repeat") d.garpMasterRefreshRepeat = count;
+  if (lowerPrio) d.garpLowerPrioRepeat = count;
+}
+
+void onDownTimerAdverts(D& d, const Line& line, ParseContext& c) {
+  if (auto value = byteArg(c, line, 1, 100)) d.downTimerAdverts = value->value;
+}
+
+/// `keyword [BOOL]` flags that default to their global counterpart.
+void onFlag(D& d, const Line& line, ParseContext& c) {
+  const auto value = readOptionalBool(c, line);
+  if (!value) return;
+  const std::string& keyword = line.tokens[0].text;
+  if (keyword == "lower_prio_no_advert") d.lowerPrioNoAdvert = value;
+  if (keyword == "higher_prio_send_advert") d.higherPrioSendAdvert = value;
+  if (keyword == "skip_check_adv_addr") d.skipCheckAdvAddr = value;
+  if (keyword == "strict_mode") d.strictMode = value;
+}
+
+void onDontTrackPrimary(D& d, const Line& line, ParseContext& c) {
+  checkArgs(c, line, 0, 0);
+  d.dontTrackPrimary = true;
+}
+
+// [SRC vrrp_parser.c:vrrp_notify_*_handler]: the first script wins.
+void onNotify(D& d, const Line& line, ParseContext& c) {
+  const std::string& keyword = line.tokens[0].text;
+  std::optional<NotifyScript>& slot = keyword == "notify_master"   ? d.notify.master
+                                      : keyword == "notify_backup" ? d.notify.backup
+                                      : keyword == "notify_fault"  ? d.notify.fault
+                                      : keyword == "notify_stop"   ? d.notify.stop
+                                                                   : d.notify.generic;
+  auto script = parseNotifyScript(line, c.diagnostics);
+  if (!script) return;
+  if (slot) {
+    c.diagnostics.warning(line.tokens[0].where, "'" + keyword + "' was already given at " +
+                                                    toString(slot->where) + "; ignored");
+    return;
+  }
+  slot = std::move(script);
+}
+
+void onTracking(D& d, const Line& line, ParseContext& c) {
+  const std::string& keyword = line.tokens[0].text;
+  const bool file = keyword == "track_file";
+  auto& list = keyword == "track_interface" ? d.trackInterfaces
+               : file                       ? d.trackFiles
+                                            : d.trackScripts;
+  forEachBlockLine(c, line, [&](const Line& entry) {
+    if (auto tracked =
+            parseTracked(entry, file ? -254 : -253, file ? 254 : 253, keyword, c.diagnostics)) {
+      list.push_back(*tracked);
+    }
+  });
+}
+
+/// `debug LEVEL`: keepalived checks 0..4 and does nothing with it.
+void onDebug(D&, const Line& line, ParseContext& c) {
+  if (checkArgs(c, line, 0, 1) && line.tokens.size() > 1) {
+    readUnsigned(line.tokens[1], 0, 4, "debug", c.diagnostics);
+  }
+}
+
+constexpr std::array kInstanceKeywords = {
+    Keyword<D>{"state", false, onState},
+    Keyword<D>{"interface", false, onInterface},
+    Keyword<D>{"virtual_router_id", false, onVirtualRouterId},
+    Keyword<D>{"priority", false, onPriority},
+    Keyword<D>{"advert_int", false, onAdvertInt},
+    Keyword<D>{"version", false, onVersion},
+    Keyword<D>{"nopreempt", false, onNopreempt},
+    Keyword<D>{"preempt", false, onNopreempt},
+    Keyword<D>{"preempt_delay", false, onPreemptDelay},
+    Keyword<D>{"accept", false, onAccept},
+    Keyword<D>{"no_accept", false, onAccept},
+    Keyword<D>{"authentication", true, onAuthentication},
+    Keyword<D>{"virtual_ipaddress", true, onAddresses},
+    Keyword<D>{"virtual_ipaddress_excluded", true, onAddresses},
+    Keyword<D>{"unicast_src_ip", false, onSourceAddress},
+    Keyword<D>{"mcast_src_ip", false, onSourceAddress},
+    Keyword<D>{"unicast_peer", true, onUnicastPeers},
+    Keyword<D>{"unicast_ttl", false, onUnicastTtl},
+    Keyword<D>{"check_unicast_src", false, onCheckUnicastSrc},
+    Keyword<D>{"garp_master_delay", false, onGarpSeconds},
+    Keyword<D>{"garp_master_repeat", false, onGarpRepeat},
+    Keyword<D>{"garp_master_refresh", false, onGarpSeconds},
+    Keyword<D>{"garp_master_refresh_repeat", false, onGarpRepeat},
+    Keyword<D>{"garp_lower_prio_delay", false, onGarpSeconds},
+    Keyword<D>{"garp_lower_prio_repeat", false, onGarpRepeat},
+    Keyword<D>{"down_timer_adverts", false, onDownTimerAdverts},
+    Keyword<D>{"lower_prio_no_advert", false, onFlag},
+    Keyword<D>{"higher_prio_send_advert", false, onFlag},
+    Keyword<D>{"skip_check_adv_addr", false, onFlag},
+    Keyword<D>{"strict_mode", false, onFlag},
+    Keyword<D>{"dont_track_primary", false, onDontTrackPrimary},
+    Keyword<D>{"notify_master", false, onNotify},
+    Keyword<D>{"notify_backup", false, onNotify},
+    Keyword<D>{"notify_fault", false, onNotify},
+    Keyword<D>{"notify_stop", false, onNotify},
+    Keyword<D>{"notify", false, onNotify},
+    Keyword<D>{"track_interface", true, onTracking},
+    Keyword<D>{"track_script", true, onTracking},
+    Keyword<D>{"track_file", true, onTracking},
+    Keyword<D>{"debug", false, onDebug},
+};
+
+constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
+
+constexpr std::array kIgnoredInstance = {
+    IgnoredKeyword{"use_vmac",
+                   "not supported by vipd yet, ignored: the instance runs without "
+                   "a virtual MAC"},
+    IgnoredKeyword{"use_vmac_addr", kNotYet},
+    IgnoredKeyword{"vmac_xmit_base", kNotYet},
+    IgnoredKeyword{"use_ipvlan", kNotYet},
+    IgnoredKeyword{"vrf", kNotYet},
+    IgnoredKeyword{"track_src_ip", kNotYet},
+    IgnoredKeyword{"mcast_dst_ip", kNotYet},
+    IgnoredKeyword{"unicast_fault_no_peer", kNotYet},
+    IgnoredKeyword{"old_unicast_checksum", kNotYet},
+    IgnoredKeyword{"v3_checksum_as_v2", kNotYet},
+    IgnoredKeyword{"garp_extra_if", kNotYet},
+    IgnoredKeyword{"vmac_garp_intvl", kNotYet},
+    IgnoredKeyword{"notify_deleted", kNotYet},
+    IgnoredKeyword{"notify_master_rx_lower_pri", kNotYet},
+    IgnoredKeyword{"notify_priority_changes", kNotYet},
+    IgnoredKeyword{"promote_secondaries", kNotYet},
+    IgnoredKeyword{"virtual_routes", kNotYet},
+    IgnoredKeyword{"virtual_rules", kNotYet},
+    IgnoredKeyword{"track_process", kNotYet},
+    IgnoredKeyword{"kernel_rx_buf_size", kNotYet},
+    IgnoredKeyword{"no_virtual_ipaddress", kNotYet},
+    IgnoredKeyword{"timer_expired_backup", kNotYet},
+    IgnoredKeyword{"native_ipv6", "deprecated and ignored: the addresses decide the family"},
+    IgnoredKeyword{"linkbeat_use_polling", "deprecated and ignored"},
+    IgnoredKeyword{"track_bfd"},
+    IgnoredKeyword{"smtp_alert"},
+    IgnoredKeyword{"lvs_sync_daemon_interface"},
+};
+
+}  // namespace
+
+std::span<const Keyword<InstanceDraft>> instanceKeywords() { return kInstanceKeywords; }
+std::span<const IgnoredKeyword> ignoredInstanceKeywords() { return kIgnoredInstance; }
+
+}  // namespace vipd::config::detail
