@@ -1,18 +1,100 @@
 // vipd: parses options, builds objects, runs the loop; nothing else.
-#include <cstdio>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
+#include "vipd/config/parser.h"
+#include "vipd/daemon/daemon.h"
+#include "vipd/daemon/event_loop.h"
 #include "vipd/daemon/logging.h"
 #include "vipd/daemon/options.h"
 
+namespace {
+
+using vipd::daemon::Options;
+
+// Exit codes follow keepalived's where it has one (reference §3.3).
+constexpr int kExitFatal = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitConfigTestErrors = 4;
+constexpr int kExitNoConfig = 6;
+
+std::optional<vipd::config::Config> loadConfig(const Options& opts) {
+  vipd::config::ParseOptions po;
+  po.strict = opts.strictConfig;
+  po.configId = opts.configId.empty() ? vipd::config::defaultConfigId() : opts.configId;
+  auto result = vipd::config::parseFile(opts.configFile, po);
+  for (const auto& d : result.diagnostics) std::cerr << vipd::config::format(d) << '\n';
+  return std::move(result.config);
+}
+
+void writePidFile(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  std::ofstream f(path, std::ios::trunc);
+  f << getpid() << '\n';
+  if (!f) vipd::daemon::logger("vipd")->warn("cannot write pid file {}", path);
+}
+
+int run(const Options& opts, vipd::config::Config config) {
+  if (!opts.foreground && daemon(0, 0) != 0) {
+    std::cerr << "vipd: cannot detach: " << strerror(errno) << '\n';
+    return kExitFatal;
+  }
+  // The loop takes these signals through a signalfd. Block them before any
+  // thread exists (the logging thread), or the kernel may deliver one there.
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&handled, sig);
+  sigprocmask(SIG_BLOCK, &handled, nullptr);
+  // Logging starts after the fork: its writer thread would not survive it.
+  vipd::daemon::setupLogging(opts.logLevel, opts.logConsole || opts.foreground
+                                                ? vipd::daemon::LogTarget::Stderr
+                                                : vipd::daemon::LogTarget::Syslog);
+  auto log = vipd::daemon::logger("vipd");
+  int status = 0;
+  try {
+    vipd::daemon::EventLoop loop;
+    vipd::daemon::Daemon daemon(std::move(config), loop);
+    auto stop = [&] {
+      log->info("stopping");
+      daemon.stop();
+      loop.stop();
+    };
+    loop.onSignal(SIGTERM, stop);
+    loop.onSignal(SIGINT, stop);
+    loop.onSignal(SIGHUP, [&] {
+      log->warn("reload requested, but reload is not implemented yet: keeping the running config");
+    });
+    signal(SIGPIPE, SIG_IGN);
+    daemon.start();
+    writePidFile(opts.pidFile);
+    log->info("vipd {} started with {} instance(s)", VIPD_VERSION_STRING,
+              daemon.instances().size());
+    loop.run();
+    log->info("stopped");
+  } catch (const std::exception& e) {
+    log->critical("{}", e.what());
+    status = kExitFatal;
+  }
+  std::filesystem::remove(opts.pidFile);
+  vipd::daemon::shutdownLogging();
+  return status;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using vipd::daemon::Options;
   Options opts;
   try {
     opts = vipd::daemon::parseOptions({argv, static_cast<std::size_t>(argc)});
   } catch (const vipd::daemon::UsageError& e) {
     std::cerr << "vipd: " << e.what() << "\nTry 'vipd --help' for more information.\n";
-    return 2;
+    return kExitUsage;
   }
 
   switch (opts.action) {
@@ -26,10 +108,13 @@ int main(int argc, char** argv) {
     case Options::Action::Run:
       break;
   }
-
-  vipd::daemon::setupLogging(opts.logLevel);
-  vipd::daemon::logger("vipd")->error(
-      "not yet implemented: {} (this build has the VRRP codec and state machine only)",
-      opts.action == Options::Action::ConfigTest ? "config test" : "running the daemon");
-  return 1;
+  // Unlike keepalived, a missing file is an error for -t too (reference §5 item 16).
+  if (!std::filesystem::exists(opts.configFile)) {
+    std::cerr << "vipd: configuration file " << opts.configFile << " does not exist\n";
+    return kExitNoConfig;
+  }
+  auto config = loadConfig(opts);
+  if (opts.action == Options::Action::ConfigTest) return config ? 0 : kExitConfigTestErrors;
+  if (!config) return kExitUsage;
+  return run(opts, std::move(*config));
 }

@@ -30,12 +30,18 @@ Options parseOptions(std::span<const char* const> argv) {
     ("config,f", po::value(&opts.configFile)->value_name("FILE"),
        "configuration file (default /etc/vipd/vipd.conf)")
     ("config-test,t", "check the configuration file and exit")
-    ("foreground,n", "stay in the foreground (keepalived's --dont-fork)")
+    ("foreground,n", "stay in the foreground")
+    ("dont-fork", "the same, under keepalived's name")
     ("log-console,l", "log to the console (stderr)")
     ("log-level", po::value(&level)->value_name("LEVEL"),
        "trace, debug, info (default), warn, error, critical, off")
-    ("pid-file", po::value(&opts.pidFile)->value_name("FILE"),
+    ("pid-file,p", po::value(&opts.pidFile)->value_name("FILE"),
        "PID file (default /run/vipd/vipd.pid)")
+    ("config-id,i", po::value(&opts.configId)->value_name("ID"),
+       "select `@ID` configuration lines (default: host name up to the first dot)")
+    ("strict", "treat unknown or unsupported keywords as errors")
+    ("vrrp,P", "accepted for keepalived compatibility (vipd only does VRRP)")
+    ("log-detail,D", "accepted for keepalived compatibility (vipd always logs details)")
     ("version,v", "print the version and exit")
     ("help,h", "print this help and exit");
   // clang-format on
@@ -52,8 +58,9 @@ Options parseOptions(std::span<const char* const> argv) {
   }
 
   opts.logLevel = parseLevel(level);
-  opts.foreground = vm.count("foreground") > 0;
+  opts.foreground = vm.count("foreground") > 0 || vm.count("dont-fork") > 0;
   opts.logConsole = vm.count("log-console") > 0;
+  opts.strictConfig = vm.count("strict") > 0;
   std::ostringstream help;
   help << desc;
   opts.helpText = help.str();

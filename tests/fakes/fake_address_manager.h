@@ -12,7 +12,7 @@
 #include "vipd/net/address_manager.h"
 #include "vipd/net/netlink_monitor_events.h"
 
-namespace vipd::testing {
+namespace vipd::fakes {
 
 /// An in-memory AddressManager: links and addresses live in maps, and each
 /// operation follows the kernel's rules as NetlinkAddressManager sees them:
@@ -263,4 +263,4 @@ class FakeAddressManager final : public net::AddressManager {
   std::vector<net::NetEvent> events_;
 };
 
-}  // namespace vipd::testing
+}  // namespace vipd::fakes

@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "vipd/daemon/scheduler.h"
 #include "vipd/util/unique_fd.h"
 
 namespace vipd::daemon {
@@ -16,11 +17,9 @@ namespace vipd::daemon {
 ///
 /// NOTE: not thread-safe; every call is made from the loop's own thread.
 /// Callbacks may add or remove readers and timers, including their own.
-class EventLoop {
+class EventLoop final : public Scheduler {
  public:
-  using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC in libstdc++
-  using Callback = std::function<void()>;
-  using TimerId = std::uint64_t;
+  // Clock is steady_clock: CLOCK_MONOTONIC in libstdc++, as the timerfd.
 
   EventLoop();
   EventLoop(const EventLoop&) = delete;
@@ -33,9 +32,9 @@ class EventLoop {
 
   /// Runs `callback` once at `deadline` (or on the next iteration if past).
   /// Timers due at the same instant run in the order they were armed.
-  TimerId armTimer(Clock::time_point deadline, Callback callback);
+  TimerId armTimer(Clock::time_point deadline, Callback callback) override;
   /// Cancelling an unknown or already-fired timer does nothing.
-  void cancelTimer(TimerId id);
+  void cancelTimer(TimerId id) override;
 
   /// Blocks `signo` for normal delivery and calls `handler` from the loop
   /// when it arrives. Call before starting threads or child processes.
@@ -47,7 +46,7 @@ class EventLoop {
   void runOnce(std::chrono::milliseconds maxWait);
   void stop() { stopped_ = true; }
 
-  Clock::time_point now() const { return Clock::now(); }
+  Clock::time_point now() const override { return Clock::now(); }
   std::size_t pendingTimers() const { return timerIndex_.size(); }
 
  private:

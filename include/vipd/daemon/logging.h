@@ -11,10 +11,18 @@ namespace vipd::daemon {
 /// Messages are a fixed text plus key=value fields (STYLE.md point 9).
 inline constexpr const char* kLoggerNames[] = {"vipd", "vrrp", "netlink", "exec", "config"};
 
-/// Sets up every area logger. Logs go to stderr, which systemd's journal
-/// collects; never to syslog(3), whose LOG_CONS fallback can stall the
-/// machine on a slow console when no syslog daemon runs.
-void setupLogging(spdlog::level::level_enum level);
+enum class LogTarget { Stderr, Syslog };
+
+/// Sets up every area logger. Records are queued and written by spdlog's
+/// background thread, so a slow reader (a stalled journal or terminal) can
+/// never block the event loop; if the queue fills, the oldest records are
+/// dropped rather than waiting. Syslog is opened without LOG_CONS: with no
+/// syslog daemon that option writes to the console, which stalls the machine.
+/// Call after any fork().
+void setupLogging(spdlog::level::level_enum level, LogTarget target);
+
+/// Writes out queued records and stops the logging thread (before exit).
+void shutdownLogging();
 
 /// The logger of one area ("vrrp", "netlink", ...); setupLogging() first.
 std::shared_ptr<spdlog::logger> logger(const std::string& area);

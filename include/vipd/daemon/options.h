@@ -19,6 +19,10 @@ struct Options {
   bool logConsole = false;
   spdlog::level::level_enum logLevel = spdlog::level::info;
   std::string pidFile = "/run/vipd/vipd.pid";
+  /// keepalived's -i: selects `@id` lines; empty = the host name's first label.
+  std::string configId;
+  /// Unknown and unsupported keywords are errors, not warnings.
+  bool strictConfig = false;
   /// The text printed for --help (usage plus option descriptions).
   std::string helpText;
 };

@@ -30,6 +30,14 @@ TEST(OptionsTest, ShortOptionsMatchKeepalived) {
   EXPECT_EQ(o.action, Options::Action::ConfigTest);
 }
 
+TEST(OptionsTest, AcceptsKeepalivedDaemonArgs) {
+  auto o = parse({"-P", "-D", "-p", "/run/k.pid", "-i", "lb1", "--strict"});
+  EXPECT_TRUE(o.strictConfig);
+  EXPECT_TRUE(parse({"--dont-fork"}).foreground);
+  EXPECT_EQ(o.pidFile, "/run/k.pid");
+  EXPECT_EQ(o.configId, "lb1");
+}
+
 TEST(OptionsTest, LongOptions) {
   auto o = parse({"--config=/x.conf", "--log-level", "debug", "--pid-file", "/run/x.pid"});
   EXPECT_EQ(o.configFile, "/x.conf");

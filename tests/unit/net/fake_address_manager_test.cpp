@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace vipd::testing {
+namespace vipd::fakes {
 namespace {
 
 using net::AddOutcome;
@@ -209,4 +209,4 @@ TEST_F(FakeAddressManagerTest, EmitsTheEventsTheKernelWouldSend) {
 }
 
 }  // namespace
-}  // namespace vipd::testing
+}  // namespace vipd::fakes

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vipd/config/model.h"
+#include "vipd/daemon/event_loop.h"
+#include "vipd/daemon/instance.h"
+#include "vipd/net/address_manager_netlink.h"
+#include "vipd/net/netlink_monitor.h"
+#include "vipd/proto/decode.h"
+
+namespace vipd::daemon {
+
+/// The running daemon: turns a validated configuration into instances,
+/// their sockets and the netlink monitor, and wires them to the loop.
+///
+/// NOTE: single-threaded, on the loop's thread. Owns every socket and
+/// instance it creates; the loop must outlive it.
+class Daemon {
+ public:
+  Daemon(config::Config config, EventLoop& loop);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  /// Resolves interfaces, opens sockets, cleans up stale VIPs and starts
+  /// every instance. Throws std::runtime_error naming the instance on any
+  /// setup failure (nothing has been started then).
+  void start();
+  /// Graceful stop: masters send priority 0 and remove their VIPs.
+  void stop();
+
+  const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
+
+ private:
+  /// Instances sharing one socket: same interface, family, mode and source.
+  struct SocketGroup {
+    std::string key;
+    std::unique_ptr<net::VrrpSocket> socket;
+    std::vector<Instance*> members;
+    proto::ReceivePolicy policy;
+  };
+
+  ResolvedInterface resolveInterface(const config::VrrpInstance& instance);
+  SocketGroup& socketGroupFor(const InstanceSettings& settings, const config::VrrpInstance& in);
+  net::AddressAnnouncer& announcerFor(const ResolvedInterface& itf);
+  void onPackets(SocketGroup& group);
+  void onNetlink();
+  void resync();
+
+  config::Config config_;
+  EventLoop& loop_;
+  std::shared_ptr<spdlog::logger> log_;
+  net::NetlinkAddressManager addresses_;
+  std::unique_ptr<net::NetlinkMonitor> monitor_;
+  std::vector<std::unique_ptr<SocketGroup>> groups_;
+  std::vector<std::pair<std::string, std::unique_ptr<net::InterfaceAnnouncer>>> announcers_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+  std::vector<net::ReceivedPacket> packets_;
+};
+
+}  // namespace vipd::daemon

@@ -1,0 +1,138 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "vipd/core/router.h"
+#include "vipd/daemon/instance_settings.h"
+#include "vipd/daemon/scheduler.h"
+#include "vipd/net/address_manager.h"
+#include "vipd/net/garp_announcer.h"
+#include "vipd/net/vrrp_socket.h"
+#include "vipd/proto/checksum.h"
+#include "vipd/proto/decode.h"
+#include "vipd/proto/drop_reason.h"
+
+namespace vipd::daemon {
+
+inline constexpr std::size_t kDropReasonCount = proto::kAllDropReasons.size();
+using core::kCauseCount;
+inline constexpr std::size_t kChecksumFormCount = proto::kAllChecksumForms.size();
+
+/// How long the last takeover took, measured on the monotonic clock.
+struct TakeoverTiming {
+  /// Last advert heard from the old master → our transition to MASTER.
+  /// Absent when we never heard a master (start-up).
+  std::optional<std::chrono::microseconds> detection;
+  /// How late the Master_Down timer ran against its deadline.
+  std::chrono::microseconds timerLateness{0};
+  /// Transition decided → every VIP added by netlink.
+  std::chrono::microseconds vipsInstalled{0};
+  /// Transition decided → first gratuitous ARP / NA sent.
+  std::chrono::microseconds firstAnnouncement{0};
+};
+
+/// Counters of one instance, for logs now and `vipctl stats` later.
+struct InstanceStats {
+  std::uint64_t advertsSent = 0;
+  std::uint64_t advertSendErrors = 0;
+  std::uint64_t advertsReceived = 0;  ///< Valid ones, passed to the state machine.
+  std::uint64_t priorityZeroReceived = 0;
+  std::array<std::uint64_t, kDropReasonCount> drops{};
+  std::array<std::uint64_t, kCauseCount> transitions{};
+  std::array<std::uint64_t, kChecksumFormCount> checksumForms{};
+  std::uint64_t announcementsSent = 0;
+  std::uint64_t addressErrors = 0;
+  std::uint64_t addressesRestored = 0;  ///< VIPs someone else removed while we were master.
+  std::optional<TakeoverTiming> lastTakeover;
+};
+
+/// FaultId of the instance's own interface going down.
+inline constexpr core::FaultId kInterfaceFault = 0;
+
+/// One running VRRP instance: feeds events into its core::Router and carries
+/// out the actions it returns through the injected I/O interfaces.
+///
+/// NOTE: lives on the event-loop thread. Holds references to its
+/// dependencies, which must outlive it; cancels its timers on destruction.
+class Instance {
+ public:
+  struct Deps {
+    Scheduler& scheduler;
+    net::AddressManager& addresses;
+    net::AddressAnnouncer& announcer;
+    net::VrrpTransport& transport;
+  };
+
+  Instance(InstanceSettings settings, Deps deps, std::shared_ptr<spdlog::logger> log);
+  ~Instance();
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  /// Removes VIPs a previous run left behind, then starts as BACKUP
+  /// (or FAULT when `linkUsable` is false).
+  void start(bool linkUsable);
+  /// Graceful stop: a master sends priority 0 and removes its VIPs.
+  void shutdown();
+
+  /// An advert for our VRID that passed decode(); runs the per-instance checks.
+  void onAdvert(const proto::ReceivedAdvertisement& received);
+  /// A packet for our socket that decode() rejected (counted here).
+  void onDecodeDrop(proto::DropReason reason, const util::IpAddress& from);
+  void onLinkState(bool usable);
+  /// An address vanished from an interface; a master puts its VIPs back.
+  void onAddressRemoved(const net::InterfaceAddress& address);
+
+  core::State state() const { return router_.state(); }
+  const core::Router& router() const { return router_; }
+  const InstanceSettings& settings() const { return settings_; }
+  const InstanceStats& stats() const { return stats_; }
+
+ private:
+  using TimePoint = Scheduler::Clock::time_point;
+
+  void dispatch(const core::Event& event);
+  void execute(const core::Action& action);
+  void sendAdvert(const core::SendAdvert& send);
+  void addVips();
+  void removeVips(bool quiet);
+  void announceBurst(std::uint32_t repeat);
+  void startAnnouncements(core::GratuitousReason reason);
+  void scheduleAnnouncement(std::chrono::seconds after, std::uint32_t repeat, bool periodic);
+  void cancelAnnouncements();
+  void armTimer(const core::ArmTimer& arm);
+  void cancelTimer(core::TimerId timer);
+  void onTransition(const core::NotifyTransition& transition);
+  void countDrop(proto::DropReason reason, const util::IpAddress& from);
+
+  InstanceSettings settings_;
+  Deps deps_;
+  std::shared_ptr<spdlog::logger> log_;
+  core::Router router_;
+  InstanceStats stats_;
+  net::Ipv4IdCounter ipv4Id_;
+  std::array<std::optional<Scheduler::TimerId>, core::kTimerCount> timers_;
+  std::vector<Scheduler::TimerId> announceTimers_;
+  bool vipsInstalled_ = false;
+
+  // Takeover telemetry: when the event being handled started, and its timer's deadline.
+  TimePoint eventStart_{};
+  std::optional<TimePoint> eventDeadline_;
+  std::optional<TimePoint> lastAdvertHeard_;
+  std::optional<TakeoverTiming> pendingTakeover_;
+
+  // Drops are logged at most once per interval per reason, with a count.
+  struct DropLog {
+    TimePoint lastLogged{};
+    std::uint64_t suppressed = 0;
+  };
+  std::array<DropLog, kDropReasonCount> dropLog_{};
+};
+
+}  // namespace vipd::daemon

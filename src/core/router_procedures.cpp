@@ -1,0 +1,156 @@
+// The action recipes named by the transition table's Procedure column.
+// Procedures emit actions and update timers and learned values; they never
+// change state_ (apply() does, from the table).
+#include "vipd/core/router.h"
+
+namespace vipd::core {
+
+std::optional<Trigger> Router::run(Procedure procedure, Context& ctx) {
+  switch (procedure) {
+    case Procedure::Ignore:
+      break;
+    case Procedure::StartAsBackup:
+      return startAsBackup(ctx);
+    case Procedure::BecomeMaster:
+      becomeMaster(ctx);
+      break;
+    case Procedure::AdvertiseOnTimer:
+      advertise(ctx, AdvertReason::Periodic);
+      break;
+    case Procedure::AnswerPriorityZero:
+      advertise(ctx, AdvertReason::AnswerPriorityZero);
+      break;
+    case Procedure::AssertMastership:
+      advertise(ctx, AdvertReason::AssertMastership);
+      break;
+    case Procedure::AssertOverLowerPriority:
+      assertOverLowerPriority(ctx);
+      break;
+    case Procedure::YieldToAdvert:
+      yieldToAdvert(ctx);
+      break;
+    case Procedure::ResignMaster:
+      resignMaster(ctx);
+      break;
+    case Procedure::LeaveBackup:
+      cancel(ctx, TimerId::MasterDown);
+      break;
+    case Procedure::SetDownTimerToSkew:
+      setDownTimerToSkew(ctx);
+      break;
+    case Procedure::AcceptAdvert:
+      acceptAdvert(ctx);
+      break;
+    case Procedure::HoldOffPreempt:
+      holdOffPreempt(ctx);
+      break;
+    case Procedure::DiscardAdvert:
+      discardedLowerPriority_ = true;
+      break;
+    case Procedure::EnterBackupFromFault:
+      return enterBackupFromFault(ctx);
+  }
+  return std::nullopt;
+}
+
+// keepalived vrrp_init_state: Backup with our own interval; an owner takes
+// over at once (RFC 5798 §6.4.1), others wait Master_Down_Interval. The
+// preempt delay runs from start (keepalived: "after startup").
+std::optional<Trigger> Router::startAsBackup(Context& ctx) {
+  masterAdverInterval_ = config_.advertInterval;
+  preemptHoldUntil_.reset();
+  if (config_.preemptDelay > Duration{0}) preemptHoldUntil_ = ctx.now + config_.preemptDelay;
+  if (isOwner()) return Trigger::OwnerTakeover;
+  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+  return std::nullopt;
+}
+
+// keepalived vrrp_state_leave_fault: as at start, but no startup preempt delay
+// (it starts again on the first lower-priority advert).
+std::optional<Trigger> Router::enterBackupFromFault(Context& ctx) {
+  masterAdverInterval_ = config_.advertInterval;
+  preemptHoldUntil_.reset();
+  if (isOwner()) return Trigger::OwnerTakeover;
+  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+  return std::nullopt;
+}
+
+// RFC 5798 §6.4.2 "Master_Down_Timer fires" in keepalived's order (§2.3):
+// advert, VIPs, GARP; the master uses its own interval again.
+void Router::becomeMaster(Context& ctx) {
+  cancel(ctx, TimerId::MasterDown);
+  masterAdverInterval_ = config_.advertInterval;
+  preemptHoldUntil_.reset();
+  discardedLowerPriority_ = false;
+  ctx.out->push_back(SendAdvert{priority_, config_.advertInterval, AdvertReason::BecameMaster});
+  ctx.out->push_back(AddVips{config_.acceptMode || isOwner()});
+  ctx.out->push_back(SendGratuitous{GratuitousReason::BecameMaster});
+  arm(ctx, TimerId::Advert, ctx.now + Duration{config_.advertInterval});
+}
+
+void Router::advertise(Context& ctx, AdvertReason reason) {
+  ctx.out->push_back(SendAdvert{priority_, config_.advertInterval, reason});
+  arm(ctx, TimerId::Advert, ctx.now + Duration{config_.advertInterval});
+}
+
+// RFC 9568 §6.4.3 sends an advert at once; keepalived also re-announces the
+// VIPs and raises MASTER_RX_LOWER_PRI ("forcing new election").
+void Router::assertOverLowerPriority(Context& ctx) {
+  advertise(ctx, AdvertReason::AssertMastership);
+  ctx.out->push_back(SendGratuitous{GratuitousReason::LowerPriorityAdvert});
+  ctx.out->push_back(MasterRxLowerPriority{ctx.advert->source, ctx.advert->priority, priority_});
+}
+
+// RFC 5798 §6.4.3: cancel Adver_Timer, take Master_Adver_Interval from the
+// advert (v3), recompute Skew_Time and Master_Down_Interval, arm the timer.
+// keepalived (§2.3) removes the VIPs before notifying.
+void Router::yieldToAdvert(Context& ctx) {
+  cancel(ctx, TimerId::Advert);
+  ctx.out->push_back(RemoveVips{});
+  learnInterval(*ctx.advert);
+  preemptHoldUntil_.reset();
+  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+}
+
+// RFC 5798 §6.4.3 Shutdown, and keepalived's MASTER → FAULT: priority-0
+// advert first so backups take over after Skew_Time, then drop the VIPs.
+void Router::resignMaster(Context& ctx) {
+  cancel(ctx, TimerId::Advert);
+  ctx.out->push_back(SendAdvert{kResignPriority, config_.advertInterval, AdvertReason::Resign});
+  ctx.out->push_back(RemoveVips{});
+}
+
+void Router::setDownTimerToSkew(Context& ctx) {
+  armDownTimer(ctx, skewTime(), DownReason::PriorityZero);
+}
+
+// RFC 5798 §6.4.2 (+ RFC 9568: recompute Skew_Time too). A master at least
+// as good as us also stops a running preempt delay (keepalived).
+void Router::acceptAdvert(Context& ctx) {
+  learnInterval(*ctx.advert);
+  preemptHoldUntil_.reset();
+  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+}
+
+// keepalived preempt_delay: the first lower-priority advert starts the delay
+// (unless it runs since start); until it passes we behave like nopreempt.
+void Router::holdOffPreempt(Context& ctx) {
+  if (!preemptHoldUntil_) preemptHoldUntil_ = ctx.now + config_.preemptDelay;
+  learnInterval(*ctx.advert);
+  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+}
+
+// RFC 5798 §6.4.2: a v3 Backup adopts the master's interval. v2 has no
+// learning (RFC 3768; keepalived drops mismatched v2 adverts earlier).
+void Router::learnInterval(const AdvertReceived& advert) {
+  if (config_.version != Version::V3 || advert.intervalCs == 0) return;
+  masterAdverInterval_ = Centiseconds{advert.intervalCs};
+}
+
+void Router::armDownTimer(Context& ctx, Duration in, DownReason reason) {
+  downReason_ = reason;
+  discardedLowerPriority_ = false;
+  arm(ctx, TimerId::MasterDown, ctx.now + in);
+}
+
+}  // namespace vipd::core

@@ -1,0 +1,213 @@
+#include "vipd/daemon/daemon.h"
+
+#include <fstream>
+#include <stdexcept>
+
+#include "vipd/daemon/logging.h"
+
+namespace vipd::daemon {
+
+namespace {
+
+// Bounded work per wake-up keeps one busy socket from starving the others.
+constexpr std::size_t kPacketsPerWakeup = 64;
+
+bool ipv6Forwarding(const std::string& interface) {
+  std::ifstream f("/proc/sys/net/ipv6/conf/" + interface + "/forwarding");
+  int value = 0;
+  return (f >> value) && value != 0;
+}
+
+bool isConfiguredVip(const config::VrrpInstance& in, const util::IpAddress& a) {
+  for (const auto& v : in.virtualAddresses) {
+    if (v.address == a) return true;
+  }
+  for (const auto& v : in.excludedAddresses) {
+    if (v.address == a) return true;
+  }
+  return false;
+}
+
+[[noreturn]] void fail(const config::VrrpInstance& in, const std::string& what) {
+  throw std::runtime_error(config::toString(in.where) + ": instance " + in.name + ": " + what);
+}
+
+}  // namespace
+
+Daemon::Daemon(config::Config config, EventLoop& loop)
+    : config_(std::move(config)), loop_(loop), log_(logger("vipd")) {}
+
+Daemon::~Daemon() {
+  if (monitor_) loop_.removeReader(monitor_->fd());
+  for (auto& g : groups_) loop_.removeReader(g->socket->fd());
+}
+
+ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
+  if (!in.interface) fail(in, "no interface given (vipd needs one, even with unicast peers)");
+  auto link = addresses_.linkByName(*in.interface);
+  if (!link) fail(in, "interface " + *in.interface + ": " + link.error().message());
+
+  ResolvedInterface itf;
+  itf.name = link.value().name;
+  itf.ifindex = link.value().ifindex;
+  itf.mac = link.value().mac;
+  itf.forwarding = in.family == util::Family::V6 && ipv6Forwarding(itf.name);
+  if (in.sourceAddress) {
+    itf.source = *in.sourceAddress;
+    return itf;
+  }
+  auto addrs = addresses_.addressesOf(itf.ifindex, in.family);
+  if (!addrs) fail(in, "cannot list addresses of " + itf.name + ": " + addrs.error().message());
+  for (const auto& a : addrs.value()) {
+    // RFC 5798 §5.1.2.1: IPv6 adverts come from the link-local address;
+    // IPv4 from the primary address (never one of our own VIPs).
+    bool usable = in.family == util::Family::V6
+                      ? a.address.isLinkLocal()
+                      : !a.secondary && !isConfiguredVip(in, a.address);
+    if (usable) {
+      itf.source = a.address;
+      return itf;
+    }
+  }
+  fail(in, "interface " + itf.name + " has no " +
+               (in.family == util::Family::V6 ? "IPv6 link-local" : "IPv4") +
+               " address to send adverts from (set unicast_src_ip or mcast_src_ip)");
+}
+
+Daemon::SocketGroup& Daemon::socketGroupFor(const InstanceSettings& s,
+                                            const config::VrrpInstance& in) {
+  const std::string key = s.interface.name + "|" + (s.unicast ? "unicast" : "multicast") + "|" +
+                          s.interface.source.toString() + "|" +
+                          (s.unicast ? std::string() : s.destinations.front().toString());
+  for (auto& g : groups_) {
+    if (g->key == key) return *g;
+  }
+  net::VrrpSocketConfig sc;
+  sc.interface = s.interface.name;
+  sc.ifindex = s.interface.ifindex;
+  sc.family = in.family;
+  sc.source = s.interface.source;
+  sc.unicast = s.unicast;
+  if (!s.unicast) sc.group = s.destinations.front();
+  sc.unicastTtl = in.unicastTtl;
+
+  auto group = std::make_unique<SocketGroup>();
+  group->key = key;
+  try {
+    group->socket = std::make_unique<net::VrrpSocket>(sc);
+  } catch (const std::exception& e) {
+    fail(in, e.what());
+  }
+  // keepalived checks the TTL of unicast adverts only when min/max_ttl are set.
+  for (const auto& peer : in.unicastPeers) {
+    if (peer.minTtl != 0 || peer.maxTtl != 255) group->policy.checkUnicastTtl = true;
+  }
+  auto* raw = group.get();
+  loop_.addReader(raw->socket->fd(), [this, raw] { onPackets(*raw); });
+  groups_.push_back(std::move(group));
+  return *raw;
+}
+
+net::AddressAnnouncer& Daemon::announcerFor(const ResolvedInterface& itf) {
+  for (auto& [name, announcer] : announcers_) {
+    if (name == itf.name) return *announcer;
+  }
+  announcers_.emplace_back(itf.name,
+                           std::make_unique<net::InterfaceAnnouncer>(itf.name, itf.ifindex));
+  return *announcers_.back().second;
+}
+
+void Daemon::start() {
+  monitor_ = std::make_unique<net::NetlinkMonitor>();
+  loop_.addReader(monitor_->fd(), [this] { onNetlink(); });
+
+  std::vector<bool> linkUsable;
+  for (const auto& in : config_.instances) {
+    auto itf = resolveInterface(in);
+    auto settings = resolveInstance(in, config_.global, itf, [this](const std::string& name) {
+      auto link = addresses_.linkByName(name);
+      return link ? std::optional<int>(link.value().ifindex) : std::nullopt;
+    });
+    auto& group = socketGroupFor(settings, in);
+    Instance::Deps deps{loop_, addresses_, announcerFor(itf), *group.socket};
+    auto instance = std::make_unique<Instance>(std::move(settings), deps, logger("vrrp"));
+    for (auto* other : group.members) {
+      if (other->settings().advert.vrid == in.virtualRouterId) {
+        fail(in, "VRID " + std::to_string(in.virtualRouterId) + " is also used by instance " +
+                     other->settings().name + " on the same interface and family");
+      }
+    }
+    group.members.push_back(instance.get());
+    auto link = addresses_.linkByIndex(itf.ifindex);
+    linkUsable.push_back(link && link.value().usable());
+    log_->info("({}) interface={} vrid={} version={} priority={} advert_int={}cs source={} {}",
+               in.name, itf.name, in.virtualRouterId, in.version, in.priority,
+               in.advertInterval.count(), itf.source.toString(),
+               in.isUnicast() ? "unicast" : "multicast");
+    instances_.push_back(std::move(instance));
+  }
+  for (std::size_t i = 0; i < instances_.size(); ++i) instances_[i]->start(linkUsable[i]);
+}
+
+void Daemon::stop() {
+  for (auto& instance : instances_) instance->shutdown();
+}
+
+void Daemon::onPackets(SocketGroup& group) {
+  packets_.clear();
+  if (auto error = group.socket->drain(packets_, kPacketsPerWakeup)) {
+    log_->warn("receiving on {} failed: {}", group.key, error.message());
+  }
+  for (const auto& p : packets_) {
+    proto::PacketMeta meta{p.source, p.destination, p.ttl,
+                           p.multicast ? proto::Delivery::Multicast : proto::Delivery::Unicast};
+    auto decoded = proto::decode(std::span<const std::uint8_t>(p.payload), meta, group.policy);
+    if (!decoded) {
+      // Before decoding we cannot know the VRID; with one instance on the
+      // socket the drop is surely about it.
+      if (group.members.size() == 1) group.members.front()->onDecodeDrop(decoded.error(), p.source);
+      continue;
+    }
+    for (auto* member : group.members) {
+      // Adverts for VRIDs we do not run are ignored silently, as keepalived.
+      if (member->settings().advert.vrid == decoded.value().advert.vrid) {
+        member->onAdvert(decoded.value());
+      }
+    }
+  }
+}
+
+void Daemon::onNetlink() {
+  for (const auto& event : monitor_->readEvents()) {
+    if (const auto* link = std::get_if<net::LinkChanged>(&event)) {
+      for (auto& instance : instances_) {
+        if (instance->settings().interface.ifindex == link->link.ifindex) {
+          instance->onLinkState(link->link.usable());
+        }
+      }
+    } else if (const auto* removed = std::get_if<net::AddressRemoved>(&event)) {
+      for (auto& instance : instances_) instance->onAddressRemoved(removed->address);
+    } else if (std::holds_alternative<net::LinkRemoved>(event)) {
+      const auto& gone = std::get<net::LinkRemoved>(event);
+      for (auto& instance : instances_) {
+        if (instance->settings().interface.ifindex == gone.ifindex) instance->onLinkState(false);
+      }
+    } else if (std::holds_alternative<net::ResyncNeeded>(event)) {
+      resync();
+    }
+  }
+}
+
+void Daemon::resync() {
+  log_->warn("netlink monitor overrun: re-reading link and address state");
+  for (auto& instance : instances_) {
+    auto link = addresses_.linkByIndex(instance->settings().interface.ifindex);
+    instance->onLinkState(link && link.value().usable());
+    for (const auto& a : instance->settings().addresses) {
+      auto present = addresses_.contains(a);
+      if (present && !present.value()) instance->onAddressRemoved(a);
+    }
+  }
+}
+
+}  // namespace vipd::daemon

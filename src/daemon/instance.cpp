@@ -1,0 +1,297 @@
+#include "vipd/daemon/instance.h"
+
+#include <spdlog/spdlog.h>
+
+#include "vipd/proto/encode.h"
+#include "vipd/proto/validate.h"
+
+namespace vipd::daemon {
+
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+
+constexpr auto kDropLogInterval = std::chrono::seconds(10);
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+double ms(microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
+
+}  // namespace
+
+Instance::Instance(InstanceSettings settings, Deps deps, std::shared_ptr<spdlog::logger> log)
+    : settings_(std::move(settings)),
+      deps_(deps),
+      log_(std::move(log)),
+      router_(settings_.router) {}
+
+Instance::~Instance() {
+  for (auto& t : timers_) {
+    if (t) deps_.scheduler.cancelTimer(*t);
+  }
+  cancelAnnouncements();
+}
+
+void Instance::start(bool linkUsable) {
+  // keepalived removes configured VIPs found at start-up: a previous run
+  // killed with SIGKILL could not (reference §3.6).
+  for (const auto& a : settings_.addresses) {
+    auto present = deps_.addresses.contains(a);
+    if (present && present.value()) {
+      log_->warn("({}) removing {} left by a previous run", settings_.name, a.address.toString());
+      auto removed = deps_.addresses.remove(a);
+      if (!removed) {
+        ++stats_.addressErrors;
+        log_->error("({}) cannot remove {}: {}", settings_.name, a.address.toString(),
+                    removed.error().message());
+      }
+    }
+  }
+  if (!linkUsable) dispatch(core::FaultRaised{kInterfaceFault});
+  dispatch(core::Start{});
+}
+
+void Instance::shutdown() { dispatch(core::Shutdown{}); }
+
+void Instance::onAdvert(const proto::ReceivedAdvertisement& received) {
+  auto valid = proto::validate(received, settings_.expect);
+  if (!valid) {
+    countDrop(valid.error(), received.meta.source);
+    return;
+  }
+  ++stats_.advertsReceived;
+  ++stats_.checksumForms[static_cast<std::size_t>(received.checksumForm)];
+  if (received.advert.priority == 0) ++stats_.priorityZeroReceived;
+  lastAdvertHeard_ = deps_.scheduler.now();
+  dispatch(core::AdvertReceived{received.meta.source, received.advert.priority,
+                                received.advert.intervalCs});
+}
+
+void Instance::onDecodeDrop(proto::DropReason reason, const util::IpAddress& from) {
+  countDrop(reason, from);
+}
+
+void Instance::onLinkState(bool usable) {
+  if (usable) {
+    dispatch(core::FaultCleared{kInterfaceFault});
+  } else {
+    dispatch(core::FaultRaised{kInterfaceFault});
+  }
+}
+
+void Instance::onAddressRemoved(const net::InterfaceAddress& removed) {
+  if (!vipsInstalled_) return;
+  for (const auto& a : settings_.addresses) {
+    if (!net::sameAddress(a, removed)) continue;
+    // keepalived leaves MASTER here unless no_track; we keep serving and put
+    // the address back (reference §5 item 12).
+    log_->warn("({}) {} was removed from {} by someone else; adding it back", settings_.name,
+               a.address.toString(), settings_.interface.name);
+    auto added = deps_.addresses.add(a);
+    if (added) {
+      ++stats_.addressesRestored;
+      deps_.announcer.announce(a.address, settings_.interface.mac, settings_.interface.forwarding);
+    } else {
+      ++stats_.addressErrors;
+      log_->error("({}) cannot add {} back: {}", settings_.name, a.address.toString(),
+                  added.error().message());
+    }
+  }
+}
+
+void Instance::dispatch(const core::Event& event) {
+  eventStart_ = deps_.scheduler.now();
+  const auto actions = router_.handle(event, eventStart_);
+  for (const auto& action : actions) {
+    const auto* t = std::get_if<core::NotifyTransition>(&action);
+    if (t && t->to == core::State::Master) pendingTakeover_ = TakeoverTiming{};
+  }
+  for (const auto& action : actions) execute(action);
+}
+
+void Instance::execute(const core::Action& action) {
+  std::visit(Overloaded{
+                 [this](const core::SendAdvert& a) { sendAdvert(a); },
+                 [this](const core::AddVips&) { addVips(); },
+                 [this](const core::RemoveVips&) { removeVips(false); },
+                 [this](const core::SendGratuitous& a) { startAnnouncements(a.reason); },
+                 [this](const core::MasterRxLowerPriority& a) {
+                   log_->info("({}) received advert from {} with lower priority {}, ours {}: "
+                              "forcing new election",
+                              settings_.name, a.from.toString(), a.theirPriority, a.ourPriority);
+                 },
+                 [this](const core::ArmTimer& a) { armTimer(a); },
+                 [this](const core::CancelTimer& a) { cancelTimer(a.timer); },
+                 [this](const core::NotifyTransition& a) { onTransition(a); },
+             },
+             action);
+}
+
+void Instance::sendAdvert(const core::SendAdvert& send) {
+  proto::Advertisement advert = settings_.advert;
+  advert.priority = send.priority;
+  advert.intervalCs = static_cast<std::uint16_t>(send.interval.count());
+  // One IPv4 ID per advert, shared by its unicast copies, as keepalived.
+  const std::uint16_t id = ipv4Id_.next();
+  for (const auto& destination : settings_.destinations) {
+    auto bytes = proto::encode(advert, settings_.interface.source, destination);
+    if (!bytes) {
+      // The configuration was validated; an unencodable advert is a bug.
+      log_->critical("({}) cannot encode advert: {}", settings_.name,
+                     proto::toString(bytes.error()));
+      continue;
+    }
+    auto error = settings_.unicast ? deps_.transport.sendTo(bytes.value(), destination, id)
+                                   : deps_.transport.send(bytes.value(), id);
+    if (error) {
+      ++stats_.advertSendErrors;
+      log_->warn("({}) sending advert to {} failed: {}", settings_.name, destination.toString(),
+                 error.message());
+    } else {
+      ++stats_.advertsSent;
+    }
+  }
+  if (send.priority == 0) log_->info("({}) sent priority 0 advert", settings_.name);
+}
+
+void Instance::addVips() {
+  for (const auto& a : settings_.addresses) {
+    auto added = deps_.addresses.add(a);
+    if (!added) {
+      ++stats_.addressErrors;
+      log_->error("({}) cannot add {}/{}: {}", settings_.name, a.address.toString(),
+                  a.prefixLength, added.error().message());
+    }
+  }
+  vipsInstalled_ = true;
+  if (pendingTakeover_) {
+    pendingTakeover_->vipsInstalled =
+        duration_cast<microseconds>(deps_.scheduler.now() - eventStart_);
+  }
+}
+
+void Instance::removeVips(bool quiet) {
+  cancelAnnouncements();
+  // Cleared first: the netlink monitor reports our own removals too.
+  vipsInstalled_ = false;
+  for (const auto& a : settings_.addresses) {
+    auto removed = deps_.addresses.remove(a);
+    if (!removed && !quiet) {
+      ++stats_.addressErrors;
+      log_->error("({}) cannot remove {}: {}", settings_.name, a.address.toString(),
+                  removed.error().message());
+    }
+  }
+}
+
+void Instance::announceBurst(std::uint32_t repeat) {
+  // keepalived interleaves: round after round, one packet per address.
+  for (std::uint32_t round = 0; round < repeat; ++round) {
+    for (const auto& a : settings_.addresses) {
+      auto error = deps_.announcer.announce(a.address, settings_.interface.mac,
+                                            settings_.interface.forwarding);
+      if (error) {
+        log_->warn("({}) announcing {} failed: {}", settings_.name, a.address.toString(),
+                   error.message());
+      } else {
+        ++stats_.announcementsSent;
+      }
+    }
+  }
+}
+
+void Instance::startAnnouncements(core::GratuitousReason reason) {
+  const auto& g = settings_.garp;
+  const bool takeover = reason == core::GratuitousReason::BecameMaster;
+  const auto repeat = takeover ? g.masterRepeat : g.lowerPrioRepeat;
+  const auto delay = takeover ? g.masterDelay : g.lowerPrioDelay;
+  announceBurst(repeat);
+  if (pendingTakeover_ && takeover) {
+    pendingTakeover_->firstAnnouncement =
+        duration_cast<microseconds>(deps_.scheduler.now() - eventStart_);
+  }
+  if (delay.count() > 0 && repeat > 0) scheduleAnnouncement(delay, repeat, false);
+  if (takeover && g.masterRefresh.count() > 0) {
+    scheduleAnnouncement(g.masterRefresh, g.masterRefreshRepeat, true);
+  }
+}
+
+void Instance::scheduleAnnouncement(std::chrono::seconds after, std::uint32_t repeat,
+                                    bool periodic) {
+  auto id = std::make_shared<Scheduler::TimerId>();
+  *id = deps_.scheduler.armTimer(deps_.scheduler.now() + after, [this, after, repeat, periodic, id] {
+    std::erase(announceTimers_, *id);
+    announceBurst(repeat);
+    if (periodic) scheduleAnnouncement(after, repeat, true);
+  });
+  announceTimers_.push_back(*id);
+}
+
+void Instance::cancelAnnouncements() {
+  for (auto id : announceTimers_) deps_.scheduler.cancelTimer(id);
+  announceTimers_.clear();
+}
+
+void Instance::armTimer(const core::ArmTimer& arm) {
+  cancelTimer(arm.timer);
+  const auto deadline = arm.deadline;
+  timers_[static_cast<std::size_t>(arm.timer)] =
+      deps_.scheduler.armTimer(deadline, [this, arm, deadline] {
+        timers_[static_cast<std::size_t>(arm.timer)].reset();
+        eventDeadline_ = deadline;
+        dispatch(core::TimerExpired{arm.timer, arm.generation});
+        eventDeadline_.reset();
+      });
+}
+
+void Instance::cancelTimer(core::TimerId timer) {
+  auto& slot = timers_[static_cast<std::size_t>(timer)];
+  if (slot) deps_.scheduler.cancelTimer(*slot);
+  slot.reset();
+}
+
+void Instance::onTransition(const core::NotifyTransition& t) {
+  ++stats_.transitions[static_cast<std::size_t>(t.cause)];
+  if (t.to != core::State::Master) {
+    log_->info("({}) entering {} state: cause={} priority={}", settings_.name, core::toString(t.to),
+               core::toString(t.cause), t.priority);
+    return;
+  }
+  // Telemetry is logged after the work that mattered (advert, VIPs, first
+  // announcement) was done: the actions come in that order.
+  TakeoverTiming timing = pendingTakeover_.value_or(TakeoverTiming{});
+  if (eventDeadline_) timing.timerLateness = duration_cast<microseconds>(eventStart_ - *eventDeadline_);
+  if (lastAdvertHeard_) timing.detection = duration_cast<microseconds>(eventStart_ - *lastAdvertHeard_);
+  stats_.lastTakeover = timing;
+  pendingTakeover_.reset();
+  log_->info("({}) entering MASTER state: cause={} priority={} since_last_advert_ms={} "
+             "timer_late_us={} vips_added_us={} first_announcement_us={}",
+             settings_.name, core::toString(t.cause), t.priority,
+             timing.detection ? fmt::format("{:.3f}", ms(*timing.detection)) : "none",
+             timing.timerLateness.count(), timing.vipsInstalled.count(),
+             timing.firstAnnouncement.count());
+}
+
+void Instance::countDrop(proto::DropReason reason, const util::IpAddress& from) {
+  const auto i = static_cast<std::size_t>(reason);
+  if (i >= kDropReasonCount) return;
+  ++stats_.drops[i];
+  auto& entry = dropLog_[i];
+  const auto now = deps_.scheduler.now();
+  if (entry.lastLogged != TimePoint{} && now - entry.lastLogged < kDropLogInterval) {
+    ++entry.suppressed;
+    return;
+  }
+  log_->warn("({}) dropped advert from {}: {} ({} more since the last report)", settings_.name,
+             from.toString(), proto::toString(reason), entry.suppressed);
+  entry.lastLogged = now;
+  entry.suppressed = 0;
+}
+
+}  // namespace vipd::daemon

@@ -1,0 +1,56 @@
+#include "agents.h"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace vipd::lab {
+
+std::string vipdBinary() {
+  if (const char* env = std::getenv("VIPD_BINARY")) return env;
+  return VIPD_BINARY_PATH;
+}
+
+namespace {
+std::string writeConfig(Lab& lab, const std::string& name, const std::string& text) {
+  auto path = lab.dir() / (name + ".conf");
+  std::ofstream(path) << text;
+  return path.string();
+}
+}  // namespace
+
+Child startVipd(Lab& lab, const Host& host, const std::string& configText,
+                const std::string& name) {
+  auto conf = writeConfig(lab, name, configText);
+  auto pid = (lab.dir() / (name + ".pid")).string();
+  return lab.spawn(host, {vipdBinary(), "-n", "-l", "-f", conf, "--pid-file", pid}, name);
+}
+
+Child startKeepalived(Lab& lab, const Host& host, const std::string& configText,
+                      const std::string& name) {
+  auto conf = writeConfig(lab, name, configText);
+  auto dir = lab.dir();
+  return lab.spawn(host,
+                   {"keepalived", "-n", "-l", "-D", "--vrrp", "-f", conf, "-p",
+                    (dir / (name + ".pid")).string(), "-r", (dir / (name + "-vrrp.pid")).string(),
+                    "-i", name},
+                   name);
+}
+
+bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+std::string readLog(const Child& child) {
+  std::ifstream f(child.log);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+}  // namespace vipd::lab

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "lab.h"
+
+namespace vipd::lab {
+
+/// Path of the vipd binary under test (set by CMake).
+std::string vipdBinary();
+
+/// Writes `configText` to the lab directory and starts vipd in the host's
+/// namespace in the foreground, logging to the console (the child's log file).
+Child startVipd(Lab& lab, const Host& host, const std::string& configText,
+                const std::string& name);
+
+/// The same with keepalived 2.2 (the reference peer), VRRP only, with its
+/// pid files in the lab directory so nothing touches /run.
+Child startKeepalived(Lab& lab, const Host& host, const std::string& configText,
+                      const std::string& name);
+
+/// Polls `condition` every 5 ms until it holds or `timeout` passes.
+/// Lab orchestration only: unit tests never wait on the clock.
+bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+/// The whole log of a child so far.
+std::string readLog(const Child& child);
+
+}  // namespace vipd::lab

@@ -1,0 +1,299 @@
+#include "vipd/daemon/instance.h"
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include "fakes/fake_address_manager.h"
+#include "fakes/fake_packet_io.h"
+#include "fakes/fake_scheduler.h"
+#include "vipd/config/parser.h"
+#include "vipd/proto/decode.h"
+
+namespace vipd::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+using util::IpAddress;
+
+IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+
+constexpr int kIfindex = 2;
+const net::MacAddress kMac{0x02, 0, 0, 0, 0, 0x01};
+
+config::VrrpInstance parseInstance(const std::string& body) {
+  auto result = config::parseString("global_defs { vrrp_version 3 }\nvrrp_instance VI_1 {\n" +
+                                        body + "\n}\n",
+                                    "test.conf", {});
+  if (!result.ok()) {
+    std::string all;
+    for (const auto& d : result.diagnostics) all += config::format(d) + "\n";
+    throw std::runtime_error(all);
+  }
+  return result.config->instances.at(0);
+}
+
+const char* kBasic = R"(
+  interface eth0
+  virtual_router_id 51
+  priority 100
+  advert_int 1
+  virtual_ipaddress {
+    192.0.2.100/24
+    192.0.2.101/24
+  }
+)";
+
+class InstanceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    kernel_.setLink(net::LinkInfo{kIfindex, "eth0", kMac, true, true, 1500});
+    kernel_.takeEvents();
+  }
+
+  void make(const std::string& body = kBasic) {
+    auto in = parseInstance(body);
+    ResolvedInterface itf{"eth0", kIfindex, kMac, source_, false};
+    auto settings = resolveInstance(in, config::GlobalDefs{}, itf,
+                                    [](const std::string&) { return std::optional<int>(); });
+    auto log = std::make_shared<spdlog::logger>("test",
+                                                std::make_shared<spdlog::sinks::null_sink_mt>());
+    instance_ = std::make_unique<Instance>(
+        std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transport_}, log);
+  }
+
+  /// Decodes the n-th advert we sent.
+  proto::Advertisement sentAdvert(std::size_t n) {
+    const auto& s = transport_.sent.at(n);
+    proto::PacketMeta meta{source_, s.destination.value_or(ip("224.0.0.18")), 255,
+                           s.destination ? proto::Delivery::Unicast : proto::Delivery::Multicast};
+    auto decoded = proto::decode(std::span<const std::uint8_t>(s.payload), meta);
+    EXPECT_TRUE(decoded) << "our own advert does not decode";
+    return decoded ? decoded.value().advert : proto::Advertisement{};
+  }
+
+  proto::ReceivedAdvertisement advertFrom(const char* from, std::uint8_t priority,
+                                          std::vector<IpAddress> vips = {ip("192.0.2.100"),
+                                                                         ip("192.0.2.101")}) {
+    proto::ReceivedAdvertisement r;
+    r.advert.version = proto::Version::V3;
+    r.advert.vrid = 51;
+    r.advert.priority = priority;
+    r.advert.intervalCs = 100;
+    r.advert.addresses = std::move(vips);
+    r.meta = {ip(from), ip("224.0.0.18"), 255, proto::Delivery::Multicast};
+    r.checksumForm = proto::ChecksumForm::Ipv4PseudoHeader;
+    return r;
+  }
+
+  bool holds(const char* vip) {
+    net::InterfaceAddress a;
+    a.ifindex = kIfindex;
+    a.address = ip(vip);
+    a.prefixLength = 24;
+    return kernel_.has(a);
+  }
+
+  IpAddress source_ = ip("192.0.2.1");
+  fakes::FakeScheduler clock_;
+  fakes::FakeAddressManager kernel_;
+  fakes::FakeAnnouncer announcer_;
+  fakes::FakeTransport transport_;
+  std::unique_ptr<Instance> instance_;
+};
+
+TEST_F(InstanceTest, StartRemovesVipsLeftByAPreviousRunAndEntersBackupSilently) {
+  make();
+  net::InterfaceAddress stale;
+  stale.ifindex = kIfindex;
+  stale.address = ip("192.0.2.100");
+  stale.prefixLength = 24;
+  kernel_.putAddress(stale);
+  instance_->start(true);
+  EXPECT_FALSE(holds("192.0.2.100"));
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_TRUE(transport_.sent.empty()) << "backups are silent";
+}
+
+TEST_F(InstanceTest, TakesOverAtMasterDownIntervalAddingVipsThenAnnouncingThem) {
+  make();
+  const auto t0 = clock_.now();
+  instance_->start(true);
+  // v3, priority 100, 1 s: Master_Down_Interval = 3 s + 60 cs skew.
+  clock_.advanceTo(t0 + 3590ms);
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  clock_.advanceTo(t0 + 3600ms);
+  ASSERT_EQ(instance_->state(), core::State::Master);
+  EXPECT_TRUE(holds("192.0.2.100"));
+  EXPECT_TRUE(holds("192.0.2.101"));
+  ASSERT_EQ(transport_.sent.size(), 1u);
+  auto advert = sentAdvert(0);
+  EXPECT_EQ(advert.priority, 100);
+  EXPECT_EQ(advert.intervalCs, 100);
+  EXPECT_EQ(advert.addresses, (std::vector<IpAddress>{ip("192.0.2.100"), ip("192.0.2.101")}));
+  // keepalived's pattern: 5 rounds over the VIPs now, and again 5 s later.
+  ASSERT_EQ(announcer_.announced.size(), 10u);
+  EXPECT_EQ(announcer_.announced[0], ip("192.0.2.100"));
+  EXPECT_EQ(announcer_.announced[1], ip("192.0.2.101"));
+  clock_.advanceTo(t0 + 3600ms + 5s);
+  EXPECT_EQ(announcer_.announced.size(), 20u);
+  EXPECT_EQ(instance_->stats().transitions[static_cast<std::size_t>(core::Cause::MasterDownTimer)],
+            1u);
+  ASSERT_TRUE(instance_->stats().lastTakeover);
+  EXPECT_FALSE(instance_->stats().lastTakeover->detection) << "no master was ever heard";
+}
+
+TEST_F(InstanceTest, MasterAdvertisesEveryIntervalWithIncreasingIpv4Id) {
+  make();
+  const auto t0 = clock_.now();
+  instance_->start(true);
+  clock_.advanceTo(t0 + 3600ms + 3s);
+  ASSERT_EQ(transport_.sent.size(), 4u);
+  for (std::size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(transport_.sent[i].ipv4Id, transport_.sent[i - 1].ipv4Id + 1);
+  }
+}
+
+TEST_F(InstanceTest, ValidAdvertsFromAHigherPriorityMasterKeepUsBackup) {
+  make();
+  const auto t0 = clock_.now();
+  instance_->start(true);
+  for (int i = 1; i <= 10; ++i) {
+    clock_.advanceTo(t0 + i * 1s);
+    instance_->onAdvert(advertFrom("192.0.2.2", 200));
+  }
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_EQ(instance_->stats().advertsReceived, 10u);
+  // Once they stop, we take over after the master-down interval, and know
+  // how long ago the master was last heard.
+  clock_.advanceTo(t0 + 10s + 3600ms);
+  EXPECT_EQ(instance_->state(), core::State::Master);
+  ASSERT_TRUE(instance_->stats().lastTakeover->detection);
+  EXPECT_EQ(*instance_->stats().lastTakeover->detection, 3600ms);
+}
+
+TEST_F(InstanceTest, AdvertWithADifferentVipListIsDroppedAndCountedNotObeyed) {
+  make();
+  const auto t0 = clock_.now();
+  instance_->start(true);
+  for (int i = 1; i <= 3; ++i) {
+    clock_.advanceTo(t0 + i * 1s);
+    instance_->onAdvert(advertFrom("192.0.2.2", 200, {ip("192.0.2.100")}));
+  }
+  const auto& drops = instance_->stats().drops;
+  EXPECT_EQ(drops[static_cast<std::size_t>(proto::DropReason::AddressCountMismatch)], 3u);
+  EXPECT_EQ(instance_->stats().advertsReceived, 0u);
+  clock_.advanceTo(t0 + 3600ms);
+  EXPECT_EQ(instance_->state(), core::State::Master) << "invalid adverts must not reset the timer";
+}
+
+TEST_F(InstanceTest, HigherPriorityAdvertMakesMasterYieldAndRemoveVips) {
+  make();
+  instance_->start(true);
+  clock_.advance(3600ms);
+  ASSERT_EQ(instance_->state(), core::State::Master);
+  instance_->onAdvert(advertFrom("192.0.2.2", 200));
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_FALSE(holds("192.0.2.100"));
+  // The second GARP burst (due 5 s after takeover) belongs to mastership:
+  // cancelled on leaving it. The new master keeps advertising meanwhile.
+  const auto announced = announcer_.announced.size();
+  for (int i = 0; i < 10; ++i) {
+    clock_.advance(1s);
+    instance_->onAdvert(advertFrom("192.0.2.2", 200));
+  }
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_EQ(announcer_.announced.size(), announced);
+}
+
+TEST_F(InstanceTest, GracefulShutdownOfMasterSendsPriorityZeroThenRemovesVips) {
+  make();
+  instance_->start(true);
+  clock_.advance(3600ms);
+  ASSERT_EQ(instance_->state(), core::State::Master);
+  transport_.sent.clear();
+  instance_->shutdown();
+  ASSERT_EQ(transport_.sent.size(), 1u);
+  EXPECT_EQ(sentAdvert(0).priority, 0);
+  EXPECT_FALSE(holds("192.0.2.100"));
+  EXPECT_FALSE(holds("192.0.2.101"));
+  EXPECT_EQ(clock_.pending(), 0u) << "no timer may outlive the stop";
+}
+
+TEST_F(InstanceTest, LinkDownPutsMasterInFaultAndLinkUpBringsItBackAsBackup) {
+  make();
+  instance_->start(true);
+  clock_.advance(3600ms);
+  ASSERT_EQ(instance_->state(), core::State::Master);
+  instance_->onLinkState(false);
+  EXPECT_EQ(instance_->state(), core::State::Fault);
+  EXPECT_FALSE(holds("192.0.2.100"));
+  clock_.advance(30s);
+  EXPECT_EQ(instance_->state(), core::State::Fault) << "never master while in fault";
+  instance_->onLinkState(true);
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+}
+
+TEST_F(InstanceTest, StartWithLinkDownEntersFault) {
+  make();
+  instance_->start(false);
+  clock_.advance(10s);
+  EXPECT_EQ(instance_->state(), core::State::Fault);
+  EXPECT_TRUE(transport_.sent.empty());
+}
+
+TEST_F(InstanceTest, VipRemovedBySomeoneElseWhileMasterIsPutBack) {
+  make();
+  instance_->start(true);
+  clock_.advance(3600ms);
+  net::InterfaceAddress vip;
+  vip.ifindex = kIfindex;
+  vip.address = ip("192.0.2.101");
+  vip.prefixLength = 24;
+  kernel_.dropAddress(vip);
+  instance_->onAddressRemoved(vip);
+  EXPECT_TRUE(holds("192.0.2.101"));
+  EXPECT_EQ(instance_->stats().addressesRestored, 1u);
+}
+
+TEST_F(InstanceTest, AddressRemovedWhileBackupIsNotOurs) {
+  make();
+  instance_->start(true);
+  net::InterfaceAddress vip;
+  vip.ifindex = kIfindex;
+  vip.address = ip("192.0.2.101");
+  vip.prefixLength = 24;
+  instance_->onAddressRemoved(vip);
+  EXPECT_FALSE(holds("192.0.2.101"));
+  EXPECT_EQ(instance_->stats().addressesRestored, 0u);
+}
+
+TEST_F(InstanceTest, UnicastSendsOneCopyPerPeerWithTheSameIpv4Id) {
+  make(std::string(kBasic) + R"(
+  unicast_src_ip 192.0.2.1
+  unicast_peer {
+    192.0.2.2
+    192.0.2.3
+  })");
+  instance_->start(true);
+  clock_.advance(3600ms);
+  ASSERT_EQ(transport_.sent.size(), 2u);
+  EXPECT_EQ(transport_.sent[0].destination, ip("192.0.2.2"));
+  EXPECT_EQ(transport_.sent[1].destination, ip("192.0.2.3"));
+  EXPECT_EQ(transport_.sent[0].ipv4Id, transport_.sent[1].ipv4Id);
+  // The v3 checksum covers the destination: each copy decodes for its peer.
+  EXPECT_EQ(sentAdvert(0).vrid, 51);
+  EXPECT_EQ(sentAdvert(1).vrid, 51);
+}
+
+TEST_F(InstanceTest, SendFailuresAreCountedAndDoNotStopTheInstance) {
+  make();
+  transport_.failWith = std::make_error_code(std::errc::network_unreachable);
+  instance_->start(true);
+  clock_.advance(3600ms + 2s);
+  EXPECT_EQ(instance_->state(), core::State::Master);
+  EXPECT_EQ(instance_->stats().advertSendErrors, 3u);
+  EXPECT_EQ(instance_->stats().advertsSent, 0u);
+}
+
+}  // namespace
+}  // namespace vipd::daemon
