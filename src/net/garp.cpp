@@ -1,21 +1,12 @@
 // Gratuitous ARP: the frame keepalived 2.2.7 builds in
 // vrrp_arp.c:send_gratuitous_arp_immediate, sent like its send_arp() through
-// an AF_PACKET socket.
+// an AF_PACKET socket (LinkLayerSocket).
 #include "vipd/net/garp.h"
 
-#include <arpa/inet.h>
 #include <linux/if_ether.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
 #include <net/if_arp.h>
-#include <sys/socket.h>
 
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
 #include <utility>
-
-#include "packet_sys.h"
 
 namespace vipd::net {
 
@@ -90,44 +81,18 @@ GarpFrame buildGratuitousArp(const MacAddress& mac, const util::IpAddress& vip, 
   return f;
 }
 
-GarpSender::GarpSender(std::string interface, int ifindex)
-    : interface_(std::move(interface)), ifindex_(ifindex) {
-  if (interface_.empty() || interface_.size() >= IFNAMSIZ) {
-    throw std::invalid_argument("garp socket: bad interface name '" + interface_ + "'");
-  }
-  if (ifindex_ == 0) {
-    const unsigned index = ::if_nametoindex(interface_.c_str());
-    if (index == 0) detail::throwSys(kWhat, interface_, "if_nametoindex", errno);
-    ifindex_ = static_cast<int>(index);
-  }
-  // Protocol 0: the socket is never handed received frames.
-  fd_.reset(::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd_) detail::throwSys(kWhat, interface_, "socket(AF_PACKET, SOCK_RAW)", errno);
-  sockaddr_ll sll{};
-  sll.sll_family = AF_PACKET;
-  sll.sll_protocol = 0;
-  sll.sll_ifindex = ifindex_;
-  if (::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&sll), sizeof sll) != 0) {
-    detail::throwSys(kWhat, interface_, "bind(AF_PACKET)", errno);
-  }
-}
-
-std::error_code GarpSender::send(const util::IpAddress& vip, const MacAddress& mac, ArpOp op) {
+std::error_code sendGratuitousArp(LinkLayerSocket& socket, const util::IpAddress& vip,
+                                  const MacAddress& mac, ArpOp op) {
   if (!vip.isV4()) return std::make_error_code(std::errc::address_family_not_supported);
   const GarpFrame frame = buildGratuitousArp(mac, vip, op);
-  sockaddr_ll sll{};
-  sll.sll_family = AF_PACKET;
-  sll.sll_protocol = htons(ETH_P_ARP);
-  sll.sll_ifindex = ifindex_;
-  sll.sll_hatype = ARPHRD_ETHER;
-  sll.sll_halen = ETH_ALEN;
-  std::memcpy(sll.sll_addr, kBroadcastMac.data(), kBroadcastMac.size());
-  const ssize_t n = ::sendto(fd_.get(), frame.data(), frame.size(), 0,
-                             reinterpret_cast<const sockaddr*>(&sll), sizeof sll);
-  if (n < 0) return detail::lastError();
-  if (static_cast<std::size_t>(n) != frame.size())
-    return std::make_error_code(std::errc::message_size);
-  return {};
+  return socket.send(frame, ETH_P_ARP, kBroadcastMac);
+}
+
+GarpSender::GarpSender(std::string interface, int ifindex)
+    : socket_(kWhat, std::move(interface), ifindex) {}
+
+std::error_code GarpSender::send(const util::IpAddress& vip, const MacAddress& mac, ArpOp op) {
+  return sendGratuitousArp(socket_, vip, mac, op);
 }
 
 }  // namespace vipd::net

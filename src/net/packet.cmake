@@ -1,7 +1,8 @@
 # Packet sockets (owned by the socket work): raw VRRP sockets, gratuitous ARP
-# and unsolicited NA senders.
+# and unsolicited NA senders over one AF_PACKET socket class.
 target_sources(vipd_net PRIVATE
   garp.cpp
+  link_layer_socket.cpp
   neighbor_advert.cpp
   vrrp_socket.cpp
   vrrp_socket_ipv4.cpp)

@@ -8,15 +8,10 @@
 #include <string_view>
 #include <system_error>
 
-#include "vipd/util/unique_fd.h"
+#include "vipd/net/link_layer_socket.h"
 #include "vipd/util/ip_address.h"
 
 namespace vipd::net {
-
-/// An Ethernet (EUI-48) address, network order.
-using MacAddress = std::array<std::uint8_t, 6>;
-
-inline constexpr MacAddress kBroadcastMac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 /// Parses "aa:bb:cc:dd:ee:ff" (hex digits, either case); nullopt otherwise.
 std::optional<MacAddress> parseMac(std::string_view text);
@@ -45,9 +40,16 @@ using GarpFrame = std::array<std::uint8_t, kGarpFrameSize>;
 GarpFrame buildGratuitousArp(const MacAddress& mac, const util::IpAddress& vip,
                              ArpOp op = ArpOp::Request);
 
-/// Sends gratuitous ARP frames on one interface through an AF_PACKET socket.
-/// The socket has protocol 0, so it receives nothing (keepalived's uses
-/// ETH_P_RARP for the same end).
+/// Sends one gratuitous ARP for `vip` announcing `mac` on `socket`, to the
+/// broadcast address with ethertype 0x0806 (what GarpSender::send does; for
+/// callers that share one socket between ARP and NA).
+/// Precondition: `vip` is IPv4 (else std::errc::address_family_not_supported).
+std::error_code sendGratuitousArp(LinkLayerSocket& socket, const util::IpAddress& vip,
+                                  const MacAddress& mac, ArpOp op = ArpOp::Request);
+
+/// Sends gratuitous ARP frames on one interface through its own
+/// LinkLayerSocket. The socket has protocol 0, so it receives nothing
+/// (keepalived's uses ETH_P_RARP for the same end).
 ///
 /// NOTE: owns its descriptor (closed on destruction; movable, not copyable).
 /// Not thread-safe: use it from the event-loop thread. Non-blocking: a full
@@ -56,7 +58,8 @@ class GarpSender {
  public:
   /// Opens the socket in the calling thread's network namespace and binds it
   /// to the interface. Throws std::system_error naming the interface and the
-  /// failing call (e.g. "garp socket eth0: socket(AF_PACKET)" when not root).
+  /// failing call (e.g. "garp socket eth0: socket(AF_PACKET, SOCK_RAW)" when not
+  /// root).
   /// @param ifindex 0 = look up `interface` by name.
   explicit GarpSender(std::string interface, int ifindex = 0);
 
@@ -65,13 +68,11 @@ class GarpSender {
   std::error_code send(const util::IpAddress& vip, const MacAddress& mac,
                        ArpOp op = ArpOp::Request);
 
-  int ifindex() const { return ifindex_; }
-  const std::string& interface() const { return interface_; }
+  int ifindex() const { return socket_.ifindex(); }
+  const std::string& interface() const { return socket_.interface(); }
 
  private:
-  std::string interface_;
-  int ifindex_ = 0;
-  util::UniqueFd fd_;
+  LinkLayerSocket socket_;
 };
 
 }  // namespace vipd::net

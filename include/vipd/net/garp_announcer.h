@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "vipd/net/garp.h"
+#include "vipd/net/link_layer_socket.h"
 #include "vipd/net/neighbor_advert.h"
 #include "vipd/util/ip_address.h"
 
@@ -26,32 +27,33 @@ class AddressAnnouncer {
                                    bool router) = 0;
 };
 
-/// AddressAnnouncer for one interface: a GarpSender and a
-/// NeighborAdvertSender, both opened by the constructor.
+/// AddressAnnouncer for one interface: one LinkLayerSocket, opened by the
+/// constructor, carries both the gratuitous ARPs (sendGratuitousArp) and the
+/// unsolicited NAs (sendUnsolicitedNa); the frames are GarpSender's and
+/// NeighborAdvertSender's.
 ///
-/// NOTE: owns both AF_PACKET sockets (closed on destruction; movable, not
+/// NOTE: owns the AF_PACKET socket (closed on destruction; movable, not
 /// copyable). Not thread-safe: use it from the event-loop thread.
 class InterfaceAnnouncer final : public AddressAnnouncer {
  public:
-  /// Opens both sockets in the calling thread's network namespace. Throws
+  /// Opens the socket in the calling thread's network namespace. Throws
   /// std::system_error naming the interface and the failing call.
   /// @param ifindex 0 = look up `interface` by name.
   explicit InterfaceAnnouncer(const std::string& interface, int ifindex = 0)
-      : garp_(interface, ifindex), na_(interface, garp_.ifindex()) {}
+      : socket_("announce socket", interface, ifindex) {}
 
   std::error_code announce(const util::IpAddress& address, const MacAddress& mac,
                            bool router) override {
-    if (address.isV4()) return garp_.send(address, mac);
+    if (address.isV4()) return sendGratuitousArp(socket_, address, mac);
     NeighborAdvert na;
     na.mac = mac;
     na.target = address;
     na.router = router;
-    return na_.send(na);
+    return sendUnsolicitedNa(socket_, na);
   }
 
  private:
-  GarpSender garp_;
-  NeighborAdvertSender na_;
+  LinkLayerSocket socket_;
 };
 
 }  // namespace vipd::net

@@ -9,7 +9,7 @@
 #include <system_error>
 
 #include "vipd/net/garp.h"
-#include "vipd/util/unique_fd.h"
+#include "vipd/net/link_layer_socket.h"
 #include "vipd/util/ip_address.h"
 
 namespace vipd::net {
@@ -46,8 +46,16 @@ NaFrame buildUnsolicitedNa(const NeighborAdvert& na);
 std::uint16_t icmpv6Checksum(const util::IpAddress& source, const util::IpAddress& destination,
                              std::span<const std::uint8_t> message);
 
-/// Sends unsolicited NAs on one interface through an AF_PACKET socket with
-/// the frame built above, like keepalived (socket(PF_PACKET, SOCK_RAW, ETH_P_IPV6)).
+/// Sends one unsolicited NA built by buildUnsolicitedNa() on `socket`, to
+/// 33:33:00:00:00:01 with ethertype 0x86dd (what NeighborAdvertSender::send
+/// does; for callers that share one socket between ARP and NA).
+/// Precondition: na.target (and na.source, if given) are IPv6 (else
+/// std::errc::address_family_not_supported).
+std::error_code sendUnsolicitedNa(LinkLayerSocket& socket, const NeighborAdvert& na);
+
+/// Sends unsolicited NAs on one interface through its own LinkLayerSocket
+/// (AF_PACKET) with the frame built above, like keepalived
+/// (socket(PF_PACKET, SOCK_RAW, ETH_P_IPV6)).
 /// A raw ICMPv6 socket would need the source to be a usable (non-tentative)
 /// local address and would run the frame through netfilter; the AF_PACKET
 /// frame is byte-for-byte keepalived's. The socket is bound with protocol 0,
@@ -66,13 +74,11 @@ class NeighborAdvertSender {
   /// std::errc::address_family_not_supported).
   std::error_code send(const NeighborAdvert& na);
 
-  int ifindex() const { return ifindex_; }
-  const std::string& interface() const { return interface_; }
+  int ifindex() const { return socket_.ifindex(); }
+  const std::string& interface() const { return socket_.interface(); }
 
  private:
-  std::string interface_;
-  int ifindex_ = 0;
-  util::UniqueFd fd_;
+  LinkLayerSocket socket_;
 };
 
 }  // namespace vipd::net
