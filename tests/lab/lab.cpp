@@ -38,10 +38,19 @@ Host& Lab::addHost(const std::string& name, const std::vector<std::string>& cidr
   host->name = name;
   host->ns = std::make_unique<testing::NetNs>(tag_ + "-" + name);
   host->addresses = cidrs;
+  // DAD off before the interface exists: a link-local address made while
+  // DAD runs stays tentative for ~1.5 s, and VRRPv3 IPv6 adverts cannot be
+  // sent from it.
+  host->ns->exec("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0");
   testing::linkVeth(*host->ns, host->ifname, *switch_, name);
   switch_->exec("ip link set dev " + name + " master br0");
-  host->ns->exec("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 "
-                 "net.ipv6.conf." + host->ifname + ".accept_dad=0");
+  const auto linkLocalReady = [&] {
+    return host->ns->exec("ip -6 -o addr show dev " + host->ifname + " scope link -tentative")
+               .find("fe80") != std::string::npos;
+  };
+  for (int i = 0; i < 1000 && !linkLocalReady(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   for (const auto& cidr : cidrs) {
     bool v6 = cidr.find(':') != std::string::npos;
     host->ns->exec(std::string("ip ") + (v6 ? "-6 " : "") + "addr add " + cidr + " dev " +
