@@ -1,5 +1,6 @@
 // vipd: parses options, builds objects, runs the loop; nothing else.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +57,9 @@ int run(const Options& opts, vipd::config::Config config) {
                                                 ? vipd::daemon::LogTarget::Stderr
                                                 : vipd::daemon::LogTarget::Syslog);
   auto log = vipd::daemon::logger("vipd");
+  // Timers decide failover: the default 50 us slack would be spent on every
+  // Master_Down expiry.
+  prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   int status = 0;
   try {
     vipd::daemon::EventLoop loop;

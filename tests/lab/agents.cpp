@@ -31,7 +31,9 @@ Child startKeepalived(Lab& lab, const Host& host, const std::string& configText,
   auto conf = writeConfig(lab, name, configText);
   auto dir = lab.dir();
   return lab.spawn(host,
-                   {"keepalived", "-n", "-l", "-D", "--vrrp", "-f", conf, "-p",
+                   // --no-syslog: with no syslog daemon here, glibc's LOG_CONS fallback
+                   // writes every line to the serial console and stalls the machine.
+                   {"keepalived", "-n", "-l", "-D", "--no-syslog", "--vrrp", "-f", conf, "-p",
                     (dir / (name + ".pid")).string(), "-r", (dir / (name + "-vrrp.pid")).string(),
                     "-i", name},
                    name);

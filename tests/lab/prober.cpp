@@ -105,9 +105,13 @@ void Prober::run() {
       ++report_.sent;
       nextSend += interval_;
     }
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(nextSend - Clock::now());
+    // ppoll with a timespec: poll()'s whole milliseconds would spin on 0.
+    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(nextSend - Clock::now());
+    if (wait.count() < 0) wait = std::chrono::nanoseconds(0);
+    timespec ts{static_cast<time_t>(wait.count() / 1'000'000'000),
+                static_cast<long>(wait.count() % 1'000'000'000)};
     pollfd p{fd, POLLIN, 0};
-    poll(&p, 1, static_cast<int>(std::max<long>(0, wait.count())));
+    ppoll(&p, 1, &ts, nullptr);
     std::uint8_t buf[1500];
     ssize_t n;
     while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
