@@ -9,15 +9,14 @@
 #include <vector>
 
 #include "vipd/util/unique_fd.h"
+#include "vipd/proto/advertisement.h"
 #include "vipd/util/ip_address.h"
 
 namespace vipd::net {
 
-/// IANA protocol number of VRRP (RFC 5798 §5.1.1.4).
-inline constexpr int kIpProtoVrrp = 112;
-/// TTL / hop limit of VRRP adverts and the only value a receiver accepts for
-/// multicast (RFC 5798 §5.1.1.3, §5.1.2.3).
-inline constexpr std::uint8_t kVrrpTtl = 255;
+/// The protocol's wire constants live with the codec (RFC 5798 §5.1).
+inline constexpr int kIpProtoVrrp = proto::kIpProtocolVrrp;
+using proto::kVrrpTtl;
 /// IPv4 TOS / IPv6 traffic class keepalived puts on adverts: precedence 6,
 /// "internetwork control" (keepalived vrrp.c:vrrp_build_ip4, vrrp_if.c:if_setsockopt_priority).
 inline constexpr std::uint8_t kVrrpTos = 0xc0;
