@@ -33,6 +33,25 @@ Router::Router(RouterConfig config)
       priority_(config_.priority),
       masterAdverInterval_(config_.advertInterval) {}
 
+bool Router::canReconfigure(const RouterConfig& next) const {
+  const RouterConfig candidate = normalized(next);
+  return candidate.vrid == config_.vrid && candidate.version == config_.version &&
+         candidate.primaryAddress == config_.primaryAddress &&
+         (candidate.priority == kOwnerPriority) == isOwner();
+}
+
+void Router::reconfigure(const RouterConfig& next) {
+  if (!canReconfigure(next)) {
+    throw std::invalid_argument("vrrp instance config: identity changed, restart needed");
+  }
+  config_ = checked(next);
+  // A Master advertises its own interval; a Backup keeps what it learned
+  // from the master (v3) until the next advert.
+  if (state_ != State::Backup || config_.version == Version::V2) {
+    masterAdverInterval_ = config_.advertInterval;
+  }
+}
+
 Actions Router::handle(const Event& event, TimePoint now) {
   Actions out;
   Context ctx{now, std::get_if<AdvertReceived>(&event), &out};

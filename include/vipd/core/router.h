@@ -31,6 +31,18 @@ class Router {
   /// (state, trigger) pair, which is a bug (TransitionTableTest covers it).
   Actions handle(const Event& event, TimePoint now);
 
+  /// Whether `next` can replace the running configuration in place: the
+  /// same VRID, version and primary address, and the same owner status
+  /// (an owner follows different rules, so that change needs a restart).
+  bool canReconfigure(const RouterConfig& next) const;
+  /// Swaps in `next` (a config reload) without a transition, a timer change
+  /// or an advert: running timers keep their deadlines and the next one
+  /// re-arms with the new interval. The effective priority is left alone;
+  /// the caller follows with PriorityChanged when the base priority moved.
+  /// Throws std::invalid_argument when !canReconfigure(next) or the config
+  /// fails validate().
+  void reconfigure(const RouterConfig& next);
+
   State state() const { return state_; }
   const RouterConfig& config() const { return config_; }
   bool isOwner() const { return config_.priority == kOwnerPriority; }

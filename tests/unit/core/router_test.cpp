@@ -3,6 +3,8 @@
 // so Skew_Time = 156 × 100 / 256 = 60 cs and Master_Down_Interval = 360 cs.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "router_harness.h"
 
 namespace vipd::core::testing {
@@ -423,6 +425,77 @@ TEST_F(RouterTest, OwnerAcceptsTrafficEvenWithoutAcceptMode) {
   RouterHarness& h = make();
   EXPECT_EQ(h.start()[2], "AddVips accept");
   EXPECT_TRUE(h.router().acceptsVipTraffic());
+}
+
+// ---- Reconfigure (config reload) ----------------------------------------------------------
+
+TEST_F(RouterTest, ReconfigureKeepsStateAndTimersAndSendsNothing) {
+  RouterHarness& h = makeMaster();
+  const auto advertDue = h.router().timerDeadline(TimerId::Advert);
+  RouterConfig next = config;
+  next.advertInterval = Centiseconds{50};
+  next.preemptDelay = 2s;
+  h.router().reconfigure(next);
+  EXPECT_EQ(h.router().state(), State::Master);
+  EXPECT_EQ(h.router().timerDeadline(TimerId::Advert), advertDue);
+  EXPECT_EQ(h.router().masterAdverInterval(), Centiseconds{50});
+  // The running timer fires as armed; the next one uses the new interval.
+  EXPECT_EQ(h.fire(TimerId::Advert),
+            (Lines{"SendAdvert prio=100 int=50cs Periodic", "ArmTimer Adver_Timer @5100ms"}));
+}
+
+TEST_F(RouterTest, ReconfiguredBackupKeepsTheIntervalLearnedFromTheMaster) {
+  RouterHarness& h = make();
+  h.start();
+  h.advert("10.0.0.9", 200, 250);
+  RouterConfig next = config;
+  next.advertInterval = Centiseconds{50};
+  h.router().reconfigure(next);
+  EXPECT_EQ(h.router().masterAdverInterval(), Centiseconds{250});
+}
+
+TEST_F(RouterTest, ReconfiguredPriorityTakesEffectThroughPriorityChanged) {
+  RouterHarness& h = make();
+  h.start();
+  h.advert("10.0.0.9", 150);
+  RouterConfig next = config;
+  next.priority = 200;
+  h.router().reconfigure(next);
+  EXPECT_EQ(h.router().priority(), 100) << "the caller decides the effective priority";
+  h.setPriority(200);
+  // Now the 150 master is lower: with preempt, its advert is discarded.
+  EXPECT_EQ(h.advert("10.0.0.9", 150), Lines{});
+  EXPECT_EQ(h.fire(TimerId::MasterDown).back(), "Notify BACKUP->MASTER Preempted prio=200");
+}
+
+TEST_F(RouterTest, ReconfigureSwitchingPreemptOffStopsPreemption) {
+  RouterHarness& h = make();
+  h.start();
+  h.advert("10.0.0.9", 50);
+  RouterConfig next = config;
+  next.preempt = false;
+  h.router().reconfigure(next);
+  h.advanceTo(2s);
+  // nopreempt: a lower-priority master's advert restarts the down timer.
+  EXPECT_EQ(h.advert("10.0.0.9", 50), (Lines{"ArmTimer Master_Down_Timer @5600ms"}));
+}
+
+TEST_F(RouterTest, ReconfigureRefusesIdentityAndOwnerChanges) {
+  RouterHarness& h = make();
+  for (auto change : std::vector<std::function<void(RouterConfig&)>>{
+           [](RouterConfig& c) { c.vrid = 8; },
+           [](RouterConfig& c) { c.version = Version::V2; },
+           [](RouterConfig& c) { c.primaryAddress = ip("10.0.0.3"); },
+           [](RouterConfig& c) { c.priority = kOwnerPriority; },
+       }) {
+    RouterConfig next = config;
+    change(next);
+    EXPECT_FALSE(h.router().canReconfigure(next));
+    EXPECT_THROW(h.router().reconfigure(next), std::invalid_argument);
+  }
+  RouterConfig next = config;
+  next.priority = 254;
+  EXPECT_TRUE(h.router().canReconfigure(next));
 }
 
 }  // namespace
