@@ -1,5 +1,8 @@
 #include "vipd/daemon/instance.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include <spdlog/spdlog.h>
 
 #include "vipd/proto/encode.h"
@@ -58,6 +61,59 @@ void Instance::start(bool linkUsable) {
 }
 
 void Instance::shutdown() { dispatch(core::Shutdown{}); }
+
+bool Instance::canReconfigure(const InstanceSettings& next) const {
+  return next.name == settings_.name && router_.canReconfigure(next.router);
+}
+
+void Instance::reconfigure(InstanceSettings next) {
+  if (!canReconfigure(next)) {
+    throw std::invalid_argument("instance " + settings_.name + ": cannot reconfigure in place");
+  }
+  const auto before = std::move(settings_.addresses);
+  const auto oldPriority = settings_.router.priority;
+  settings_ = std::move(next);
+  router_.reconfigure(settings_.router);
+  if (vipsInstalled_) swapVips(before);
+  if (settings_.router.priority != oldPriority) {
+    dispatch(core::PriorityChanged{settings_.router.priority});
+  }
+}
+
+// Only the difference moves: a VIP in both lists stays installed throughout,
+// so its traffic is never interrupted by a reload.
+void Instance::swapVips(const std::vector<net::InterfaceAddress>& before) {
+  auto listed = [](const std::vector<net::InterfaceAddress>& list, const net::InterfaceAddress& a) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const net::InterfaceAddress& b) { return net::sameAddress(a, b); });
+  };
+  for (const auto& a : before) {
+    if (listed(settings_.addresses, a)) continue;
+    log_->info("({}) reload: removing {}", settings_.name, a.address.toString());
+    if (auto removed = deps_.addresses.remove(a); !removed) {
+      ++stats_.addressErrors;
+      log_->error("({}) cannot remove {}: {}", settings_.name, a.address.toString(),
+                  removed.error().message());
+    }
+  }
+  for (const auto& a : settings_.addresses) {
+    if (listed(before, a)) continue;
+    log_->info("({}) reload: adding {}", settings_.name, a.address.toString());
+    auto added = deps_.addresses.add(a);
+    if (!added) {
+      ++stats_.addressErrors;
+      log_->error("({}) cannot add {}/{}: {}", settings_.name, a.address.toString(),
+                  a.prefixLength, added.error().message());
+      continue;
+    }
+    for (std::uint32_t round = 0; round < settings_.garp.masterRepeat; ++round) {
+      if (!deps_.announcer.announce(a.address, settings_.interface.mac,
+                                    settings_.interface.forwarding)) {
+        ++stats_.announcementsSent;
+      }
+    }
+  }
+}
 
 void Instance::onAdvert(const proto::ReceivedAdvertisement& received) {
   auto valid = proto::validate(received, settings_.expect);

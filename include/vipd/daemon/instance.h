@@ -80,6 +80,14 @@ class Instance {
   void start(bool linkUsable);
   /// Graceful stop: a master sends priority 0 and removes its VIPs.
   void shutdown();
+  /// True when `next` (a reload) keeps what the running Router depends on
+  /// (core::Router::canReconfigure); otherwise the instance must be restarted.
+  bool canReconfigure(const InstanceSettings& next) const;
+  /// Applies a reloaded configuration in place: no transition, timers keep
+  /// running, counters are kept. A master adds and removes only the VIPs
+  /// that differ and announces the new ones. Throws std::invalid_argument
+  /// when !canReconfigure(next).
+  void reconfigure(InstanceSettings next);
 
   /// An advert for our VRID that passed decode(); runs the per-instance checks.
   void onAdvert(const proto::ReceivedAdvertisement& received);
@@ -102,6 +110,7 @@ class Instance {
   void sendAdvert(const core::SendAdvert& send);
   void addVips();
   void removeVips(bool quiet);
+  void swapVips(const std::vector<net::InterfaceAddress>& before);
   void announceBurst(std::uint32_t repeat);
   void startAnnouncements(core::GratuitousReason reason);
   void scheduleAnnouncement(std::chrono::seconds after, std::uint32_t repeat, bool periodic);

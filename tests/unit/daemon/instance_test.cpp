@@ -50,11 +50,15 @@ class InstanceTest : public ::testing::Test {
     kernel_.takeEvents();
   }
 
-  void make(const std::string& body = kBasic) {
+  InstanceSettings settingsFor(const std::string& body) {
     auto in = parseInstance(body);
     ResolvedInterface itf{"eth0", kIfindex, kMac, source_, false};
-    auto settings = resolveInstance(in, config::GlobalDefs{}, itf,
-                                    [](const std::string&) { return std::optional<int>(); });
+    return resolveInstance(in, config::GlobalDefs{}, itf,
+                           [](const std::string&) { return std::optional<int>(); });
+  }
+
+  void make(const std::string& body = kBasic) {
+    auto settings = settingsFor(body);
     auto log = std::make_shared<spdlog::logger>("test",
                                                 std::make_shared<spdlog::sinks::null_sink_mt>());
     instance_ = std::make_unique<Instance>(
@@ -140,6 +144,78 @@ TEST_F(InstanceTest, TakesOverAtMasterDownIntervalAddingVipsThenAnnouncingThem) 
             1u);
   ASSERT_TRUE(instance_->stats().lastTakeover);
   EXPECT_FALSE(instance_->stats().lastTakeover->detection) << "no master was ever heard";
+}
+
+// ---- Reload -----------------------------------------------------------------------------
+
+const char* kReloaded = R"(
+  interface eth0
+  virtual_router_id 51
+  priority 120
+  advert_int 0.5
+  virtual_ipaddress {
+    192.0.2.101/24
+    192.0.2.102/24
+  }
+)";
+
+TEST_F(InstanceTest, ReconfiguredMasterSwapsOnlyTheVipsThatDifferAndStaysMaster) {
+  make();
+  const auto t0 = clock_.now();
+  instance_->start(true);
+  clock_.advanceTo(t0 + 3600ms);
+  ASSERT_EQ(instance_->state(), core::State::Master);
+  const auto announcedBefore = announcer_.announced.size();
+  const auto sentBefore = transport_.sent.size();
+  kernel_.takeEvents();
+
+  instance_->reconfigure(settingsFor(kReloaded));
+  EXPECT_EQ(instance_->state(), core::State::Master);
+  EXPECT_FALSE(holds("192.0.2.100"));
+  EXPECT_TRUE(holds("192.0.2.101"));
+  EXPECT_TRUE(holds("192.0.2.102"));
+  // 192.0.2.101 was never touched: exactly one delete and one add.
+  EXPECT_EQ(kernel_.takeEvents().size(), 2u);
+  // Only the new VIP is announced, garp_master_repeat (5) times.
+  ASSERT_EQ(announcer_.announced.size(), announcedBefore + 5);
+  EXPECT_EQ(announcer_.announced.back(), ip("192.0.2.102"));
+  EXPECT_EQ(transport_.sent.size(), sentBefore) << "a reload sends no extra advert";
+  // The running advert timer fires as armed (1 s), then the new interval applies.
+  clock_.advanceTo(t0 + 4600ms);
+  ASSERT_EQ(transport_.sent.size(), sentBefore + 1);
+  auto advert = sentAdvert(sentBefore);
+  EXPECT_EQ(advert.priority, 120);
+  EXPECT_EQ(advert.intervalCs, 50);
+  EXPECT_EQ(advert.addresses, (std::vector<IpAddress>{ip("192.0.2.101"), ip("192.0.2.102")}));
+  clock_.advanceTo(t0 + 5100ms);
+  EXPECT_EQ(transport_.sent.size(), sentBefore + 2);
+  std::size_t transitions = 0;
+  for (auto n : instance_->stats().transitions) transitions += n;
+  EXPECT_EQ(transitions, 2u) << "INIT->BACKUP and BACKUP->MASTER only";
+}
+
+TEST_F(InstanceTest, ReconfiguredBackupInstallsNothingAndUsesTheNewPriority) {
+  make();
+  instance_->start(true);
+  instance_->onAdvert(advertFrom("192.0.2.9", 110));
+  instance_->reconfigure(settingsFor(kReloaded));
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_FALSE(holds("192.0.2.102"));
+  EXPECT_EQ(instance_->router().priority(), 120);
+  // With priority 120 and preempt, the 110 master's adverts no longer hold us back.
+  const auto t = clock_.now();
+  instance_->onAdvert(advertFrom("192.0.2.9", 110, {ip("192.0.2.101"), ip("192.0.2.102")}));
+  clock_.advanceTo(t + 3600ms);
+  EXPECT_EQ(instance_->state(), core::State::Master);
+}
+
+TEST_F(InstanceTest, ReconfigureRefusesAChangedVrid) {
+  make();
+  std::string other = kBasic;
+  other.replace(other.find("51"), 2, "52");
+  auto next = settingsFor(other);
+  EXPECT_FALSE(instance_->canReconfigure(next));
+  EXPECT_THROW(instance_->reconfigure(next), std::invalid_argument);
 }
 
 TEST_F(InstanceTest, MasterAdvertisesEveryIntervalWithIncreasingIpv4Id) {
