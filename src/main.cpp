@@ -24,13 +24,38 @@ constexpr int kExitUsage = 2;
 constexpr int kExitConfigTestErrors = 4;
 constexpr int kExitNoConfig = 6;
 
-std::optional<vipd::config::Config> loadConfig(const Options& opts) {
+vipd::config::ParseOptions parseOptions(const Options& opts) {
   vipd::config::ParseOptions po;
   po.strict = opts.strictConfig;
   po.configId = opts.configId.empty() ? vipd::config::defaultConfigId() : opts.configId;
-  auto result = vipd::config::parseFile(opts.configFile, po);
+  return po;
+}
+
+std::optional<vipd::config::Config> loadConfig(const Options& opts) {
+  auto result = vipd::config::parseFile(opts.configFile, parseOptions(opts));
   for (const auto& d : result.diagnostics) std::cerr << vipd::config::format(d) << '\n';
   return std::move(result.config);
+}
+
+// SIGHUP: a config with any error changes nothing (issue: reload never
+// disturbs the running config); its diagnostics go to the log instead.
+void reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon) {
+  auto log = vipd::daemon::logger("vipd");
+  log->info("reloading {}", opts.configFile);
+  auto result = vipd::config::parseFile(opts.configFile, parseOptions(opts));
+  for (const auto& d : result.diagnostics) {
+    if (d.severity == vipd::config::Severity::Error) {
+      log->error("{}", vipd::config::format(d));
+    } else {
+      log->warn("{}", vipd::config::format(d));
+    }
+  }
+  if (!result.ok()) {
+    log->error("reload failed: {} error(s) in {}; keeping the running configuration",
+               result.errorCount(), opts.configFile);
+    return;
+  }
+  daemon.reload(std::move(*result.config));
 }
 
 void writePidFile(const std::string& path) {
@@ -71,9 +96,7 @@ int run(const Options& opts, vipd::config::Config config) {
     };
     loop.onSignal(SIGTERM, stop);
     loop.onSignal(SIGINT, stop);
-    loop.onSignal(SIGHUP, [&] {
-      log->warn("reload requested, but reload is not implemented yet: keeping the running config");
-    });
+    loop.onSignal(SIGHUP, [&] { reloadConfig(opts, daemon); });
     signal(SIGPIPE, SIG_IGN);
     daemon.start();
     writePidFile(opts.pidFile);

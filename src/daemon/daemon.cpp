@@ -1,9 +1,11 @@
 #include "vipd/daemon/daemon.h"
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
 #include "vipd/daemon/logging.h"
+#include "vipd/daemon/reload_plan.h"
 
 namespace vipd::daemon {
 
@@ -98,10 +100,6 @@ Daemon::SocketGroup& Daemon::socketGroupFor(const InstanceSettings& s,
   } catch (const std::exception& e) {
     fail(in, e.what());
   }
-  // keepalived checks the TTL of unicast adverts only when min/max_ttl are set.
-  for (const auto& peer : in.unicastPeers) {
-    if (peer.minTtl != 0 || peer.maxTtl != 255) group->policy.checkUnicastTtl = true;
-  }
   auto* raw = group.get();
   loop_.addReader(raw->socket->fd(), [this, raw] { onPackets(*raw); });
   groups_.push_back(std::move(group));
@@ -117,36 +115,156 @@ net::AddressAnnouncer& Daemon::announcerFor(const ResolvedInterface& itf) {
   return *announcers_.back().second;
 }
 
+Daemon::Prepared Daemon::prepare(const config::VrrpInstance& in,
+                                 const config::GlobalDefs& global) {
+  auto itf = resolveInterface(in);
+  auto settings = resolveInstance(in, global, itf, [this](const std::string& name) {
+    auto link = addresses_.linkByName(name);
+    return link ? std::optional<int>(link.value().ifindex) : std::nullopt;
+  });
+  return {&in, std::move(settings)};
+}
+
+Instance& Daemon::create(Prepared prepared) {
+  const config::VrrpInstance& in = *prepared.config;
+  auto& group = socketGroupFor(prepared.settings, in);
+  for (auto* other : group.members) {
+    if (other->settings().advert.vrid == in.virtualRouterId) {
+      fail(in, "VRID " + std::to_string(in.virtualRouterId) + " is also used by instance " +
+                   other->settings().name + " on the same interface and family");
+    }
+  }
+  Instance::Deps deps{loop_, addresses_, announcerFor(prepared.settings.interface),
+                      *group.socket};
+  log_->info("({}) interface={} vrid={} version={} priority={} advert_int={}cs source={} {}",
+             in.name, prepared.settings.interface.name, in.virtualRouterId, in.version,
+             in.priority, in.advertInterval.count(), prepared.settings.interface.source.toString(),
+             in.isUnicast() ? "unicast" : "multicast");
+  auto instance = std::make_unique<Instance>(std::move(prepared.settings), deps, logger("vrrp"));
+  group.members.push_back(instance.get());
+  instances_.push_back(std::move(instance));
+  return *instances_.back();
+}
+
+bool Daemon::linkUsable(int ifindex) {
+  auto link = addresses_.linkByIndex(ifindex);
+  return link && link.value().usable();
+}
+
+// keepalived checks the TTL of unicast adverts only when min/max_ttl are set.
+void Daemon::refreshReceivePolicies() {
+  for (auto& group : groups_) {
+    group->policy.checkUnicastTtl = false;
+    for (const auto* member : group->members) {
+      for (const auto& in : config_.instances) {
+        if (in.name != member->settings().name) continue;
+        for (const auto& peer : in.unicastPeers) {
+          if (peer.minTtl != 0 || peer.maxTtl != 255) group->policy.checkUnicastTtl = true;
+        }
+      }
+    }
+  }
+}
+
 void Daemon::start() {
   monitor_ = std::make_unique<net::NetlinkMonitor>();
   loop_.addReader(monitor_->fd(), [this] { onNetlink(); });
+  for (const auto& in : config_.instances) create(prepare(in, config_.global));
+  refreshReceivePolicies();
+  // Started only once all exist: a start-up failure above leaves nothing running.
+  for (auto& instance : instances_) {
+    instance->start(linkUsable(instance->settings().interface.ifindex));
+  }
+}
 
-  std::vector<bool> linkUsable;
-  for (const auto& in : config_.instances) {
-    auto itf = resolveInterface(in);
-    auto settings = resolveInstance(in, config_.global, itf, [this](const std::string& name) {
-      auto link = addresses_.linkByName(name);
-      return link ? std::optional<int>(link.value().ifindex) : std::nullopt;
-    });
-    auto& group = socketGroupFor(settings, in);
-    Instance::Deps deps{loop_, addresses_, announcerFor(itf), *group.socket};
-    auto instance = std::make_unique<Instance>(std::move(settings), deps, logger("vrrp"));
-    for (auto* other : group.members) {
-      if (other->settings().advert.vrid == in.virtualRouterId) {
-        fail(in, "VRID " + std::to_string(in.virtualRouterId) + " is also used by instance " +
-                     other->settings().name + " on the same interface and family");
+Instance* Daemon::find(const std::string& name) {
+  for (auto& instance : instances_) {
+    if (instance->settings().name == name) return instance.get();
+  }
+  return nullptr;
+}
+
+// Stops the instance gracefully, takes it out of its socket group and closes
+// the socket when no member is left.
+void Daemon::destroy(const std::string& name) {
+  Instance* instance = find(name);
+  if (instance == nullptr) return;
+  instance->shutdown();
+  for (auto it = groups_.begin(); it != groups_.end(); ++it) {
+    auto& members = (*it)->members;
+    if (std::erase(members, instance) == 0 || !members.empty()) continue;
+    loop_.removeReader((*it)->socket->fd());
+    groups_.erase(it);
+    break;
+  }
+  std::erase_if(instances_, [&](const auto& p) { return p.get() == instance; });
+}
+
+std::optional<std::vector<Daemon::Prepared>> Daemon::prepareReload(
+    const std::vector<PlannedChange>& plan, const config::Config& next) {
+  std::vector<Prepared> prepared;
+  try {
+    for (const auto& change : plan) {
+      if (change.change == InstanceChange::Unchanged || change.change == InstanceChange::Removed) {
+        continue;
+      }
+      for (const auto& in : next.instances) {
+        if (in.name == change.instance) prepared.push_back(prepare(in, next.global));
       }
     }
-    group.members.push_back(instance.get());
-    auto link = addresses_.linkByIndex(itf.ifindex);
-    linkUsable.push_back(link && link.value().usable());
-    log_->info("({}) interface={} vrid={} version={} priority={} advert_int={}cs source={} {}",
-               in.name, itf.name, in.virtualRouterId, in.version, in.priority,
-               in.advertInterval.count(), itf.source.toString(),
-               in.isUnicast() ? "unicast" : "multicast");
-    instances_.push_back(std::move(instance));
+  } catch (const std::exception& e) {
+    log_->error("reload failed, keeping the running configuration: {}", e.what());
+    return std::nullopt;
   }
-  for (std::size_t i = 0; i < instances_.size(); ++i) instances_[i]->start(linkUsable[i]);
+  return prepared;
+}
+
+bool Daemon::reload(config::Config next) {
+  const auto plan = planReload(config_, next);
+  // Phase 1, nothing changed yet: resolve what the host must answer.
+  auto prepared = prepareReload(plan, next);
+  if (!prepared) return false;
+  // Phase 2: stop what goes away first, so a VIP moving between instances is
+  // released before it is claimed again.
+  std::size_t counts[5] = {};
+  for (const auto& change : plan) {
+    ++counts[static_cast<std::size_t>(change.change)];
+    if (change.change == InstanceChange::Unchanged) continue;
+    log_->info("({}) reload: {}{}{}", change.instance, toString(change.change),
+               change.detail.empty() ? "" : ": ", change.detail);
+    if (change.change == InstanceChange::Removed || change.change == InstanceChange::Restarted) {
+      destroy(change.instance);
+    }
+  }
+  std::vector<Instance*> fresh;
+  std::vector<std::string> failed;
+  for (auto& p : *prepared) {
+    const std::string name = p.settings.name;
+    Instance* running = find(name);
+    if (running != nullptr && running->canReconfigure(p.settings)) {
+      running->reconfigure(std::move(p.settings));
+      continue;
+    }
+    // The host changed under an updated instance (e.g. its advert source
+    // address): only a restart can apply it.
+    if (running != nullptr) destroy(name);
+    try {
+      fresh.push_back(&create(std::move(p)));
+    } catch (const std::exception& e) {
+      log_->error("reload: {}", e.what());
+      failed.push_back(name);
+    }
+  }
+  config_ = std::move(next);
+  // Not running, so not "running config": the next reload tries it again.
+  std::erase_if(config_.instances, [&](const auto& in) {
+    return std::find(failed.begin(), failed.end(), in.name) != failed.end();
+  });
+  refreshReceivePolicies();
+  for (auto* instance : fresh) instance->start(linkUsable(instance->settings().interface.ifindex));
+  log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added",
+             counts[0], counts[1], counts[2], counts[3], counts[4]);
+  return true;
 }
 
 void Daemon::stop() {

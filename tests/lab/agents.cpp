@@ -1,5 +1,6 @@
 #include "agents.h"
 
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -37,6 +38,11 @@ Child startKeepalived(Lab& lab, const Host& host, const std::string& configText,
                     (dir / (name + ".pid")).string(), "-r", (dir / (name + "-vrrp.pid")).string(),
                     "-i", name},
                    name);
+}
+
+void reloadWith(Lab& lab, const Child& child, const std::string& configText) {
+  writeConfig(lab, child.name, configText);
+  lab.signal(child, SIGHUP);
 }
 
 bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {

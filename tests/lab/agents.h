@@ -21,6 +21,10 @@ Child startVipd(Lab& lab, const Host& host, const std::string& configText,
 Child startKeepalived(Lab& lab, const Host& host, const std::string& configText,
                       const std::string& name);
 
+/// Rewrites the configuration file of an agent started above (by its
+/// name) and sends it SIGHUP.
+void reloadWith(Lab& lab, const Child& child, const std::string& configText);
+
 /// Polls `condition` every 5 ms until it holds or `timeout` passes.
 /// Lab orchestration only: unit tests never wait on the clock.
 bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);

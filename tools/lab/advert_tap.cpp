@@ -109,6 +109,11 @@ std::optional<SeenAdvert> AdvertTap::lastBefore(
   return std::nullopt;
 }
 
+std::vector<SeenAdvert> AdvertTap::seen() const {
+  std::lock_guard lock(mutex_);
+  return adverts_;
+}
+
 void AdvertTap::clear() {
   std::lock_guard lock(mutex_);
   adverts_.clear();

@@ -43,6 +43,8 @@ class AdvertTap {
   /// The last advert from `source` seen before `before`.
   std::optional<SeenAdvert> lastBefore(const std::string& source,
                                        std::chrono::steady_clock::time_point before) const;
+  /// Every advert seen so far, in arrival order.
+  std::vector<SeenAdvert> seen() const;
   /// Forgets what was seen so far.
   void clear();
 

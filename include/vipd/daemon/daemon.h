@@ -1,12 +1,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "vipd/config/model.h"
 #include "vipd/daemon/event_loop.h"
 #include "vipd/daemon/instance.h"
+#include "vipd/daemon/reload_plan.h"
 #include "vipd/net/address_manager_netlink.h"
 #include "vipd/net/netlink_monitor.h"
 #include "vipd/proto/decode.h"
@@ -31,6 +33,13 @@ class Daemon {
   void start();
   /// Graceful stop: masters send priority 0 and remove their VIPs.
   void stop();
+  /// Applies a validated, reloaded configuration (SIGHUP) per planReload():
+  /// unchanged instances are not touched; updated ones change in place;
+  /// removed ones stop gracefully; restarted and added ones start in INIT.
+  /// Everything the host must answer (interfaces, addresses) is resolved
+  /// before anything changes: if that fails, nothing changes and false is
+  /// returned, with the reason logged.
+  bool reload(config::Config next);
 
   const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
 
@@ -43,7 +52,24 @@ class Daemon {
     proto::ReceivePolicy policy;
   };
 
+  /// An instance ready to be created: its config and resolved settings.
+  struct Prepared {
+    const config::VrrpInstance* config;
+    InstanceSettings settings;
+  };
+
   ResolvedInterface resolveInterface(const config::VrrpInstance& instance);
+  Prepared prepare(const config::VrrpInstance& instance, const config::GlobalDefs& global);
+  /// prepare() for every instance a reload creates or updates; nullopt
+  /// (logged) if any cannot be resolved.
+  std::optional<std::vector<Prepared>> prepareReload(const std::vector<PlannedChange>& plan,
+                                                     const config::Config& next);
+  /// Creates the instance and joins its socket group; does not start it.
+  Instance& create(Prepared prepared);
+  void destroy(const std::string& name);
+  Instance* find(const std::string& name);
+  bool linkUsable(int ifindex);
+  void refreshReceivePolicies();
   SocketGroup& socketGroupFor(const InstanceSettings& settings, const config::VrrpInstance& in);
   net::AddressAnnouncer& announcerFor(const ResolvedInterface& itf);
   void onPackets(SocketGroup& group);

@@ -1,0 +1,190 @@
+// Config reload (SIGHUP) on a running pair, observed from outside: the
+// addresses each host holds, the adverts on the wire (seen by a bystander)
+// and the daemons' logs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "advert_tap.h"
+#include "agents.h"
+#include "lab.h"
+#include "netns.h"
+
+namespace vipd::lab {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+/// One vrrp_instance of the lab's configs: VRRPv3 at 100 ms on eth0.
+struct InstanceText {
+  std::string name;
+  int vrid;
+  int priority;
+  std::string vip;
+};
+
+std::string configText(const std::vector<InstanceText>& instances) {
+  std::string text = "global_defs {\n    vrrp_version 3\n}\n";
+  for (const auto& in : instances) {
+    text += "vrrp_instance " + in.name + " {\n    interface eth0\n    virtual_router_id " +
+            std::to_string(in.vrid) + "\n    priority " + std::to_string(in.priority) +
+            "\n    advert_int 0.1\n    virtual_ipaddress {\n        " + in.vip +
+            "/24\n    }\n}\n";
+  }
+  return text;
+}
+
+constexpr auto kSettle = 3s;  // far above Master_Down_Interval (0.3 s + skew)
+
+class ReloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::canCreateNamespaces()) GTEST_SKIP() << "needs root for network namespaces";
+    lab_ = std::make_unique<Lab>("reload");
+    h1_ = &lab_->addHost("h1", {"192.0.2.1/24"});
+    h2_ = &lab_->addHost("h2", {"192.0.2.2/24"});
+    auto& client = lab_->addHost("client", {"192.0.2.200/24"});
+    tap_ = std::make_unique<AdvertTap>(*client.ns, client.ifname);
+  }
+  void TearDown() override {
+    if (HasFailure()) {
+      for (const auto* c : {&c1_, &c2_}) {
+        if (c->pid > 0) std::cout << "---- " << c->name << "\n" << readLog(*c);
+      }
+    }
+    tap_.reset();
+    lab_.reset();
+  }
+
+  void startBoth(const std::vector<InstanceText>& h1, const std::vector<InstanceText>& h2) {
+    c1_ = startVipd(*lab_, *h1_, configText(h1), "h1-vipd");
+    c2_ = startVipd(*lab_, *h2_, configText(h2), "h2-vipd");
+  }
+
+  bool holds(const Host& h, const std::string& vip) { return lab_->hasAddress(h, vip); }
+
+  /// Waits until the log of `child` has `count` lines containing `text`.
+  bool logShows(const Child& child, const std::string& text, std::size_t count = 1) {
+    return waitFor(
+        [&] {
+          const auto log = readLog(child);
+          std::size_t n = 0;
+          for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
+          return n >= count;
+        },
+        5s);
+  }
+
+  std::size_t countInLog(const Child& child, const std::string& text) {
+    const auto log = readLog(child);
+    std::size_t n = 0;
+    for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
+    return n;
+  }
+
+  std::unique_ptr<Lab> lab_;
+  Host* h1_ = nullptr;
+  Host* h2_ = nullptr;
+  std::unique_ptr<AdvertTap> tap_;
+  Child c1_;
+  Child c2_;
+};
+
+const InstanceText kA1{"VI_A", 51, 150, "192.0.2.100"};
+const InstanceText kB1{"VI_B", 52, 150, "192.0.2.101"};
+const InstanceText kA2{"VI_A", 51, 100, "192.0.2.100"};
+const InstanceText kB2{"VI_B", 52, 100, "192.0.2.101"};
+
+// Reload with the same instances (the file edited only in comments and
+// layout): no transition, no extra advert, the VIPs never leave.
+TEST_F(ReloadTest, UnchangedConfigCausesNoTransitionAndNoExtraAdvert) {
+  startBoth({kA1, kB1}, {kA2, kB2});
+  std::this_thread::sleep_for(kSettle);
+  ASSERT_TRUE(holds(*h1_, "192.0.2.100") && holds(*h1_, "192.0.2.101"));
+  const auto transitions1 = countInLog(c1_, "entering");
+  const auto transitions2 = countInLog(c2_, "entering");
+
+  tap_->clear();
+  const auto reloadAt = Clock::now() + 1s;
+  std::this_thread::sleep_until(reloadAt);
+  reloadWith(*lab_, c1_, "# edited\n\n" + configText({kA1, kB1}));
+  reloadWith(*lab_, c2_, "! edited too\n" + configText({kA2, kB2}));
+  ASSERT_TRUE(logShows(c1_, "reload done: 2 unchanged, 0 updated"));
+  ASSERT_TRUE(logShows(c2_, "reload done: 2 unchanged, 0 updated"));
+  std::this_thread::sleep_for(1s);
+
+  EXPECT_EQ(countInLog(c1_, "entering"), transitions1);
+  EXPECT_EQ(countInLog(c2_, "entering"), transitions2);
+  EXPECT_TRUE(holds(*h1_, "192.0.2.100") && holds(*h1_, "192.0.2.101"));
+  EXPECT_FALSE(holds(*h2_, "192.0.2.100") || holds(*h2_, "192.0.2.101"));
+  // Every advert of the 2 s around the reload came from h1 at its interval:
+  // an extra one (a burst on reload) would show as a gap well under 100 ms.
+  std::map<int, std::vector<Clock::time_point>> byVrid;
+  for (const auto& a : tap_->seen()) {
+    EXPECT_EQ(a.source, "192.0.2.1") << "h2 advertised";
+    byVrid[a.vrid].push_back(a.at);
+  }
+  ASSERT_EQ(byVrid.size(), 2u);
+  for (const auto& [vrid, times] : byVrid) {
+    EXPECT_GE(times.size(), 15u) << "VRID " << vrid << " stopped advertising";
+    EXPECT_LE(times.size(), 22u) << "VRID " << vrid << " sent extra adverts";
+    for (std::size_t i = 1; i < times.size(); ++i) {
+      EXPECT_GE(times[i] - times[i - 1], 60ms) << "VRID " << vrid << " extra advert #" << i;
+    }
+  }
+}
+
+TEST_F(ReloadTest, PriorityChangeMovesMastershipOfThatInstanceOnly) {
+  startBoth({kA1, kB1}, {kA2, kB2});
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_, "192.0.2.100") && holds(*h1_, "192.0.2.101"); },
+                      kSettle));
+  auto a2 = kA2;
+  a2.priority = 200;
+  reloadWith(*lab_, c2_, configText({a2, kB2}));
+  ASSERT_TRUE(logShows(c2_, "(VI_A) reload: updated: priority"));
+  EXPECT_TRUE(waitFor([&] { return holds(*h2_, "192.0.2.100") && !holds(*h1_, "192.0.2.100"); },
+                      kSettle));
+  EXPECT_TRUE(holds(*h1_, "192.0.2.101"));
+  EXPECT_FALSE(holds(*h2_, "192.0.2.101"));
+  EXPECT_EQ(countInLog(c1_, "(VI_B) entering"), 2u) << "VI_B: BACKUP then MASTER, nothing since";
+}
+
+TEST_F(ReloadTest, BrokenConfigKeepsTheRunningOne) {
+  startBoth({kA1, kB1}, {kA2, kB2});
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_, "192.0.2.100"); }, kSettle));
+  const auto transitions = countInLog(c1_, "entering");
+  auto broken = configText({kA1, kB1});
+  broken.replace(broken.find("priority 150"), 12, "priority 300");
+  reloadWith(*lab_, c1_, broken);
+  ASSERT_TRUE(logShows(c1_, "keeping the running configuration"));
+  EXPECT_NE(readLog(c1_).find("priority expects"), std::string::npos)
+      << "the log names the error";
+  tap_->clear();
+  std::this_thread::sleep_for(1s);
+  EXPECT_TRUE(lab_->waitExit(c1_, 0ms) == false) << "vipd exited";
+  EXPECT_TRUE(holds(*h1_, "192.0.2.100") && holds(*h1_, "192.0.2.101"));
+  EXPECT_EQ(countInLog(c1_, "entering"), transitions);
+  EXPECT_GE(tap_->seen().size(), 15u) << "h1 kept advertising";
+}
+
+TEST_F(ReloadTest, AddedInstanceStartsAndRemovedOneReleasesItsVip) {
+  startBoth({kA1, kB1}, {kA2, kB2});
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_, "192.0.2.101"); }, kSettle));
+  const InstanceText c1{"VI_C", 53, 150, "192.0.2.102"};
+  const InstanceText c2{"VI_C", 53, 100, "192.0.2.102"};
+  reloadWith(*lab_, c1_, configText({kA1, c1}));
+  reloadWith(*lab_, c2_, configText({kA2, c2}));
+  ASSERT_TRUE(logShows(c1_, "reload done: 1 unchanged, 0 updated, 0 restarted, 1 removed, 1 added"));
+  EXPECT_TRUE(waitFor([&] { return holds(*h1_, "192.0.2.102"); }, kSettle));
+  EXPECT_FALSE(holds(*h1_, "192.0.2.101"));
+  EXPECT_FALSE(holds(*h2_, "192.0.2.101")) << "the removed instance's VIP went nowhere";
+  EXPECT_FALSE(holds(*h2_, "192.0.2.102"));
+  EXPECT_TRUE(holds(*h1_, "192.0.2.100"));
+}
+
+}  // namespace
+}  // namespace vipd::lab
