@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include "advert_tap.h"
 #include "agents.h"
 #include "lab.h"
 #include "netns.h"
+#include "rtnl.h"
 
 namespace vipd::lab {
 namespace {
@@ -24,7 +26,7 @@ struct InstanceText {
   std::string name;
   int vrid;
   int priority;
-  std::string vip;
+  std::string vip;  ///< One or more, separated by spaces.
 };
 
 std::string configText(const std::vector<InstanceText>& instances) {
@@ -32,8 +34,10 @@ std::string configText(const std::vector<InstanceText>& instances) {
   for (const auto& in : instances) {
     text += "vrrp_instance " + in.name + " {\n    interface eth0\n    virtual_router_id " +
             std::to_string(in.vrid) + "\n    priority " + std::to_string(in.priority) +
-            "\n    advert_int 0.1\n    virtual_ipaddress {\n        " + in.vip +
-            "/24\n    }\n}\n";
+            "\n    advert_int 0.1\n    virtual_ipaddress {\n";
+    std::istringstream vips(in.vip);
+    for (std::string vip; vips >> vip;) text += "        " + vip + "/24\n";
+    text += "    }\n}\n";
   }
   return text;
 }
@@ -184,6 +188,46 @@ TEST_F(ReloadTest, AddedInstanceStartsAndRemovedOneReleasesItsVip) {
   EXPECT_FALSE(holds(*h2_, "192.0.2.101")) << "the removed instance's VIP went nowhere";
   EXPECT_FALSE(holds(*h2_, "192.0.2.102"));
   EXPECT_TRUE(holds(*h1_, "192.0.2.100"));
+}
+
+// A master whose VIP list changes keeps the VIPs common to both lists
+// installed throughout: traffic to them is never interrupted by a reload.
+TEST_F(ReloadTest, VipListChangeOnTheMasterLeavesCommonVipsInPlace) {
+  startBoth({kA1, kB1}, {kA2, kB2});
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_, "192.0.2.100"); }, kSettle));
+  AddressWatch common(*h1_->ns, "192.0.2.100");
+  auto a1 = kA1;
+  auto a2 = kA2;
+  a1.vip = a2.vip = "192.0.2.100 192.0.2.103";
+  reloadWith(*lab_, c2_, configText({a2, kB2}));
+  reloadWith(*lab_, c1_, configText({a1, kB1}));
+  ASSERT_TRUE(logShows(c1_, "(VI_A) reload: updated: virtual_ipaddress"));
+  EXPECT_TRUE(waitFor([&] { return holds(*h1_, "192.0.2.103"); }, 2s));
+  EXPECT_FALSE(common.waitRemoved(1s)) << "192.0.2.100 was removed during the reload";
+  EXPECT_TRUE(holds(*h1_, "192.0.2.100"));
+  EXPECT_FALSE(holds(*h2_, "192.0.2.103"));
+  EXPECT_EQ(countInLog(c1_, "(VI_A) entering"), 2u) << "no transition";
+}
+
+// A new VRID is a new virtual router: the instance restarts (priority 0 for
+// the old VRID, INIT for the new one) and the election runs again.
+TEST_F(ReloadTest, IdentityChangeRestartsTheInstance) {
+  startBoth({kA1, kB1}, {kA2, kB2});
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_, "192.0.2.101"); }, kSettle));
+  auto b1 = kB1;
+  auto b2 = kB2;
+  b1.vrid = b2.vrid = 62;
+  reloadWith(*lab_, c2_, configText({kA2, b2}));
+  reloadWith(*lab_, c1_, configText({kA1, b1}));
+  ASSERT_TRUE(logShows(c1_, "(VI_B) reload: restarted: virtual_router_id"));
+  EXPECT_TRUE(logShows(c1_, "(VI_B) entering MASTER", 2));
+  EXPECT_TRUE(waitFor([&] { return holds(*h1_, "192.0.2.101") && !holds(*h2_, "192.0.2.101"); },
+                      kSettle));
+  std::this_thread::sleep_for(500ms);
+  EXPECT_FALSE(holds(*h2_, "192.0.2.101"));
+  bool sawNewVrid = false;
+  for (const auto& a : tap_->seen()) sawNewVrid = sawNewVrid || a.vrid == 62;
+  EXPECT_TRUE(sawNewVrid);
 }
 
 }  // namespace
