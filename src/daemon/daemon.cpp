@@ -122,7 +122,7 @@ Daemon::Prepared Daemon::prepare(const config::VrrpInstance& in,
     auto link = addresses_.linkByName(name);
     return link ? std::optional<int>(link.value().ifindex) : std::nullopt;
   });
-  return {&in, std::move(settings)};
+  return {&in, std::move(settings), {}};
 }
 
 Instance& Daemon::create(Prepared prepared) {
@@ -209,7 +209,9 @@ std::optional<std::vector<Daemon::Prepared>> Daemon::prepareReload(
         continue;
       }
       for (const auto& in : next.instances) {
-        if (in.name == change.instance) prepared.push_back(prepare(in, next.global));
+        if (in.name != change.nextName()) continue;
+        prepared.push_back(prepare(in, next.global));
+        if (change.change != InstanceChange::Added) prepared.back().runningName = change.instance;
       }
     }
   } catch (const std::exception& e) {
@@ -230,8 +232,9 @@ bool Daemon::reload(config::Config next) {
   for (const auto& change : plan) {
     ++counts[static_cast<std::size_t>(change.change)];
     if (change.change == InstanceChange::Unchanged) continue;
-    log_->info("({}) reload: {}{}{}", change.instance, toString(change.change),
-               change.detail.empty() ? "" : ": ", change.detail);
+    log_->info("({}) reload: {}{}{}{}", change.instance, toString(change.change),
+               change.detail.empty() ? "" : ": ", change.detail,
+               change.renamedTo.empty() ? "" : " (now " + change.renamedTo + ")");
     if (change.change == InstanceChange::Removed || change.change == InstanceChange::Restarted) {
       destroy(change.instance);
     }
@@ -240,14 +243,14 @@ bool Daemon::reload(config::Config next) {
   std::vector<std::string> failed;
   for (auto& p : *prepared) {
     const std::string name = p.settings.name;
-    Instance* running = find(name);
+    Instance* running = p.runningName.empty() ? nullptr : find(p.runningName);
     if (running != nullptr && running->canReconfigure(p.settings)) {
       running->reconfigure(std::move(p.settings));
       continue;
     }
     // The host changed under an updated instance (e.g. its advert source
     // address): only a restart can apply it.
-    if (running != nullptr) destroy(name);
+    if (running != nullptr) destroy(p.runningName);
     try {
       fresh.push_back(&create(std::move(p)));
     } catch (const std::exception& e) {

@@ -63,7 +63,7 @@ void Instance::start(bool linkUsable) {
 void Instance::shutdown() { dispatch(core::Shutdown{}); }
 
 bool Instance::canReconfigure(const InstanceSettings& next) const {
-  return next.name == settings_.name && router_.canReconfigure(next.router);
+  return router_.canReconfigure(next.router);
 }
 
 void Instance::reconfigure(InstanceSettings next) {

@@ -136,6 +136,24 @@ const VrrpInstance* findByName(const config::Config& config, const std::string& 
   return nullptr;
 }
 
+bool sameVirtualRouter(const VrrpInstance& a, const VrrpInstance& b) {
+  return a.interface == b.interface && a.virtualRouterId == b.virtualRouterId &&
+         a.family == b.family;
+}
+
+// The counterpart of `before` in the new config: same name, or (renamed) an
+// instance of the same virtual router whose name is new.
+const VrrpInstance* counterpart(const VrrpInstance& before, const config::Config& running,
+                                const config::Config& next) {
+  if (const auto* same = findByName(next, before.name)) return same;
+  for (const auto& after : next.instances) {
+    if (findByName(running, after.name) == nullptr && sameVirtualRouter(before, after)) {
+      return &after;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string_view toString(InstanceChange change) {
@@ -158,24 +176,33 @@ std::vector<PlannedChange> planReload(const config::Config& running, const confi
   const auto identity = identityAspects(running.global, next.global);
   const auto settings = settingAspects();
   std::vector<PlannedChange> plan;
+  std::vector<const VrrpInstance*> matched;
   for (const auto& before : running.instances) {
-    const VrrpInstance* after = findByName(next, before.name);
+    const VrrpInstance* after = counterpart(before, running, next);
+    PlannedChange change{before.name, {}, InstanceChange::Unchanged, {}};
     if (after == nullptr) {
-      plan.push_back({before.name, InstanceChange::Removed, {}});
-    } else if (auto why = differing(identity, before, *after); !why.empty()) {
-      plan.push_back({before.name, InstanceChange::Restarted, std::move(why)});
+      change.change = InstanceChange::Removed;
+      plan.push_back(std::move(change));
+      continue;
+    }
+    matched.push_back(after);
+    if (after->name != before.name) change.renamedTo = after->name;
+    if (auto why = differing(identity, before, *after); !why.empty()) {
+      change = {before.name, change.renamedTo, InstanceChange::Restarted, std::move(why)};
     } else if (auto what = differing(settings, before, *after); !what.empty()) {
-      plan.push_back({before.name, InstanceChange::Updated, std::move(what)});
+      change = {before.name, change.renamedTo, InstanceChange::Updated, std::move(what)};
+    } else if (!change.renamedTo.empty()) {
+      change.change = InstanceChange::Updated;
+      change.detail = "name";
     } else if (withoutLocations(before) != withoutLocations(*after)) {
       // A setting no aspect names yet: still a change, never silently dropped.
-      plan.push_back({before.name, InstanceChange::Updated, "other settings"});
-    } else {
-      plan.push_back({before.name, InstanceChange::Unchanged, {}});
+      change = {before.name, {}, InstanceChange::Updated, "other settings"};
     }
+    plan.push_back(std::move(change));
   }
   for (const auto& after : next.instances) {
-    if (findByName(running, after.name) == nullptr) {
-      plan.push_back({after.name, InstanceChange::Added, {}});
+    if (std::find(matched.begin(), matched.end(), &after) == matched.end()) {
+      plan.push_back({after.name, {}, InstanceChange::Added, {}});
     }
   }
   return plan;

@@ -56,6 +56,8 @@ class Daemon {
   struct Prepared {
     const config::VrrpInstance* config;
     InstanceSettings settings;
+    /// On reload: the running instance it replaces or updates, if any.
+    std::string runningName;
   };
 
   ResolvedInterface resolveInterface(const config::VrrpInstance& instance);

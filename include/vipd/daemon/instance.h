@@ -80,8 +80,9 @@ class Instance {
   void start(bool linkUsable);
   /// Graceful stop: a master sends priority 0 and removes its VIPs.
   void shutdown();
-  /// True when `next` (a reload) keeps what the running Router depends on
-  /// (core::Router::canReconfigure); otherwise the instance must be restarted.
+  /// True when `next` (a reload, possibly renaming the instance) keeps what
+  /// the running Router depends on (core::Router::canReconfigure);
+  /// otherwise the instance must be restarted.
   bool canReconfigure(const InstanceSettings& next) const;
   /// Applies a reloaded configuration in place: no transition, timers keep
   /// running, counters are kept. A master adds and removes only the VIPs

@@ -114,12 +114,44 @@ TEST(ReloadPlanTest, RemovedAndAddedInstancesByName) {
   after.instances.erase(after.instances.begin());
   after.instances.push_back(before.instances[0]);
   after.instances.back().name = "C";
+  after.instances.back().virtualRouterId = 53;
   auto plan = planReload(before, after);
   ASSERT_EQ(plan.size(), 3u);
   EXPECT_EQ(plan[0].instance, "A");
   EXPECT_EQ(plan[0].change, InstanceChange::Removed);
   EXPECT_EQ(plan[1].change, InstanceChange::Unchanged);
   EXPECT_EQ(plan[2].instance, "C");
+  EXPECT_EQ(plan[2].change, InstanceChange::Added);
+}
+
+// keepalived matches instances by virtual router, not by name (reference
+// §3.5): renaming one must not cost a failover.
+TEST(ReloadPlanTest, ARenamedInstanceOfTheSameVirtualRouterIsUpdatedNotReplaced) {
+  auto before = parse(twoInstances(""));
+  auto after = before;
+  after.instances[0].name = "A2";
+  auto plan = planReload(before, after);
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(plan[0].instance, "A");
+  EXPECT_EQ(plan[0].renamedTo, "A2");
+  EXPECT_EQ(plan[0].nextName(), "A2");
+  EXPECT_EQ(plan[0].change, InstanceChange::Updated);
+  EXPECT_EQ(plan[0].detail, "name");
+  after.instances[0].priority = 120;
+  plan = planReload(before, after);
+  EXPECT_EQ(plan[0].detail, "priority");
+  EXPECT_EQ(plan[0].renamedTo, "A2");
+}
+
+TEST(ReloadPlanTest, ANewNameOnAnotherVirtualRouterIsRemoveAndAdd) {
+  auto before = parse(twoInstances(""));
+  auto after = before;
+  after.instances[0].name = "A2";
+  after.instances[0].virtualRouterId = 60;
+  auto plan = planReload(before, after);
+  ASSERT_EQ(plan.size(), 3u);
+  EXPECT_EQ(plan[0].change, InstanceChange::Removed);
+  EXPECT_EQ(plan[2].instance, "A2");
   EXPECT_EQ(plan[2].change, InstanceChange::Added);
 }
 
