@@ -51,6 +51,7 @@ struct GlobalDefs {
   /// `vrrp_priority`: the nice(2) value of the VRRP process, -20..19.
   /// NOT a VRRP priority.
   std::int8_t processNice = 0;
+  friend bool operator==(const GlobalDefs&, const GlobalDefs&) = default;
 };
 
 enum class InitialState : std::uint8_t { Backup, Master };
@@ -61,6 +62,7 @@ struct Authentication {
   AuthType type = AuthType::Pass;
   /// At most 8 bytes (longer passwords are truncated, as keepalived does).
   std::string password;
+  friend bool operator==(const Authentication&, const Authentication&) = default;
 };
 
 /// `scope` of an address, as ip-address(8) / rt_scopes numbers it.
@@ -102,6 +104,7 @@ struct VirtualAddress {
   /// and kForever otherwise. IPv4: only if configured.
   std::optional<std::uint32_t> preferredLifetime;
   SourceLocation where;
+  friend bool operator==(const VirtualAddress&, const VirtualAddress&) = default;
 };
 
 /// A line of `unicast_peer`. min_ttl/max_ttl default to 0/255.
@@ -110,6 +113,7 @@ struct UnicastPeer {
   std::uint8_t minTtl = 0;
   std::uint8_t maxTtl = 255;
   SourceLocation where;
+  friend bool operator==(const UnicastPeer&, const UnicastPeer&) = default;
 };
 
 /// A notify command: `notify_master CMD [USER [GROUP]]`.
@@ -122,6 +126,7 @@ struct NotifyScript {
   std::optional<std::string> user;
   std::optional<std::string> group;
   SourceLocation where;
+  friend bool operator==(const NotifyScript&, const NotifyScript&) = default;
 };
 
 struct NotifyScripts {
@@ -131,6 +136,7 @@ struct NotifyScripts {
   std::optional<NotifyScript> stop;
   /// `notify`: gets 4 extra arguments (TYPE NAME STATE PRIORITY) when run.
   std::optional<NotifyScript> generic;
+  friend bool operator==(const NotifyScripts&, const NotifyScripts&) = default;
 };
 
 /// An entry of track_interface / track_script / track_file. Stored only; the
@@ -142,6 +148,7 @@ struct TrackedObject {
   std::optional<std::int32_t> weight;
   bool reverse = false;
   SourceLocation where;
+  friend bool operator==(const TrackedObject&, const TrackedObject&) = default;
 };
 
 /// One `vrrp_instance NAME { ... }` with every default applied.
@@ -197,11 +204,13 @@ struct VrrpInstance {
   SourceLocation where;
 
   bool isUnicast() const { return !unicastPeers.empty(); }
+  friend bool operator==(const VrrpInstance&, const VrrpInstance&) = default;
 };
 
 struct Config {
   GlobalDefs global;
   std::vector<VrrpInstance> instances;
+  friend bool operator==(const Config&, const Config&) = default;
 };
 
 }  // namespace vipd::config
