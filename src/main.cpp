@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "vipd/config/dump.h"
 #include "vipd/config/parser.h"
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/event_loop.h"
@@ -132,6 +133,7 @@ int main(int argc, char** argv) {
       std::cout << vipd::daemon::versionText() << '\n';
       return 0;
     case Options::Action::ConfigTest:
+    case Options::Action::DumpConfig:
     case Options::Action::Run:
       break;
   }
@@ -142,6 +144,11 @@ int main(int argc, char** argv) {
   }
   auto config = loadConfig(opts);
   if (opts.action == Options::Action::ConfigTest) return config ? 0 : kExitConfigTestErrors;
+  if (opts.action == Options::Action::DumpConfig) {
+    if (!config) return kExitConfigTestErrors;  // like -t: the diagnostics say why
+    std::cout << vipd::config::dumpConfig(*config);
+    return 0;
+  }
   if (!config) return kExitUsage;
   return run(opts, std::move(*config));
 }

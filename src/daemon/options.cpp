@@ -30,6 +30,8 @@ Options parseOptions(std::span<const char* const> argv) {
     ("config,f", po::value(&opts.configFile)->value_name("FILE"),
        "configuration file (default /etc/vipd/vipd.conf)")
     ("config-test,t", "check the configuration file and exit")
+    ("dump-config", "print the effective configuration (defaults filled in) in "
+       "keepalived.conf syntax and exit")
     ("foreground,n", "stay in the foreground")
     ("dont-fork", "the same, under keepalived's name")
     ("log-console,l", "log to the console (stderr)")
@@ -71,6 +73,8 @@ Options parseOptions(std::span<const char* const> argv) {
     opts.action = Options::Action::Version;
   } else if (vm.count("config-test")) {
     opts.action = Options::Action::ConfigTest;
+  } else if (vm.count("dump-config")) {
+    opts.action = Options::Action::DumpConfig;
   }
   return opts;
 }

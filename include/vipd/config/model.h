@@ -51,7 +51,6 @@ struct GlobalDefs {
   /// `vrrp_priority`: the nice(2) value of the VRRP process, -20..19.
   /// NOT a VRRP priority.
   std::int8_t processNice = 0;
-
   friend bool operator==(const GlobalDefs&, const GlobalDefs&) = default;
 };
 
@@ -63,7 +62,6 @@ struct Authentication {
   AuthType type = AuthType::Pass;
   /// At most 8 bytes (longer passwords are truncated, as keepalived does).
   std::string password;
-
   friend bool operator==(const Authentication&, const Authentication&) = default;
 };
 
@@ -106,7 +104,6 @@ struct VirtualAddress {
   /// and kForever otherwise. IPv4: only if configured.
   std::optional<std::uint32_t> preferredLifetime;
   SourceLocation where;
-
   friend bool operator==(const VirtualAddress&, const VirtualAddress&) = default;
 };
 
@@ -116,7 +113,6 @@ struct UnicastPeer {
   std::uint8_t minTtl = 0;
   std::uint8_t maxTtl = 255;
   SourceLocation where;
-
   friend bool operator==(const UnicastPeer&, const UnicastPeer&) = default;
 };
 
@@ -130,7 +126,6 @@ struct NotifyScript {
   std::optional<std::string> user;
   std::optional<std::string> group;
   SourceLocation where;
-
   friend bool operator==(const NotifyScript&, const NotifyScript&) = default;
 };
 
@@ -141,7 +136,6 @@ struct NotifyScripts {
   std::optional<NotifyScript> stop;
   /// `notify`: gets 4 extra arguments (TYPE NAME STATE PRIORITY) when run.
   std::optional<NotifyScript> generic;
-
   friend bool operator==(const NotifyScripts&, const NotifyScripts&) = default;
 };
 
@@ -154,7 +148,6 @@ struct TrackedObject {
   std::optional<std::int32_t> weight;
   bool reverse = false;
   SourceLocation where;
-
   friend bool operator==(const TrackedObject&, const TrackedObject&) = default;
 };
 
@@ -211,14 +204,12 @@ struct VrrpInstance {
   SourceLocation where;
 
   bool isUnicast() const { return !unicastPeers.empty(); }
-
   friend bool operator==(const VrrpInstance&, const VrrpInstance&) = default;
 };
 
 struct Config {
   GlobalDefs global;
   std::vector<VrrpInstance> instances;
-
   friend bool operator==(const Config&, const Config&) = default;
 };
 

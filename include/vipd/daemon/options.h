@@ -11,7 +11,9 @@ namespace vipd::daemon {
 
 /// What the command line asked for; filled by parseOptions().
 struct Options {
-  enum class Action { Run, ConfigTest, Help, Version };
+  /// DumpConfig: print the effective configuration (vipd only; keepalived has
+  /// no such option, so it has no short letter).
+  enum class Action { Run, ConfigTest, DumpConfig, Help, Version };
 
   Action action = Action::Run;
   std::string configFile = "/etc/vipd/vipd.conf";

@@ -51,6 +51,16 @@ TEST(OptionsTest, HelpWinsOverOtherActions) {
   EXPECT_NE(o.helpText.find("--config-test"), std::string::npos);
 }
 
+TEST(OptionsTest, DumpConfigIsALongOptionOnly) {
+  auto o = parse({"--dump-config", "-f", "/tmp/k.conf"});
+  EXPECT_EQ(o.action, Options::Action::DumpConfig);
+  EXPECT_EQ(o.configFile, "/tmp/k.conf");
+  EXPECT_NE(o.helpText.find("--dump-config"), std::string::npos);
+  // keepalived has no such option, so vipd claims no short letter for it.
+  EXPECT_EQ(o.helpText.find("[ --dump-config ]"), std::string::npos);
+  EXPECT_EQ(parse({"--dump-config", "--help"}).action, Options::Action::Help);
+}
+
 TEST(OptionsTest, VersionAction) {
   EXPECT_EQ(parse({"--version"}).action, Options::Action::Version);
   EXPECT_NE(versionText().find("vipd "), std::string::npos);

@@ -1,0 +1,323 @@
+// Canonical keepalived.conf output of a Config. Every rule here exists so that
+// parse(dump(model)) == model; the lexer rules it relies on are in
+// line_rules.cpp and preprocessor.cpp.
+
+#include "vipd/config/dump.h"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "values.h"
+
+namespace vipd::config {
+
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+
+bool startsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+/// A word for a line that is only tokenized (not re-split like a script).
+/// Inside double quotes the tokenizer takes every byte up to the next `"`
+/// literally, and comments, brace splitting and `\` line continuation do not
+/// apply; a word starting with `$`, `@`, `~` or `include` would be read as a
+/// preprocessor line if it began one. A `"` cannot occur: the tokenizer never
+/// produces one inside a word.
+std::string word(std::string_view text) {
+  const bool plain = !text.empty() && text.find_first_of(" \t\f\n\r\v#!{}\\\"") == text.npos &&
+                     std::string_view("$@~").find(text.front()) == text.npos &&
+                     !startsWith(text, "include");
+  if (plain) return std::string(text);
+  return "\"" + std::string(text) + "\"";
+}
+
+/// A word of a notify line, which is re-split with splitQuotedEscaped: always
+/// double-quoted; `"` and `\` (and control bytes, which would end or break the
+/// line) are written as 3-digit octal escapes, which are exactly 3 digits so a
+/// following digit is never absorbed. `$` is escaped where it could start a
+/// keepalived parameter (`$_HASH`, `${...}`), since substitution applies
+/// inside quotes too.
+std::string scriptWord(std::string_view text) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const bool parameter =
+        byte == '$' && i + 1 < text.size() && (text[i + 1] == '_' || text[i + 1] == '{');
+    if (byte == '"' || byte == '\\' || byte < 0x20 || byte == 0x7f || parameter) {
+      out += '\\';
+      out += static_cast<char>('0' + ((byte >> 6) & 7));
+      out += static_cast<char>('0' + ((byte >> 3) & 7));
+      out += static_cast<char>('0' + (byte & 7));
+    } else {
+      out += static_cast<char>(byte);
+    }
+  }
+  return out + "\"";
+}
+
+std::string boolWord(bool value) { return value ? "true" : "false"; }
+
+std::string seconds(microseconds value) { return detail::formatSeconds(value); }
+
+template <typename Rep, typename Period>
+std::string seconds(std::chrono::duration<Rep, Period> value) {
+  return seconds(duration_cast<microseconds>(value));
+}
+
+std::string scopeWord(AddressScope scope) {
+  switch (scope) {
+    case AddressScope::Global:
+      return "global";
+    case AddressScope::Site:
+      return "site";
+    case AddressScope::Link:
+      return "link";
+    case AddressScope::Host:
+      return "host";
+    case AddressScope::Nowhere:
+      return "nowhere";
+  }
+  return std::to_string(static_cast<unsigned>(scope));  // any other rt_scopes number
+}
+
+/// Builds the text: one statement per line, blocks indented by 4 spaces.
+class Writer {
+ public:
+  void line(const std::string& text) {
+    out_.append(4 * depth_, ' ');
+    out_ += text;
+    out_ += '\n';
+  }
+  void open(const std::string& text) {
+    line(text + " {");
+    ++depth_;
+  }
+  void close() {
+    --depth_;
+    line("}");
+  }
+  void comment(const std::string& text) { line("# " + text); }
+  void blank() { out_ += '\n'; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+  std::size_t depth_ = 0;
+};
+
+void dumpGlobal(Writer& w, const GlobalDefs& g) {
+  w.open("global_defs");
+  if (g.routerId) w.line("router_id " + word(*g.routerId));  // unset: the host name
+  w.line("vrrp_version " + std::to_string(g.vrrpVersion));
+  w.line("vrrp_mcast_group4 " + g.mcastGroup4.toString());
+  w.line("vrrp_mcast_group6 " + g.mcastGroup6.toString());
+  w.line("vrrp_garp_master_delay " + std::to_string(g.garpMasterDelay.count()));
+  w.line("vrrp_garp_master_repeat " + std::to_string(g.garpMasterRepeat));
+  w.line("vrrp_garp_master_refresh " + std::to_string(g.garpMasterRefresh.count()));
+  // A written repeat of 0 reads as 1; only vrrp_min_garp yields 0 (the other
+  // values it would change are all written explicitly).
+  if (g.garpMasterRefreshRepeat == 0) {
+    w.line("vrrp_min_garp");
+  } else {
+    w.line("vrrp_garp_master_refresh_repeat " + std::to_string(g.garpMasterRefreshRepeat));
+  }
+  w.line("vrrp_garp_lower_prio_delay " + std::to_string(g.garpLowerPrioDelay.count()));
+  w.line("vrrp_garp_lower_prio_repeat " + std::to_string(g.garpLowerPrioRepeat));
+  w.line("vrrp_garp_interval " + seconds(g.garpInterval));
+  w.line("vrrp_gna_interval " + seconds(g.gnaInterval));
+  w.line("vrrp_down_timer_adverts " + std::to_string(g.downTimerAdverts));
+  w.line("vrrp_lower_prio_no_advert " + boolWord(g.lowerPrioNoAdvert));
+  w.line("vrrp_higher_prio_send_advert " + boolWord(g.higherPrioSendAdvert));
+  // These three take no argument in keepalived: present means on.
+  if (g.skipCheckAdvAddr) w.line("vrrp_skip_check_adv_addr");
+  if (g.checkUnicastSrc) w.line("vrrp_check_unicast_src");
+  if (g.strict) w.line("vrrp_strict");
+  w.line("vrrp_priority " + std::to_string(g.processNice));
+  w.close();
+}
+
+/// Names in first-use order, each once.
+std::vector<std::string> trackedNames(const Config& config,
+                                      std::vector<TrackedObject> VrrpInstance::*list) {
+  std::vector<std::string> names;
+  for (const VrrpInstance& instance : config.instances) {
+    for (const TrackedObject& tracked : instance.*list) {
+      if (std::find(names.begin(), names.end(), tracked.name) == names.end()) {
+        names.push_back(tracked.name);
+      }
+    }
+  }
+  return names;
+}
+
+/// The model keeps only the names of vrrp_script / track_file blocks, but an
+/// instance's track_script / track_file entry is dropped unless its block
+/// exists, so each is written as an empty block.
+void dumpTrackerBlocks(Writer& w, const Config& config) {
+  const auto scripts = trackedNames(config, &VrrpInstance::trackScripts);
+  const auto files = trackedNames(config, &VrrpInstance::trackFiles);
+  if (scripts.empty() && files.empty()) return;
+  w.blank();
+  w.comment("vipd keeps only the names of vrrp_script and track_file blocks;");
+  w.comment("their settings are in the original configuration.");
+  for (const std::string& name : scripts) {
+    w.open("vrrp_script " + word(name));
+    w.close();
+  }
+  for (const std::string& name : files) {
+    w.open("track_file " + word(name));
+    w.close();
+  }
+}
+
+std::string addressLine(const VirtualAddress& a) {
+  std::string text = a.address.toString();
+  // With peer the length is always the full one, and giving it is a warning.
+  if (!a.peer) text += "/" + std::to_string(a.prefixLength);
+  if (a.broadcast) text += " brd " + a.broadcast->toString();
+  if (a.peer) text += " peer " + a.peer->toString();
+  if (a.device) text += " dev " + word(*a.device);
+  if (a.scope) text += " scope " + scopeWord(*a.scope);
+  if (a.label) text += " label " + word(*a.label);
+  const std::array<std::pair<bool, std::string_view>, 6> flags = {{
+      {a.home, "home"},
+      {a.noDad, "-nodad"},
+      {a.manageTempAddr, "mngtmpaddr"},
+      {a.noPrefixRoute, "noprefixroute"},
+      {a.autoJoin, "autojoin"},
+      {a.noTrack, "no_track"},
+  }};
+  for (const auto& [on, name] : flags) {
+    if (on) text += " " + std::string(name);
+  }
+  if (a.preferredLifetime) {
+    text += " preferred_lft " + (*a.preferredLifetime == VirtualAddress::kForever
+                                     ? std::string("forever")
+                                     : std::to_string(*a.preferredLifetime));
+  }
+  return text;
+}
+
+void dumpAddresses(Writer& w, const std::string& keyword,
+                   const std::vector<VirtualAddress>& addresses) {
+  if (addresses.empty()) return;
+  w.open(keyword);
+  for (const VirtualAddress& address : addresses) w.line(addressLine(address));
+  w.close();
+}
+
+void dumpTracked(Writer& w, const std::string& keyword, const std::vector<TrackedObject>& list) {
+  if (list.empty()) return;
+  w.open(keyword);
+  for (const TrackedObject& tracked : list) {
+    std::string text = word(tracked.name);
+    if (tracked.weight) {
+      text += " weight " + std::to_string(*tracked.weight);
+      if (tracked.reverse) text += " reverse";
+    }
+    w.line(text);
+  }
+  w.close();
+}
+
+void dumpNotify(Writer& w, const std::string& keyword, const std::optional<NotifyScript>& script) {
+  if (!script) return;
+  std::string text = keyword + " " + scriptWord(script->command);
+  if (script->user) text += " " + scriptWord(*script->user);
+  if (script->group) text += " " + scriptWord(*script->group);
+  w.line(text);
+}
+
+/// v2 adverts are whole seconds; v3 in centiseconds, written as 0.05 etc.
+std::string advertInterval(const VrrpInstance& i) {
+  if (i.version == 2) return std::to_string(i.advertInterval.count() / 100);
+  return seconds(i.advertInterval);
+}
+
+void dumpElection(Writer& w, const VrrpInstance& i) {
+  w.line(std::string("state ") + (i.initialState == InitialState::Master ? "MASTER" : "BACKUP"));
+  if (i.interface) w.line("interface " + word(*i.interface));
+  w.line("virtual_router_id " + std::to_string(i.virtualRouterId));
+  w.line("priority " + std::to_string(i.priority));
+  w.line("advert_int " + advertInterval(i));
+  w.line("version " + std::to_string(i.version));
+  w.line("strict_mode " + boolWord(i.strictMode));
+  w.line(i.preempt ? "preempt" : "nopreempt");
+  w.line("preempt_delay " + seconds(i.preemptDelay));
+  w.line(i.accept ? "accept" : "no_accept");
+  if (i.authentication) {
+    w.open("authentication");
+    w.line(std::string("auth_type ") + (i.authentication->type == AuthType::Ah ? "AH" : "PASS"));
+    w.line("auth_pass " + word(i.authentication->password));
+    w.close();
+  }
+}
+
+void dumpTransport(Writer& w, const VrrpInstance& i) {
+  if (i.sourceAddress) {
+    w.line((i.isUnicast() ? "unicast_src_ip " : "mcast_src_ip ") + i.sourceAddress->toString());
+  }
+  if (i.isUnicast()) {
+    w.open("unicast_peer");
+    for (const UnicastPeer& peer : i.unicastPeers) {
+      w.line(peer.address.toString() + " min_ttl " + std::to_string(peer.minTtl) + " max_ttl " +
+             std::to_string(peer.maxTtl));
+    }
+    w.close();
+    // Unset for IPv6 means the kernel's hop limit, which has no keyword.
+    if (i.unicastTtl) w.line("unicast_ttl " + std::to_string(*i.unicastTtl));
+  }
+  if (i.checkUnicastSrc) w.line("check_unicast_src");  // takes no argument
+  dumpAddresses(w, "virtual_ipaddress", i.virtualAddresses);
+  dumpAddresses(w, "virtual_ipaddress_excluded", i.excludedAddresses);
+}
+
+void dumpAnnouncements(Writer& w, const VrrpInstance& i) {
+  w.line("garp_master_delay " + std::to_string(i.garpMasterDelay.count()));
+  w.line("garp_master_repeat " + std::to_string(i.garpMasterRepeat));
+  w.line("garp_master_refresh " + std::to_string(i.garpMasterRefresh.count()));
+  // 0 is only inherited from vrrp_min_garp (written 0 here it would read as 1).
+  if (i.garpMasterRefreshRepeat != 0) {
+    w.line("garp_master_refresh_repeat " + std::to_string(i.garpMasterRefreshRepeat));
+  }
+  w.line("garp_lower_prio_delay " + std::to_string(i.garpLowerPrioDelay.count()));
+  w.line("garp_lower_prio_repeat " + std::to_string(i.garpLowerPrioRepeat));
+  w.line("down_timer_adverts " + std::to_string(i.downTimerAdverts));
+  w.line("lower_prio_no_advert " + boolWord(i.lowerPrioNoAdvert));
+  w.line("higher_prio_send_advert " + boolWord(i.higherPrioSendAdvert));
+  w.line("skip_check_adv_addr " + boolWord(i.skipCheckAdvAddr));
+}
+
+void dumpInstance(Writer& w, const VrrpInstance& i) {
+  w.blank();
+  w.open("vrrp_instance " + word(i.name));
+  dumpElection(w, i);
+  dumpTransport(w, i);
+  dumpAnnouncements(w, i);
+  if (i.dontTrackPrimary) w.line("dont_track_primary");
+  dumpTracked(w, "track_interface", i.trackInterfaces);
+  dumpTracked(w, "track_script", i.trackScripts);
+  dumpTracked(w, "track_file", i.trackFiles);
+  dumpNotify(w, "notify_master", i.notify.master);
+  dumpNotify(w, "notify_backup", i.notify.backup);
+  dumpNotify(w, "notify_fault", i.notify.fault);
+  dumpNotify(w, "notify_stop", i.notify.stop);
+  dumpNotify(w, "notify", i.notify.generic);
+  w.close();
+}
+
+}  // namespace
+
+std::string dumpConfig(const Config& config) {
+  Writer w;
+  dumpGlobal(w, config.global);
+  dumpTrackerBlocks(w, config);
+  for (const VrrpInstance& instance : config.instances) dumpInstance(w, instance);
+  return w.take();
+}
+
+}  // namespace vipd::config
