@@ -27,6 +27,7 @@ constexpr int kExitNoConfig = 6;
 std::optional<vipd::config::Config> loadConfig(const Options& opts) {
   vipd::config::ParseOptions po;
   po.strict = opts.strictConfig;
+  po.explainDefaults = opts.action == Options::Action::ConfigTest;
   po.configId = opts.configId.empty() ? vipd::config::defaultConfigId() : opts.configId;
   auto result = vipd::config::parseFile(opts.configFile, po);
   for (const auto& d : result.diagnostics) std::cerr << vipd::config::format(d) << '\n';
