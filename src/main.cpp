@@ -28,6 +28,7 @@ constexpr int kExitNoConfig = 6;
 vipd::config::ParseOptions parseOptions(const Options& opts) {
   vipd::config::ParseOptions po;
   po.strict = opts.strictConfig;
+  po.explainDefaults = opts.action == Options::Action::ConfigTest;
   po.configId = opts.configId.empty() ? vipd::config::defaultConfigId() : opts.configId;
   return po;
 }

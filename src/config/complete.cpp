@@ -338,17 +338,14 @@ class InstanceBuilder {
         i_.trackInterfaces.push_back(t);
       }
     }
-    for (const TrackedObject& t : d_.trackScripts) {
-      if (document_.scriptNames.count(t.name) == 0) {
-        warning(t.where, "track_script " + t.name + " names no vrrp_script; ignored");
-      } else if (!ownerDropsWeight(t, "track_script")) {
-        i_.trackScripts.push_back(t);
-      }
+    const std::string subject = "vrrp_instance " + d_.name;
+    for (const TrackedObject& t :
+         resolveTracked(d_.trackScripts, TrackKind::Script, document_, subject, diagnostics_)) {
+      if (!ownerDropsWeight(t, "track_script")) i_.trackScripts.push_back(t);
     }
-    for (TrackedObject t : d_.trackFiles) {
-      if (document_.trackFileNames.count(t.name) == 0) {
-        warning(t.where, "track_file " + t.name + " names no track_file block; ignored");
-      } else if (!ownerDropsWeight(t, "track_file")) {
+    for (TrackedObject t :
+         resolveTracked(d_.trackFiles, TrackKind::File, document_, subject, diagnostics_)) {
+      if (!ownerDropsWeight(t, "track_file")) {
         if (owner) t.weight = 0;  // keepalived forces "weight 0" on an address owner
         i_.trackFiles.push_back(t);
       }
@@ -395,13 +392,19 @@ void checkVridConflicts(const std::vector<VrrpInstance>& instances, Diagnostics&
 std::optional<Config> complete(const Document& document, Diagnostics& diagnostics) {
   Config config;
   config.global = completeGlobal(document.global);
+  completeFifos(document.global, config.global, diagnostics);
   for (const InstanceDraft& draft : document.instances) {
     InstanceBuilder builder(draft, config.global, document, diagnostics);
     if (std::optional<VrrpInstance> instance = builder.build()) {
+      if (diagnostics.explaining()) explainInstance(draft, *instance, document.global, diagnostics);
       config.instances.push_back(std::move(*instance));
     }
   }
   checkVridConflicts(config.instances, diagnostics);
+  config.scripts = document.scripts;
+  config.trackFiles = document.trackFiles;
+  config.syncGroups = completeSyncGroups(document, diagnostics);
+  config.garpGroups = document.garpGroups;
   if (diagnostics.hasErrors()) return std::nullopt;
   return config;
 }

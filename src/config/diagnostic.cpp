@@ -14,7 +14,9 @@ std::string toString(const SourceLocation& where) {
 }
 
 std::string format(const Diagnostic& diagnostic) {
-  const char* severity = diagnostic.severity == Severity::Error ? "error" : "warning";
+  const char* severity = diagnostic.severity == Severity::Error     ? "error"
+                         : diagnostic.severity == Severity::Warning ? "warning"
+                                                                    : "note";
   return toString(diagnostic.where) + ": " + severity + ": " + diagnostic.message;
 }
 
@@ -34,6 +36,10 @@ void Diagnostics::unknownKeyword(const SourceLocation& where, std::string messag
 void Diagnostics::unsupported(const SourceLocation& where, std::string message) {
   add(strict_ ? Severity::Error : Severity::Warning, DiagnosticCode::Unsupported, where,
       std::move(message));
+}
+
+void Diagnostics::note(const SourceLocation& where, std::string message) {
+  if (explain_) add(Severity::Note, DiagnosticCode::General, where, std::move(message));
 }
 
 void Diagnostics::add(Severity severity, DiagnosticCode code, const SourceLocation& where,

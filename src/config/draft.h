@@ -28,6 +28,10 @@ struct GlobalDraft {
   /// lower_prio values that default to the master values).
   std::set<std::string, std::less<>> seen;
   bool minGarp = false;
+  /// `notify_fifo_script` / `vrrp_notify_fifo_script`, joined to their FIFO
+  /// when global_defs is complete.
+  std::optional<NotifyScript> fifoReader;
+  std::optional<NotifyScript> vrrpFifoReader;
 };
 
 struct InstanceDraft {
@@ -69,15 +73,36 @@ struct InstanceDraft {
   std::vector<TrackedObject> trackFiles;
 };
 
-/// Everything the parser found in the configuration.
+/// The first element of `list` called `name`, or nullptr.
+template <typename T>
+const T* findByName(const std::vector<T>& list, std::string_view name) {
+  for (const T& item : list) {
+    if (item.name == name) return &item;
+  }
+  return nullptr;
+}
+
+struct SyncGroupDraft {
+  SyncGroup group;
+  /// Where each of group.members is written.
+  std::vector<SourceLocation> memberWhere;
+  std::optional<SourceLocation> groupBlock;
+};
+
+/// Everything the parser found in the configuration. Scripts, track files
+/// and GARP groups are complete when parsed; sync groups still need their
+/// members checked against the instances.
 struct Document {
   GlobalDraft global;
   std::vector<InstanceDraft> instances;
-  /// Names of `vrrp_script` and `track_file` blocks (which vipd skips), so that
-  /// track_script / track_file entries can be checked against them.
-  std::set<std::string, std::less<>> scriptNames;
-  std::set<std::string, std::less<>> trackFileNames;
+  std::vector<VrrpScript> scripts;
+  std::vector<TrackFile> trackFiles;
+  std::vector<SyncGroupDraft> syncGroups;
+  std::vector<GarpGroup> garpGroups;
 };
+
+/// What a track_interface / track_script / track_file entry refers to.
+enum class TrackKind : std::uint8_t { Interface, Script, File };
 
 std::span<const Keyword<GlobalDraft>> globalDefsKeywords();
 std::span<const IgnoredKeyword> ignoredGlobalDefsKeywords();
@@ -96,6 +121,52 @@ std::optional<TrackedObject> parseTracked(const Line& line, std::int32_t minWeig
                                           Diagnostics& diagnostics);
 /// `notify* CMD [USER [GROUP]]`, re-split with the script quoting rules.
 std::optional<NotifyScript> parseNotifyScript(const Line& line, Diagnostics& diagnostics);
+/// `script CMD`: like a notify command without USER and GROUP.
+std::optional<NotifyScript> parseCommand(const Line& line, Diagnostics& diagnostics);
+
+/// A track_interface / track_script / track_file block of an instance or a
+/// sync group (`owner`: "the instance", "the sync group"), whose `{` is
+/// consumed; warns that vipd does not act on it yet.
+void parseTrackingBlock(ParseContext& context, const Line& opener, std::string_view owner,
+                        std::vector<TrackedObject>& list);
+/// The entries that name an existing vrrp_script / track_file; the others are
+/// reported (`subject`, e.g. "vrrp_instance VI_1", starts the message) and dropped.
+std::vector<TrackedObject> resolveTracked(const std::vector<TrackedObject>& entries, TrackKind kind,
+                                          const Document& document, const std::string& subject,
+                                          Diagnostics& diagnostics);
+
+/// Warns (Unsupported) that `keyword` is parsed and checked but that vipd
+/// does not act on it yet, and what follows: `consequence`, e.g. "the instance
+/// ignores it" [runtime_gaps.cpp].
+void reportNotRunYet(Diagnostics& diagnostics, const Token& keyword,
+                     std::string_view consequence = "ignored");
+
+/// Root blocks: `vrrp_script`, `track_file` / `vrrp_track_file`
+/// [script_blocks.cpp], `vrrp_sync_group` [sync_group.cpp], `garp_group` and
+/// `interface_up_down_delays` [interface_blocks.cpp]. Called with the keyword line.
+void parseVrrpScript(ParseContext& context, const Line& line, Document& document);
+void parseTrackFile(ParseContext& context, const Line& line, Document& document);
+void parseSyncGroup(ParseContext& context, const Line& line, Document& document);
+void parseGarpGroup(ParseContext& context, const Line& line, Document& document);
+void parseInterfaceDelays(ParseContext& context, const Line& line, Document& document);
+
+/// global_defs keywords for scripts and notify FIFOs [global_scripts.cpp].
+void onScriptUser(GlobalDraft& g, const Line& line, ParseContext& c);
+void onScriptSecurity(GlobalDraft& g, const Line& line, ParseContext& c);
+void onNotifyFifo(GlobalDraft& g, const Line& line, ParseContext& c);
+void onNotifyFifoScript(GlobalDraft& g, const Line& line, ParseContext& c);
+void onStartupDelay(GlobalDraft& g, const Line& line, ParseContext& c);
+/// Joins the FIFO readers to their FIFOs.
+void completeFifos(const GlobalDraft& draft, GlobalDefs& global, Diagnostics& diagnostics);
+
+/// Sync groups whose members exist and are in no other group [sync_group.cpp].
+std::vector<SyncGroup> completeSyncGroups(const Document& document, Diagnostics& diagnostics);
+
+/// Notes on defaults that surprise keepalived users [explain.cpp]; only
+/// called when diagnostics.explaining().
+void explainInstance(const InstanceDraft& draft, const VrrpInstance& instance,
+                     const GlobalDraft& global, Diagnostics& diagnostics);
+void explainSyncGroup(const SyncGroup& group, Diagnostics& diagnostics);
 
 /// Applies keepalived's defaults and derivations and the cross-field checks.
 /// Returns the model unless an error was reported (now or before).

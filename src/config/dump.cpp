@@ -4,9 +4,9 @@
 
 #include "vipd/config/dump.h"
 
-#include <algorithm>
 #include <array>
 #include <string_view>
+#include <vector>
 
 #include "values.h"
 
@@ -59,6 +59,37 @@ std::string scriptWord(std::string_view text) {
   return out + "\"";
 }
 
+/// A word of a command kept only as argv (vrrp_script, notify_fifo_script),
+/// for the second split the parser applies to the command: plain if that
+/// split keeps it whole, else single-quoted, where only `'` and `\` need a
+/// backslash. Single quotes stay readable once scriptWord wraps the command.
+std::string argvWord(std::string_view text) {
+  if (!text.empty() && text.find_first_of(" \t\f\n\r\v'\"\\") == text.npos) {
+    return std::string(text);
+  }
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+/// The command whose split gives back `argv`, as a script line word.
+std::string commandWord(const std::vector<std::string>& argv) {
+  std::string command;
+  for (const std::string& arg : argv) {
+    if (!command.empty()) command += ' ';
+    command += argvWord(arg);
+  }
+  return scriptWord(command);
+}
+
+/// `USER [GROUP]` on a tokenized-only line.
+std::string runAsWords(const RunAs& who) {
+  return word(who.user) + (who.group ? " " + word(*who.group) : "");
+}
+
 std::string boolWord(bool value) { return value ? "true" : "false"; }
 
 std::string seconds(microseconds value) { return detail::formatSeconds(value); }
@@ -100,7 +131,6 @@ class Writer {
     --depth_;
     line("}");
   }
-  void comment(const std::string& text) { line("# " + text); }
   void blank() { out_ += '\n'; }
   std::string take() { return std::move(out_); }
 
@@ -108,6 +138,45 @@ class Writer {
   std::string out_;
   std::size_t depth_ = 0;
 };
+
+void dumpNotify(Writer& w, const std::string& keyword, const std::optional<NotifyScript>& script) {
+  if (!script) return;
+  std::string text = keyword + " " + scriptWord(script->command);
+  if (script->user) text += " " + scriptWord(*script->user);
+  if (script->group) text += " " + scriptWord(*script->group);
+  w.line(text);
+}
+
+void dumpNotifyScripts(Writer& w, const NotifyScripts& n) {
+  dumpNotify(w, "notify_master", n.master);
+  dumpNotify(w, "notify_backup", n.backup);
+  dumpNotify(w, "notify_fault", n.fault);
+  dumpNotify(w, "notify_stop", n.stop);
+  dumpNotify(w, "notify", n.generic);
+}
+
+/// `KEYWORD PATH [USER [GROUP]]` and its reader `KEYWORD_script CMD [USER [GROUP]]`.
+void dumpFifo(Writer& w, const std::string& keyword, const std::optional<NotifyFifo>& fifo) {
+  if (!fifo) return;
+  w.line(keyword + " " + word(fifo->path) + (fifo->owner ? " " + runAsWords(*fifo->owner) : ""));
+  if (fifo->readerArgv.empty()) return;
+  std::string text = keyword + "_script " + commandWord(fifo->readerArgv);
+  if (fifo->readerUser) {
+    text += " " + scriptWord(fifo->readerUser->user);
+    if (fifo->readerUser->group) text += " " + scriptWord(*fifo->readerUser->group);
+  }
+  w.line(text);
+}
+
+void dumpGlobalScripts(Writer& w, const GlobalDefs& g) {
+  if (g.scriptUser) w.line("script_user " + runAsWords(*g.scriptUser));
+  if (g.scriptSecurity) w.line("enable_script_security");  // takes no argument
+  dumpFifo(w, "notify_fifo", g.notifyFifo);
+  dumpFifo(w, "vrrp_notify_fifo", g.vrrpNotifyFifo);
+  // Any vrrp_startup_delay warns that vipd does not delay yet, so the default
+  // is left out rather than adding that warning.
+  if (g.startupDelay != microseconds(0)) w.line("vrrp_startup_delay " + seconds(g.startupDelay));
+}
 
 void dumpGlobal(Writer& w, const GlobalDefs& g) {
   w.open("global_defs");
@@ -137,41 +206,63 @@ void dumpGlobal(Writer& w, const GlobalDefs& g) {
   if (g.checkUnicastSrc) w.line("vrrp_check_unicast_src");
   if (g.strict) w.line("vrrp_strict");
   w.line("vrrp_priority " + std::to_string(g.processNice));
+  dumpGlobalScripts(w, g);
   w.close();
 }
 
-/// Names in first-use order, each once.
-std::vector<std::string> trackedNames(const Config& config,
-                                      std::vector<TrackedObject> VrrpInstance::*list) {
-  std::vector<std::string> names;
-  for (const VrrpInstance& instance : config.instances) {
-    for (const TrackedObject& tracked : instance.*list) {
-      if (std::find(names.begin(), names.end(), tracked.name) == names.end()) {
-        names.push_back(tracked.name);
-      }
-    }
+void dumpInterfaceDelays(Writer& w, const std::vector<InterfaceDelays>& list) {
+  if (list.empty()) return;
+  w.blank();
+  w.open("interface_up_down_delays");
+  for (const InterfaceDelays& d : list) {
+    w.line(word(d.interface) + " " + seconds(d.down) + " " + seconds(d.up));
   }
-  return names;
+  w.close();
 }
 
-/// The model keeps only the names of vrrp_script / track_file blocks, but an
-/// instance's track_script / track_file entry is dropped unless its block
-/// exists, so each is written as an empty block.
-void dumpTrackerBlocks(Writer& w, const Config& config) {
-  const auto scripts = trackedNames(config, &VrrpInstance::trackScripts);
-  const auto files = trackedNames(config, &VrrpInstance::trackFiles);
-  if (scripts.empty() && files.empty()) return;
+/// A block of names, one a line (`group`, `interfaces`).
+void dumpNames(Writer& w, const std::string& keyword, const std::vector<std::string>& names) {
+  w.open(keyword);
+  for (const std::string& name : names) w.line(word(name));
+  w.close();
+}
+
+void dumpGarpGroup(Writer& w, const GarpGroup& g) {
   w.blank();
-  w.comment("vipd keeps only the names of vrrp_script and track_file blocks;");
-  w.comment("their settings are in the original configuration.");
-  for (const std::string& name : scripts) {
-    w.open("vrrp_script " + word(name));
-    w.close();
+  w.open("garp_group");
+  if (g.garpInterval) w.line("garp_interval " + seconds(*g.garpInterval));
+  if (g.gnaInterval) w.line("gna_interval " + seconds(*g.gnaInterval));
+  dumpNames(w, "interfaces", g.interfaces);
+  w.close();
+}
+
+std::string weightWords(std::int32_t weight, bool reverse) {
+  return std::to_string(weight) + (reverse ? " reverse" : "");
+}
+
+void dumpScript(Writer& w, const VrrpScript& s) {
+  w.blank();
+  w.open("vrrp_script " + word(s.name));
+  w.line("script " + commandWord(s.argv));
+  w.line("interval " + std::to_string(s.interval.count()));
+  w.line("timeout " + std::to_string(s.timeout.count()));
+  w.line("weight " + weightWords(s.weight, s.reverse));
+  w.line("rise " + std::to_string(s.rise));
+  w.line("fall " + std::to_string(s.fall));
+  if (s.user) w.line("user " + runAsWords(*s.user));
+  if (s.initFail) w.line("init_fail");  // takes no argument
+  w.close();
+}
+
+void dumpTrackFile(Writer& w, const TrackFile& f) {
+  w.blank();
+  w.open("track_file " + word(f.name));
+  w.line("file " + word(f.path));
+  w.line("weight " + weightWords(f.weight, f.reverse));
+  if (f.init) {
+    w.line("init_file " + std::to_string(f.init->value) + (f.init->overwrite ? " overwrite" : ""));
   }
-  for (const std::string& name : files) {
-    w.open("track_file " + word(name));
-    w.close();
-  }
+  w.close();
 }
 
 std::string addressLine(const VirtualAddress& a) {
@@ -222,14 +313,6 @@ void dumpTracked(Writer& w, const std::string& keyword, const std::vector<Tracke
     w.line(text);
   }
   w.close();
-}
-
-void dumpNotify(Writer& w, const std::string& keyword, const std::optional<NotifyScript>& script) {
-  if (!script) return;
-  std::string text = keyword + " " + scriptWord(script->command);
-  if (script->user) text += " " + scriptWord(*script->user);
-  if (script->group) text += " " + scriptWord(*script->group);
-  w.line(text);
 }
 
 /// v2 adverts are whole seconds; v3 in centiseconds, written as 0.05 etc.
@@ -302,11 +385,19 @@ void dumpInstance(Writer& w, const VrrpInstance& i) {
   dumpTracked(w, "track_interface", i.trackInterfaces);
   dumpTracked(w, "track_script", i.trackScripts);
   dumpTracked(w, "track_file", i.trackFiles);
-  dumpNotify(w, "notify_master", i.notify.master);
-  dumpNotify(w, "notify_backup", i.notify.backup);
-  dumpNotify(w, "notify_fault", i.notify.fault);
-  dumpNotify(w, "notify_stop", i.notify.stop);
-  dumpNotify(w, "notify", i.notify.generic);
+  dumpNotifyScripts(w, i.notify);
+  w.close();
+}
+
+void dumpSyncGroup(Writer& w, const SyncGroup& g) {
+  w.blank();
+  w.open("vrrp_sync_group " + word(g.name));
+  dumpNames(w, "group", g.members);
+  dumpTracked(w, "track_interface", g.trackInterfaces);
+  dumpTracked(w, "track_script", g.trackScripts);
+  dumpTracked(w, "track_file", g.trackFiles);
+  if (g.trackingWeight) w.line("sync_group_tracking_weight");  // takes no argument
+  dumpNotifyScripts(w, g.notify);
   w.close();
 }
 
@@ -315,8 +406,14 @@ void dumpInstance(Writer& w, const VrrpInstance& i) {
 std::string dumpConfig(const Config& config) {
   Writer w;
   dumpGlobal(w, config.global);
-  dumpTrackerBlocks(w, config);
+  dumpInterfaceDelays(w, config.global.interfaceDelays);
+  for (const GarpGroup& group : config.garpGroups) dumpGarpGroup(w, group);
+  // Definitions before the blocks that refer to them, for the reader: the
+  // parser resolves references only once everything is read.
+  for (const VrrpScript& script : config.scripts) dumpScript(w, script);
+  for (const TrackFile& file : config.trackFiles) dumpTrackFile(w, file);
   for (const VrrpInstance& instance : config.instances) dumpInstance(w, instance);
+  for (const SyncGroup& group : config.syncGroups) dumpSyncGroup(w, group);
   return w.take();
 }
 

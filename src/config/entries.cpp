@@ -287,10 +287,14 @@ std::optional<TrackedObject> parseTracked(const Line& line, std::int32_t minWeig
   return tracked;
 }
 
-// [SRC lib/notify.c:notify_script_init]: the line is split again with the
-// quote-and-escape rules; word 1 is the command, 2 and 3 the user and group,
-// and the command is split once more into argv.
-std::optional<NotifyScript> parseNotifyScript(const Line& line, Diagnostics& diagnostics) {
+namespace {
+
+// [SRC lib/notify.c:notify_script_init, set_script_params_array]: the line is
+// split again with the quote-and-escape rules; word 1 is the command, which is
+// split once more into argv, and up to `maxWords` words are used.
+std::optional<NotifyScript> parseScriptLine(const Line& line, std::size_t maxWords,
+                                            std::string_view extraWarning,
+                                            Diagnostics& diagnostics) {
   const auto words = splitQuotedEscaped(line, 0, diagnostics);
   if (!words) return std::nullopt;
   const Token& keyword = line.tokens[0];
@@ -298,9 +302,9 @@ std::optional<NotifyScript> parseNotifyScript(const Line& line, Diagnostics& dia
     diagnostics.error(keyword.where, "'" + keyword.text + "' needs a command");
     return std::nullopt;
   }
-  if (words->size() > 4) {
-    diagnostics.warning((*words)[4].where,
-                        "extra words after '" + keyword.text + "' COMMAND USER GROUP ignored");
+  if (words->size() > maxWords) {
+    diagnostics.warning((*words)[maxWords].where,
+                        "extra words after '" + keyword.text + "' " + std::string(extraWarning));
   }
   NotifyScript script;
   script.command = (*words)[1].text;
@@ -312,9 +316,22 @@ std::optional<NotifyScript> parseNotifyScript(const Line& line, Diagnostics& dia
     return std::nullopt;
   }
   script.argv = *argv;
-  if (words->size() > 2) script.user = (*words)[2].text;
-  if (words->size() > 3) script.group = (*words)[3].text;
+  if (maxWords > 2 && words->size() > 2) script.user = (*words)[2].text;
+  if (maxWords > 3 && words->size() > 3) script.group = (*words)[3].text;
   return script;
+}
+
+}  // namespace
+
+std::optional<NotifyScript> parseNotifyScript(const Line& line, Diagnostics& diagnostics) {
+  return parseScriptLine(line, 4, "COMMAND USER GROUP ignored", diagnostics);
+}
+
+// keepalived drops the extra words silently, which loses the arguments of an
+// unquoted `script /bin/check arg`.
+std::optional<NotifyScript> parseCommand(const Line& line, Diagnostics& diagnostics) {
+  return parseScriptLine(line, 2, "COMMAND ignored (quote the command to give it arguments)",
+                         diagnostics);
 }
 
 }  // namespace vipd::config::detail

@@ -170,6 +170,9 @@ void onProcessPriority(GlobalDraft& g, const Line& line, ParseContext& c) {
   if (auto value =
           readInteger(*token, -20, 19, "vrrp_priority (the process nice value)", c.diagnostics)) {
     g.defs.processNice = static_cast<std::int8_t>(*value);
+    c.diagnostics.note(line.tokens[0].where,
+                       "vrrp_priority is the nice(2) value of the VRRP process, not a VRRP "
+                       "priority; use 'priority' in vrrp_instance for that");
   }
 }
 
@@ -196,6 +199,13 @@ constexpr std::array kGlobalKeywords = {
     Keyword<GlobalDraft>{"vrrp_check_unicast_src", false, onCheckUnicastSrc},
     Keyword<GlobalDraft>{"vrrp_strict", false, onStrict},
     Keyword<GlobalDraft>{"vrrp_priority", false, onProcessPriority},
+    Keyword<GlobalDraft>{"script_user", false, onScriptUser},
+    Keyword<GlobalDraft>{"enable_script_security", false, onScriptSecurity},
+    Keyword<GlobalDraft>{"notify_fifo", false, onNotifyFifo},
+    Keyword<GlobalDraft>{"notify_fifo_script", false, onNotifyFifoScript},
+    Keyword<GlobalDraft>{"vrrp_notify_fifo", false, onNotifyFifo},
+    Keyword<GlobalDraft>{"vrrp_notify_fifo_script", false, onNotifyFifoScript},
+    Keyword<GlobalDraft>{"vrrp_startup_delay", false, onStartupDelay},
 };
 
 constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
@@ -206,17 +216,10 @@ constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
 constexpr std::array kIgnoredGlobal = {
     IgnoredKeyword{"default_interface", kNotYet},
     IgnoredKeyword{"dynamic_interfaces", kNotYet},
-    IgnoredKeyword{"script_user", kNotYet},
-    IgnoredKeyword{"enable_script_security", kNotYet},
-    IgnoredKeyword{"notify_fifo", kNotYet},
-    IgnoredKeyword{"notify_fifo_script", kNotYet},
-    IgnoredKeyword{"vrrp_notify_fifo", kNotYet},
-    IgnoredKeyword{"vrrp_notify_fifo_script", kNotYet},
     IgnoredKeyword{"vrrp_notify_priority_changes", kNotYet},
     IgnoredKeyword{"fifo_write_vrrp_states_on_reload", kNotYet},
     IgnoredKeyword{"vrrp_garp_extra_if", kNotYet},
     IgnoredKeyword{"vrrp_vmac_garp_intvl", kNotYet},
-    IgnoredKeyword{"vrrp_startup_delay", kNotYet},
     IgnoredKeyword{"log_unknown_vrids", kNotYet},
     IgnoredKeyword{"vmac_prefix", kNotYet},
     IgnoredKeyword{"vmac_addr_prefix", kNotYet},

@@ -255,20 +255,15 @@ void onNotify(D& d, const Line& line, ParseContext& c) {
     return;
   }
   slot = std::move(script);
+  reportNotRunYet(c.diagnostics, line.tokens[0], "the instance ignores it");
 }
 
 void onTracking(D& d, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
-  const bool file = keyword == "track_file";
   auto& list = keyword == "track_interface" ? d.trackInterfaces
-               : file                       ? d.trackFiles
+               : keyword == "track_file"    ? d.trackFiles
                                             : d.trackScripts;
-  forEachBlockLine(c, line, [&](const Line& entry) {
-    if (auto tracked =
-            parseTracked(entry, file ? -254 : -253, file ? 254 : 253, keyword, c.diagnostics)) {
-      list.push_back(*tracked);
-    }
-  });
+  parseTrackingBlock(c, line, "the instance", list);
 }
 
 /// `debug LEVEL`: keepalived checks 0..4 and does nothing with it.

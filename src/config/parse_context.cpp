@@ -30,6 +30,16 @@ bool openBlock(ParseContext& context, const Line& keywordLine, std::size_t maxAr
   return true;
 }
 
+const Token* openNamedBlock(ParseContext& context, const Line& keywordLine) {
+  if (keywordLine.tokens.size() < 2) {
+    context.diagnostics.error(keywordLine.tokens[0].where,
+                              keywordLine.tokens[0].text + " needs a name");
+    skipStatement(context);
+    return nullptr;
+  }
+  return openBlock(context, keywordLine, 1) ? &keywordLine.tokens[1] : nullptr;
+}
+
 void skipToBlockEnd(ParseContext& context, const Line& opener) {
   for (int depth = 1; depth > 0;) {
     if (context.lines.atEnd()) {

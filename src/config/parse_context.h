@@ -52,6 +52,9 @@ struct IgnoredKeyword {
 /// Consumes the `{` that must follow `keywordLine` (which may carry at most
 /// `maxArgs` words after the keyword). Reports and returns false if missing.
 bool openBlock(ParseContext& context, const Line& keywordLine, std::size_t maxArgs = 0);
+/// For `KEYWORD NAME {` root blocks: consumes the `{` and returns the NAME
+/// token, or reports, skips the block and returns nullptr.
+const Token* openNamedBlock(ParseContext& context, const Line& keywordLine);
 /// Consumes lines up to the `}` matching an already consumed `{`.
 void skipToBlockEnd(ParseContext& context, const Line& opener);
 /// After a keyword line that is being ignored: skips its block, if one follows.

@@ -22,16 +22,11 @@ constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
 /// Root keywords of keepalived 2.2.7 [SRC vrrp_parser.c:init_vrrp_keywords,
 /// global_parser.c, check_parser.c, bfd_parser.c] that vipd skips.
 constexpr std::array kIgnoredRoot = {
-    IgnoredKeyword{"vrrp_sync_group",
-                   "not supported by vipd yet, ignored: its instances run "
-                   "independently"},
-    IgnoredKeyword{"garp_group", kNotYet},
     IgnoredKeyword{"static_ipaddress", kNotYet},
     IgnoredKeyword{"static_routes", kNotYet},
     IgnoredKeyword{"static_rules", kNotYet},
     IgnoredKeyword{"track_group", kNotYet},
     IgnoredKeyword{"linkbeat_interfaces", kNotYet},
-    IgnoredKeyword{"interface_up_down_delays", kNotYet},
     IgnoredKeyword{"vrrp_track_process", kNotYet},
     IgnoredKeyword{"net_namespace", kNotYet},
     IgnoredKeyword{"instance", kNotYet},
@@ -45,19 +40,28 @@ constexpr std::array kIgnoredRoot = {
     IgnoredKeyword{"bfd_instance"},
 };
 
-/// vrrp_script / track_file blocks are skipped, but their names are kept so
-/// that track_script / track_file entries can refer to them.
-void skipTrackerDefinition(ParseContext& context, const Line& line, Document& document) {
-  const std::string& keyword = line.tokens[0].text;
-  if (line.tokens.size() >= 2) {
-    (keyword == "vrrp_script" ? document.scriptNames : document.trackFileNames)
-        .insert(line.tokens[1].text);
+using RootBlockParser = void (*)(ParseContext&, const Line&, Document&);
+
+struct RootBlock {
+  std::string_view keyword;
+  RootBlockParser parse;
+};
+
+constexpr std::array kRootBlocks = {
+    RootBlock{"vrrp_script", parseVrrpScript},
+    RootBlock{"track_file", parseTrackFile},
+    // Deprecated synonym since 2.0.20 [SRC track_file.c:add_track_file_keywords].
+    RootBlock{"vrrp_track_file", parseTrackFile},
+    RootBlock{"vrrp_sync_group", parseSyncGroup},
+    RootBlock{"garp_group", parseGarpGroup},
+    RootBlock{"interface_up_down_delays", parseInterfaceDelays},
+};
+
+RootBlockParser findRootBlock(std::string_view keyword) {
+  for (const RootBlock& block : kRootBlocks) {
+    if (block.keyword == keyword) return block.parse;
   }
-  context.diagnostics.unsupported(line.tokens[0].where,
-                                  "'" + keyword +
-                                      "' is not supported by vipd yet, ignored "
-                                      "(entries naming it in instances are kept)");
-  skipStatement(context);
+  return nullptr;
 }
 
 void parseInstance(ParseContext& context, const Line& line, Document& document) {
@@ -101,9 +105,8 @@ void parseRoot(ParseContext& context, Document& document) {
       }
     } else if (keyword == "vrrp_instance") {
       parseInstance(context, line, document);
-    } else if (keyword == "vrrp_script" || keyword == "track_file" ||
-               keyword == "vrrp_track_file") {
-      skipTrackerDefinition(context, line, document);
+    } else if (const auto block = findRootBlock(keyword)) {
+      block(context, line, document);
     } else if (!skipIgnored(context, line, kIgnoredRoot)) {
       skipUnknown(context, line, "the top level");
     }
@@ -141,14 +144,14 @@ std::size_t ParseResult::errorCount() const {
 }
 
 ParseResult parseFile(const std::string& path, const ParseOptions& options) {
-  Diagnostics diagnostics(options.strict);
+  Diagnostics diagnostics(options.strict, options.explainDefaults);
   const std::vector<Line> lines = lexFile(path, detail::lexOptions(options), diagnostics);
   return detail::parseLines(lines, path, diagnostics);
 }
 
 ParseResult parseString(std::string_view text, const std::string& fileName,
                         const ParseOptions& options) {
-  Diagnostics diagnostics(options.strict);
+  Diagnostics diagnostics(options.strict, options.explainDefaults);
   const std::vector<Line> lines =
       lexString(text, fileName, detail::lexOptions(options), diagnostics);
   return detail::parseLines(lines, fileName, diagnostics);

@@ -58,6 +58,13 @@ std::optional<std::uint64_t> readUnsigned(const Token& token, std::uint64_t min,
   return value;
 }
 
+std::optional<std::uint64_t> readUnsignedArg(ParseContext& context, const Line& line,
+                                             std::uint64_t min, std::uint64_t max) {
+  const Token* token = singleArg(context, line);
+  if (token == nullptr) return std::nullopt;
+  return readUnsigned(*token, min, max, line.tokens[0].text, context.diagnostics);
+}
+
 std::optional<std::int64_t> readInteger(const Token& token, std::int64_t min, std::int64_t max,
                                         std::string_view what, Diagnostics& diagnostics) {
   std::string_view text = token.text;

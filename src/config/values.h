@@ -24,6 +24,10 @@ const Token* singleArg(ParseContext& context, const Line& line);
 /// Decimal digits only (keepalived's read_unsigned without sign or blanks).
 std::optional<std::uint64_t> readUnsigned(const Token& token, std::uint64_t min, std::uint64_t max,
                                           std::string_view what, Diagnostics& diagnostics);
+/// The one argument of `keyword N`, an integer min..max, or nullopt (after a
+/// diagnostic naming the keyword).
+std::optional<std::uint64_t> readUnsignedArg(ParseContext& context, const Line& line,
+                                             std::uint64_t min, std::uint64_t max);
 std::optional<std::int64_t> readInteger(const Token& token, std::int64_t min, std::int64_t max,
                                         std::string_view what, Diagnostics& diagnostics);
 /// Seconds with up to 6 decimals ("0.01", "3"), as keepalived's

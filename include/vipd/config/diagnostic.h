@@ -22,7 +22,9 @@ struct SourceLocation {
 /// "file:line:column", "file:line" or "file", whichever parts are known.
 std::string toString(const SourceLocation& where);
 
-enum class Severity : std::uint8_t { Warning, Error };
+/// Note: an explanation asked for with ParseOptions::explainDefaults; never
+/// an error, even when strict.
+enum class Severity : std::uint8_t { Warning, Error, Note };
 
 /// Why a diagnostic was emitted, for callers (and ParseOptions::strict) that
 /// treat some classes differently.
@@ -41,16 +43,19 @@ struct Diagnostic {
   std::string message;
 };
 
-/// "vipd.conf:12:18: error: virtual_router_id expects an integer 1..255, got '300'".
+/// "vipd.conf:12:18: error: virtual_router_id expects an integer 1..255, got '300'"
+/// (severities print as "error", "warning" and "note").
 std::string format(const Diagnostic& diagnostic);
 
 /// Collects diagnostics in emission order.
 ///
 /// With `strict`, UnknownKeyword and Unsupported diagnostics are emitted as
-/// errors instead of warnings (the message is unchanged).
+/// errors instead of warnings (the message is unchanged). Notes are kept only
+/// with `explain`.
 class Diagnostics {
  public:
-  explicit Diagnostics(bool strict = false) : strict_(strict) {}
+  explicit Diagnostics(bool strict = false, bool explain = false)
+      : strict_(strict), explain_(explain) {}
 
   void error(const SourceLocation& where, std::string message);
   void warning(const SourceLocation& where, std::string message);
@@ -58,6 +63,9 @@ class Diagnostics {
   void unknownKeyword(const SourceLocation& where, std::string message);
   /// A keepalived feature vipd ignores: a warning, or an error when strict.
   void unsupported(const SourceLocation& where, std::string message);
+  /// Explains a default that surprises keepalived users; dropped unless explaining.
+  void note(const SourceLocation& where, std::string message);
+  bool explaining() const { return explain_; }
 
   const std::vector<Diagnostic>& all() const { return items_; }
   std::vector<Diagnostic> release() { return std::move(items_); }
@@ -69,6 +77,7 @@ class Diagnostics {
            std::string message);
 
   bool strict_;
+  bool explain_;
   std::size_t errors_ = 0;
   std::vector<Diagnostic> items_;
 };

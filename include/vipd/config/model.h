@@ -19,6 +19,43 @@ namespace vipd::config {
 /// VRRPv3 advertises the interval in centiseconds (RFC 5798 §5.2.7).
 using Centiseconds = std::chrono::duration<std::int64_t, std::centi>;
 
+/// `USER [GROUP]` of `script_user`, a vrrp_script's `user` and the notify
+/// FIFOs; the group defaults to the user's primary group when scripts run.
+struct RunAs {
+  std::string user;
+  std::optional<std::string> group;
+
+  friend bool operator==(const RunAs&, const RunAs&) = default;
+};
+
+/// `notify_fifo PATH [USER [GROUP]]` (or `vrrp_notify_fifo`) with its
+/// `*_fifo_script CMD [USER [GROUP]]`, which gets PATH as its last argument
+/// [SRC global_parser.c:fifo_handler; reference §2.2].
+struct NotifyFifo {
+  std::string path;
+  /// Owner of a FIFO that keepalived creates.
+  std::optional<RunAs> owner;
+  /// The reader command split keepalived-style; empty: no reader.
+  std::vector<std::string> readerArgv;
+  /// nullopt: the default script user.
+  std::optional<RunAs> readerUser;
+  SourceLocation where;
+
+  friend bool operator==(const NotifyFifo&, const NotifyFifo&) = default;
+};
+
+/// A line of `interface_up_down_delays { IF DOWN [UP] }`: how long a link
+/// change must last before the instances on IF see it (0..255 s each)
+/// [SRC vrrp_parser.c:alloc_if_up_down_delay].
+struct InterfaceDelays {
+  std::string interface;
+  std::chrono::microseconds down{0};
+  std::chrono::microseconds up{0};
+  SourceLocation where;
+
+  friend bool operator==(const InterfaceDelays&, const InterfaceDelays&) = default;
+};
+
 /// Values of `global_defs` that vipd uses.
 struct GlobalDefs {
   /// `router_id`; nullopt means "the host name" (resolved by the daemon).
@@ -51,6 +88,18 @@ struct GlobalDefs {
   /// `vrrp_priority`: the nice(2) value of the VRRP process, -20..19.
   /// NOT a VRRP priority.
   std::int8_t processNice = 0;
+  /// `script_user`; nullopt: keepalived_script if that user exists, else root.
+  std::optional<RunAs> scriptUser;
+  /// `enable_script_security`: refuse root scripts in unsafe paths (reference §2.4).
+  bool scriptSecurity = false;
+  /// `notify_fifo` (VRRP and LVS events) and `vrrp_notify_fifo` (VRRP only).
+  std::optional<NotifyFifo> notifyFifo;
+  std::optional<NotifyFifo> vrrpNotifyFifo;
+  /// `vrrp_startup_delay`: wait before the instances start.
+  std::chrono::microseconds startupDelay{0};
+  /// The root block `interface_up_down_delays` (kept here: it is per host).
+  std::vector<InterfaceDelays> interfaceDelays;
+
   friend bool operator==(const GlobalDefs&, const GlobalDefs&) = default;
 };
 
@@ -62,6 +111,7 @@ struct Authentication {
   AuthType type = AuthType::Pass;
   /// At most 8 bytes (longer passwords are truncated, as keepalived does).
   std::string password;
+
   friend bool operator==(const Authentication&, const Authentication&) = default;
 };
 
@@ -104,6 +154,7 @@ struct VirtualAddress {
   /// and kForever otherwise. IPv4: only if configured.
   std::optional<std::uint32_t> preferredLifetime;
   SourceLocation where;
+
   friend bool operator==(const VirtualAddress&, const VirtualAddress&) = default;
 };
 
@@ -113,6 +164,7 @@ struct UnicastPeer {
   std::uint8_t minTtl = 0;
   std::uint8_t maxTtl = 255;
   SourceLocation where;
+
   friend bool operator==(const UnicastPeer&, const UnicastPeer&) = default;
 };
 
@@ -126,6 +178,7 @@ struct NotifyScript {
   std::optional<std::string> user;
   std::optional<std::string> group;
   SourceLocation where;
+
   friend bool operator==(const NotifyScript&, const NotifyScript&) = default;
 };
 
@@ -136,6 +189,7 @@ struct NotifyScripts {
   std::optional<NotifyScript> stop;
   /// `notify`: gets 4 extra arguments (TYPE NAME STATE PRIORITY) when run.
   std::optional<NotifyScript> generic;
+
   friend bool operator==(const NotifyScripts&, const NotifyScripts&) = default;
 };
 
@@ -148,6 +202,7 @@ struct TrackedObject {
   std::optional<std::int32_t> weight;
   bool reverse = false;
   SourceLocation where;
+
   friend bool operator==(const TrackedObject&, const TrackedObject&) = default;
 };
 
@@ -204,12 +259,98 @@ struct VrrpInstance {
   SourceLocation where;
 
   bool isUnicast() const { return !unicastPeers.empty(); }
+
   friend bool operator==(const VrrpInstance&, const VrrpInstance&) = default;
+};
+
+/// `vrrp_script NAME { ... }` [SRC vrrp_parser.c:vrrp_vscript_*_handler,
+/// vrrp_data.c:alloc_vrrp_script]. Only run if something tracks it.
+struct VrrpScript {
+  std::string name;
+  /// `script CMD`: the command split keepalived-style; argv[0] is the program.
+  std::vector<std::string> argv;
+  /// Whole seconds, at least 1.
+  std::chrono::seconds interval{1};
+  /// Whole seconds, at least 1; defaults to the interval.
+  std::chrono::seconds timeout{1};
+  /// -253..253; 0 means a failure puts the tracking instances in FAULT.
+  std::int32_t weight = 0;
+  bool reverse = false;
+  /// Consecutive results needed to change state, 1..INT_MAX.
+  std::uint32_t rise = 1;
+  std::uint32_t fall = 1;
+  /// nullopt: global script_user.
+  std::optional<RunAs> user;
+  /// `init_fail`: start in the failed state.
+  bool initFail = false;
+  SourceLocation where;
+
+  friend bool operator==(const VrrpScript&, const VrrpScript&) = default;
+};
+
+/// `init_file [VALUE] [overwrite]` of a track_file.
+struct TrackFileInit {
+  /// Written to a missing file (any int; -254..254 is the useful range).
+  std::int32_t value = 0;
+  /// Write it at start even if the file exists (not on reload).
+  bool overwrite = false;
+
+  friend bool operator==(const TrackFileInit&, const TrackFileInit&) = default;
+};
+
+/// `track_file NAME { ... }` (old name `vrrp_track_file`) [SRC trackers/track_file.c].
+struct TrackFile {
+  std::string name;
+  /// `file PATH`: holds an integer, re-read when it changes.
+  std::string path;
+  /// -254..254; 0 means a non-zero value puts the tracking instances in FAULT.
+  std::int32_t weight = 1;
+  bool reverse = false;
+  std::optional<TrackFileInit> init;
+  SourceLocation where;
+
+  friend bool operator==(const TrackFile&, const TrackFile&) = default;
+};
+
+/// `vrrp_sync_group NAME { ... }`: members move between MASTER and
+/// BACKUP/FAULT together [SRC vrrp_parser.c:vrrp_sync_group_handler, vrrp_sync.c].
+struct SyncGroup {
+  std::string name;
+  /// `group { INSTANCE... }`, each an existing vrrp_instance in no other group.
+  std::vector<std::string> members;
+  /// The generic `notify` gets GROUP NAME STATE 0.
+  NotifyScripts notify;
+  std::vector<TrackedObject> trackInterfaces;
+  std::vector<TrackedObject> trackScripts;
+  std::vector<TrackedObject> trackFiles;
+  /// `sync_group_tracking_weight` (or the deprecated `global_tracking`):
+  /// the members' tracker weights apply; without it they count as 0.
+  bool trackingWeight = false;
+  SourceLocation where;
+
+  friend bool operator==(const SyncGroup&, const SyncGroup&) = default;
+};
+
+/// `garp_group { ... }`: GARP / unsolicited NA pacing shared by interfaces
+/// [SRC vrrp_parser.c:garp_group_*_handler]. At least one interval is set.
+struct GarpGroup {
+  std::optional<std::chrono::microseconds> garpInterval;
+  std::optional<std::chrono::microseconds> gnaInterval;
+  /// `interface IF` or the `interfaces { IF... }` block.
+  std::vector<std::string> interfaces;
+  SourceLocation where;
+
+  friend bool operator==(const GarpGroup&, const GarpGroup&) = default;
 };
 
 struct Config {
   GlobalDefs global;
   std::vector<VrrpInstance> instances;
+  std::vector<VrrpScript> scripts;
+  std::vector<TrackFile> trackFiles;
+  std::vector<SyncGroup> syncGroups;
+  std::vector<GarpGroup> garpGroups;
+
   friend bool operator==(const Config&, const Config&) = default;
 };
 

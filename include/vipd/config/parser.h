@@ -23,6 +23,9 @@ struct ParseOptions {
   std::optional<std::uint32_t> randomSeed;
   /// Maximum include nesting.
   unsigned maxIncludeDepth = 32;
+  /// Add a Severity::Note for each default that surprises keepalived users
+  /// (reference §7 item 2), e.g. for `vipd -t`.
+  bool explainDefaults = false;
 };
 
 struct ParseResult {

@@ -68,16 +68,16 @@ TEST(ConfigDiagnosticsTest, LvsBfdAndOtherOutOfScopeBlocksAreSkippedWhole) {
       "virtual_server group G {\n delay_loop 6\n real_server 10.0.0.1 80 {\n"
       "  TCP_CHECK {\n   connect_timeout 3\n  }\n }\n}\n"
       "bfd_instance b1 {\n neighbor_ip 192.0.2.9\n}\n"
-      "vrrp_sync_group SG {\n group {\n  VI_1\n }\n}\n" +
-      instance(""));
+      "vrrp_sync_group SG {\n group {\n  VI_1\n  VI_2\n }\n}\n" +
+      instance("") + instance("virtual_router_id 52", "VI_2"));
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(
       messages(result),
       (Messages{"vipd.conf:1:1: warning: 'virtual_server_group' is not supported by vipd, ignored",
                 "vipd.conf:4:1: warning: 'virtual_server' is not supported by vipd, ignored",
                 "vipd.conf:12:1: warning: 'bfd_instance' is not supported by vipd, ignored",
-                "vipd.conf:15:1: warning: 'vrrp_sync_group' is not supported by vipd yet, "
-                "ignored: its instances run independently"}));
+                "vipd.conf:15:1: warning: vrrp_sync_group is parsed and checked but vipd does not "
+                "synchronise instances yet; its members run independently"}));
   EXPECT_EQ(result.diagnostics[0].code, DiagnosticCode::Unsupported);
 }
 

@@ -1,0 +1,54 @@
+// What vipd parses and checks but does not act on yet. A configuration that
+// relies on one of these must not look as if it worked, so each use site gets
+// an Unsupported warning (an error with --strict).
+
+#include <array>
+
+#include "draft.h"
+
+namespace vipd::config::detail {
+
+namespace {
+
+struct Gap {
+  std::string_view keyword;
+  /// Completes "vipd does not ... yet".
+  std::string_view missing;
+};
+
+constexpr std::string_view kNotifyScripts = "run notify scripts";
+constexpr std::string_view kFifos = "write notify FIFOs";
+
+constexpr std::array kGaps = {
+    Gap{"track_script", "run health checks"},
+    Gap{"track_file", "watch track files"},
+    Gap{"track_interface", "track interfaces"},
+    Gap{"notify_master", kNotifyScripts},
+    Gap{"notify_backup", kNotifyScripts},
+    Gap{"notify_fault", kNotifyScripts},
+    Gap{"notify_stop", kNotifyScripts},
+    Gap{"notify", kNotifyScripts},
+    Gap{"vrrp_sync_group", "synchronise instances"},
+    Gap{"notify_fifo", kFifos},
+    Gap{"notify_fifo_script", kFifos},
+    Gap{"vrrp_notify_fifo", kFifos},
+    Gap{"vrrp_notify_fifo_script", kFifos},
+    Gap{"garp_group", "pace GARPs per interface group"},
+    Gap{"vrrp_startup_delay", "delay the start of its instances"},
+    Gap{"interface_up_down_delays", "debounce interface changes"},
+};
+
+}  // namespace
+
+void reportNotRunYet(Diagnostics& diagnostics, const Token& keyword,
+                     std::string_view consequence) {
+  std::string_view missing = "implement it";
+  for (const Gap& gap : kGaps) {
+    if (gap.keyword == keyword.text) missing = gap.missing;
+  }
+  std::string message = keyword.text + " is parsed and checked but vipd does not " +
+                        std::string(missing) + " yet; " + std::string(consequence);
+  diagnostics.unsupported(keyword.where, message);
+}
+
+}  // namespace vipd::config::detail

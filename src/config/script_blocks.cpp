@@ -1,0 +1,220 @@
+// vrrp_script NAME { ... } and track_file NAME { ... } [K5 §VRRP script(s),
+// §Track files; SRC vrrp_parser.c:vrrp_vscript_*_handler, trackers/track_file.c]
+
+#include <array>
+#include <cctype>
+#include <limits>
+
+#include "draft.h"
+#include "values.h"
+
+namespace vipd::config::detail {
+
+namespace {
+
+using std::chrono::seconds;
+
+/// keepalived keeps script times as µs in an unsigned.
+constexpr std::uint64_t kMaxScriptSeconds = std::numeric_limits<std::uint32_t>::max() / 1'000'000;
+constexpr std::uint64_t kIntMax = std::numeric_limits<std::int32_t>::max();
+
+struct ScriptDraft {
+  VrrpScript script;
+  std::optional<SourceLocation> command;
+  bool timeoutGiven = false;
+};
+
+/// `interval` / `timeout`: whole seconds; 0 is accepted for pre-2.0.7 configs
+/// and means 1.
+std::optional<seconds> scriptSeconds(ParseContext& c, const Line& line) {
+  auto value = readUnsignedArg(c, line, 0, kMaxScriptSeconds);
+  if (!value) return std::nullopt;
+  if (*value == 0) {
+    c.diagnostics.warning(line.tokens[1].where,
+                          "'" + line.tokens[0].text + "' must be greater than 0; using 1");
+    value = 1;
+  }
+  return seconds(*value);
+}
+
+/// `weight N [reverse]` of a vrrp_script or track_file definition.
+bool readWeight(ParseContext& c, const Line& line, std::string_view what, std::int64_t limit,
+                std::int32_t& weight, bool& reverse) {
+  if (!checkArgs(c, line, 1, 2)) return false;
+  const auto value = readInteger(line.tokens[1], -limit, limit, what, c.diagnostics);
+  if (!value) return false;
+  if (line.tokens.size() > 2 && line.tokens[2].text != "reverse") {
+    c.diagnostics.error(line.tokens[2].where,
+                        "unexpected '" + line.tokens[2].text + "' after weight (expected reverse)");
+    return false;
+  }
+  weight = static_cast<std::int32_t>(*value);
+  reverse = line.tokens.size() > 2;
+  return true;
+}
+
+void onScript(ScriptDraft& d, const Line& line, ParseContext& c) {
+  auto command = parseCommand(line, c.diagnostics);
+  if (!command) return;
+  if (d.command) {
+    c.diagnostics.warning(line.tokens[0].where, "'script' was already given at " +
+                                                    toString(*d.command) + "; the last one is used");
+  }
+  d.command = command->where;
+  d.script.argv = std::move(command->argv);
+}
+
+void onInterval(ScriptDraft& d, const Line& line, ParseContext& c) {
+  if (auto value = scriptSeconds(c, line)) d.script.interval = *value;
+}
+
+void onTimeout(ScriptDraft& d, const Line& line, ParseContext& c) {
+  if (auto value = scriptSeconds(c, line)) {
+    d.script.timeout = *value;
+    d.timeoutGiven = true;
+  }
+}
+
+void onScriptWeight(ScriptDraft& d, const Line& line, ParseContext& c) {
+  readWeight(c, line, "vrrp_script weight", 253, d.script.weight, d.script.reverse);
+}
+
+void onRiseFall(ScriptDraft& d, const Line& line, ParseContext& c) {
+  const auto value = readUnsignedArg(c, line, 1, kIntMax);
+  if (!value) return;
+  (line.tokens[0].text == "rise" ? d.script.rise : d.script.fall) =
+      static_cast<std::uint32_t>(*value);
+}
+
+void onUser(ScriptDraft& d, const Line& line, ParseContext& c) {
+  if (!checkArgs(c, line, 1, 2)) return;
+  d.script.user = RunAs{line.tokens[1].text, std::nullopt};
+  if (line.tokens.size() > 2) d.script.user->group = line.tokens[2].text;
+}
+
+void onInitFail(ScriptDraft& d, const Line& line, ParseContext& c) {
+  checkArgs(c, line, 0, 0);
+  d.script.initFail = true;
+}
+
+constexpr std::array kScriptKeywords = {
+    Keyword<ScriptDraft>{"script", false, onScript},
+    Keyword<ScriptDraft>{"interval", false, onInterval},
+    Keyword<ScriptDraft>{"timeout", false, onTimeout},
+    Keyword<ScriptDraft>{"weight", false, onScriptWeight},
+    Keyword<ScriptDraft>{"rise", false, onRiseFall},
+    Keyword<ScriptDraft>{"fall", false, onRiseFall},
+    Keyword<ScriptDraft>{"user", false, onUser},
+    Keyword<ScriptDraft>{"init_fail", false, onInitFail},
+};
+
+struct FileDraft {
+  TrackFile file;
+  std::optional<SourceLocation> path;
+};
+
+// [SRC track_file.c:track_file_file_handler]: the first file wins.
+void onFile(FileDraft& d, const Line& line, ParseContext& c) {
+  const Token* token = singleArg(c, line);
+  if (token == nullptr) return;
+  if (d.path) {
+    c.diagnostics.warning(token->where,
+                          "'file' was already given at " + toString(*d.path) + "; ignored");
+    return;
+  }
+  d.path = token->where;
+  d.file.path = token->text;
+}
+
+void onFileWeight(FileDraft& d, const Line& line, ParseContext& c) {
+  readWeight(c, line, "track_file weight", 254, d.file.weight, d.file.reverse);
+}
+
+// [SRC track_file.c:track_file_init_handler]
+void onInitFile(FileDraft& d, const Line& line, ParseContext& c) {
+  TrackFileInit init;
+  for (std::size_t at = 1; at < line.tokens.size(); ++at) {
+    const Token& word = line.tokens[at];
+    if (word.text == "overwrite") {
+      init.overwrite = true;
+    } else if (!word.text.empty() && (std::isdigit(static_cast<unsigned char>(word.text[0])) ||
+                                      word.text[0] == '-')) {
+      const auto value = readInteger(word, std::numeric_limits<std::int32_t>::min(),
+                                     std::numeric_limits<std::int32_t>::max(), "init_file",
+                                     c.diagnostics);
+      if (!value) return;
+      if (*value < -254 || *value > 254) {
+        c.diagnostics.warning(word.where, "init_file value " + word.text +
+                                              " is outside the useful range -254..254");
+      }
+      init.value = static_cast<std::int32_t>(*value);
+    } else {
+      c.diagnostics.error(word.where, "unknown init_file option '" + word.text +
+                                          "' (expected a value or overwrite)");
+      return;
+    }
+  }
+  d.file.init = init;
+}
+
+constexpr std::array kFileKeywords = {
+    Keyword<FileDraft>{"file", false, onFile},
+    Keyword<FileDraft>{"weight", false, onFileWeight},
+    Keyword<FileDraft>{"init_file", false, onInitFile},
+};
+
+/// Reports a second definition of `name`; keepalived would use the first.
+template <typename T>
+bool alreadyDefined(ParseContext& c, const std::vector<T>& list, const Token& keyword,
+                    const Token& name, const Line& line) {
+  const T* other = findByName(list, name.text);
+  if (other == nullptr) return false;
+  c.diagnostics.error(name.where, keyword.text + " " + name.text + " is already defined at " +
+                                      toString(other->where));
+  skipToBlockEnd(c, line);
+  return true;
+}
+
+}  // namespace
+
+// [SRC vrrp_parser.c:vrrp_vscript_end_handler]: a script without a command is removed.
+void parseVrrpScript(ParseContext& context, const Line& line, Document& document) {
+  const Token* name = openNamedBlock(context, line);
+  if (name == nullptr) return;
+  const Token& keyword = line.tokens[0];
+  if (alreadyDefined(context, document.scripts, keyword, *name, line)) return;
+  ScriptDraft draft;
+  draft.script.name = name->text;
+  draft.script.where = keyword.where;
+  parseBlock<ScriptDraft>(context, line, kScriptKeywords, {}, "vrrp_script", draft);
+  if (!draft.command) {
+    context.diagnostics.error(keyword.where, "vrrp_script " + name->text + " has no 'script'");
+    return;
+  }
+  // VRRP_SCRIPT_DT is 0, which the scheduler reads as "the interval".
+  if (!draft.timeoutGiven) draft.script.timeout = draft.script.interval;
+  document.scripts.push_back(std::move(draft.script));
+}
+
+// [SRC track_file.c:track_file_end_handler]: a track file without a file is dropped.
+void parseTrackFile(ParseContext& context, const Line& line, Document& document) {
+  const Token& keyword = line.tokens[0];
+  if (keyword.text == "vrrp_track_file") {
+    context.diagnostics.warning(keyword.where,
+                                "'vrrp_track_file' is deprecated; use 'track_file'");
+  }
+  const Token* name = openNamedBlock(context, line);
+  if (name == nullptr) return;
+  if (alreadyDefined(context, document.trackFiles, keyword, *name, line)) return;
+  FileDraft draft;
+  draft.file.name = name->text;
+  draft.file.where = keyword.where;
+  parseBlock<FileDraft>(context, line, kFileKeywords, {}, keyword.text, draft);
+  if (!draft.path) {
+    context.diagnostics.error(keyword.where, keyword.text + " " + name->text + " has no 'file'");
+    return;
+  }
+  document.trackFiles.push_back(std::move(draft.file));
+}
+
+}  // namespace vipd::config::detail
