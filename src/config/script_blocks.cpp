@@ -187,8 +187,10 @@ void parseVrrpScript(ParseContext& context, const Line& line, Document& document
   draft.script.name = name->text;
   draft.script.where = keyword.where;
   parseBlock<ScriptDraft>(context, line, kScriptKeywords, {}, "vrrp_script", draft);
+  // keepalived logs "No script set ... - removing" and starts anyway.
   if (!draft.command) {
-    context.diagnostics.error(keyword.where, "vrrp_script " + name->text + " has no 'script'");
+    context.diagnostics.warning(keyword.where, "vrrp_script " + name->text +
+                                                   " has no 'script'; removed, as keepalived does");
     return;
   }
   // VRRP_SCRIPT_DT is 0, which the scheduler reads as "the interval".
@@ -210,8 +212,10 @@ void parseTrackFile(ParseContext& context, const Line& line, Document& document)
   draft.file.name = name->text;
   draft.file.where = keyword.where;
   parseBlock<FileDraft>(context, line, kFileKeywords, {}, keyword.text, draft);
+  // keepalived logs "No file set for track_file ... - removing" and starts anyway.
   if (!draft.path) {
-    context.diagnostics.error(keyword.where, keyword.text + " " + name->text + " has no 'file'");
+    context.diagnostics.warning(keyword.where, keyword.text + " " + name->text +
+                                                   " has no 'file'; removed, as keepalived does");
     return;
   }
   document.trackFiles.push_back(std::move(draft.file));

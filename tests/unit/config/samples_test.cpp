@@ -48,6 +48,15 @@ std::vector<Sample> samples() {
       {"keepalived.conf.track_interface", "lb1", {}, 1},
       {"keepalived.conf.conditional_conf", "high", {}, 1},
       {"keepalived.conf.conditional_conf", "low", {}, 1},
+      // Any other id leaves a vrrp_script without its script line: keepalived
+      // removes it with a log line and starts; so does vipd.
+      {"keepalived.conf.conditional_conf",
+       "lb1",
+       {{"vrrp_script check_VI_0 has no 'script'; removed, as keepalived does",
+         "no @high/@low line applies"},
+        {"vrrp_instance VI_0 track_script check_VI_0 names no vrrp_script; ignored",
+         "the script was removed"}},
+       1},
       {"keepalived.conf.sample", "lb1", {}, 1},
   };
 }

@@ -113,7 +113,8 @@ struct BlockCase {
 
 const BlockCase kCases[] = {
     {"ScriptWithoutCommand", "vrrp_script chk {\n interval 2\n}\n",
-     {"vipd.conf:1:1: error: vrrp_script chk has no 'script'"}, false},
+     {"vipd.conf:1:1: warning: vrrp_script chk has no 'script'; removed, as keepalived does"},
+     true},
     {"ScriptWithoutName", "vrrp_script {\n script /bin/x\n}\n",
      {"vipd.conf:1:1: error: vrrp_script needs a name"}, false},
     {"ScriptDefinedTwice",
@@ -126,7 +127,7 @@ const BlockCase kCases[] = {
     {"ScriptUnterminatedQuote", "vrrp_script chk {\n script \"/bin/check\n}\n",
      {"vipd.conf:2:9: error: unterminated quote",
       "vipd.conf:2:9: error: missing terminating \" quote",
-      "vipd.conf:1:1: error: vrrp_script chk has no 'script'"},
+      "vipd.conf:1:1: warning: vrrp_script chk has no 'script'; removed, as keepalived does"},
      false},
     {"ScriptIntervalNotAnInteger", "vrrp_script chk {\n script /bin/x\n interval 0.5\n}\n",
      {"vipd.conf:3:11: error: interval expects an integer 0..4294, got '0.5'"}, false},
@@ -149,7 +150,7 @@ const BlockCase kCases[] = {
     {"ScriptUnknownKeyword", "vrrp_script chk {\n script /bin/x\n period 3\n}\n",
      {"vipd.conf:3:2: warning: unknown keyword 'period' in vrrp_script"}, true},
     {"TrackFileWithoutFile", "track_file tf {\n weight 2\n}\n",
-     {"vipd.conf:1:1: error: track_file tf has no 'file'"}, false},
+     {"vipd.conf:1:1: warning: track_file tf has no 'file'; removed, as keepalived does"}, true},
     {"TrackFileFileTwice", "track_file tf {\n file /run/a\n file /run/b\n}\n",
      {"vipd.conf:3:7: warning: 'file' was already given at vipd.conf:2:7; ignored"}, true},
     {"TrackFileWeightOutOfRange", "track_file tf {\n file /run/a\n weight -255\n}\n",
