@@ -174,9 +174,16 @@ void onSourceAddress(D& d, const Line& line, ParseContext& c) {
 }
 
 void onUnicastPeers(D& d, const Line& line, ParseContext& c) {
+  std::size_t entries = 0;
   forEachBlockLine(c, line, [&](const Line& entry) {
+    ++entries;
     if (auto peer = parseUnicastPeer(entry, c.diagnostics)) d.unicastPeers.push_back(*peer);
   });
+  // keepalived warns too: an operator who meant unicast gets multicast.
+  if (entries == 0) {
+    c.diagnostics.warning(line.tokens[0].where,
+                          "unicast_peer block is empty; the instance uses multicast");
+  }
 }
 
 void onUnicastTtl(D& d, const Line& line, ParseContext& c) {

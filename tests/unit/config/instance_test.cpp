@@ -150,6 +150,17 @@ TEST(ConfigInstanceTest, BackupAfterMasterIsIgnored) {
                 "vipd.conf:8:7: warning: state was already set to MASTER; BACKUP ignored"}));
 }
 
+TEST(ConfigInstanceTest, AnEmptyUnicastPeerBlockWarnsThatTheInstanceIsMulticast) {
+  const ParseResult result = parse(instance("unicast_peer {\n}"));
+  ASSERT_TRUE(result.ok());
+  EXPECT_FALSE(result.config->instances[0].isUnicast());
+  EXPECT_EQ(testing::warnings(result),
+            (std::vector<std::string>{
+                "vipd.conf:7:1: warning: unicast_peer block is empty; the instance uses multicast"}));
+  EXPECT_EQ(testing::warnings(parse(instance("unicast_peer {\n192.0.2.2\n}"))),
+            std::vector<std::string>{});
+}
+
 TEST(ConfigInstanceTest, StateIsCaseSensitive) {
   const ParseResult result = parse(instance("state master"));
   EXPECT_EQ(testing::errors(result),
