@@ -91,10 +91,12 @@ int run(const Options& opts, vipd::config::Config config) {
   try {
     vipd::daemon::EventLoop loop;
     vipd::daemon::Daemon daemon(std::move(config), loop);
+    bool stopping = false;
     auto stop = [&] {
+      if (stopping) return;  // a second SIGTERM while scripts finish changes nothing
+      stopping = true;
       log->info("stopping");
-      daemon.stop();
-      loop.stop();
+      daemon.stop([&] { loop.stop(); });
     };
     loop.onSignal(SIGTERM, stop);
     loop.onSignal(SIGINT, stop);

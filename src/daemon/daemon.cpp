@@ -1,6 +1,7 @@
 #include "vipd/daemon/daemon.h"
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <stdexcept>
 
@@ -37,7 +38,11 @@ bool isConfiguredVip(const config::VrrpInstance& in, const util::IpAddress& a) {
 }  // namespace
 
 Daemon::Daemon(config::Config config, EventLoop& loop)
-    : config_(std::move(config)), loop_(loop), log_(logger("vipd")) {}
+    : config_(std::move(config)),
+      loop_(loop),
+      reactor_(loop),
+      runner_(std::make_unique<exec::LoopProcessRunner>(reactor_)),
+      log_(logger("vipd")) {}
 
 Daemon::~Daemon() {
   if (monitor_) loop_.removeReader(monitor_->fd());
@@ -270,8 +275,28 @@ bool Daemon::reload(config::Config next) {
   return true;
 }
 
-void Daemon::stop() {
+void Daemon::stop(std::function<void()> done) {
+  runner_->killAll(SIGTERM);
   for (auto& instance : instances_) instance->shutdown();
+  waitForScripts(std::move(done), loop_.now() + kStopDrainLimit);
+}
+
+// Polled: shutdown is rare, and a script's exit already wakes the loop.
+void Daemon::waitForScripts(std::function<void()> done, EventLoop::Clock::time_point deadline) {
+  if (runner_->running() == 0) {
+    done();
+    return;
+  }
+  if (loop_.now() >= deadline) {
+    log_->warn("{} script(s) still running after {} s; stopping anyway", runner_->running(),
+               kStopDrainLimit.count());
+    done();
+    return;
+  }
+  loop_.armTimer(loop_.now() + std::chrono::milliseconds(20),
+                 [this, done = std::move(done), deadline]() mutable {
+                   waitForScripts(std::move(done), deadline);
+                 });
 }
 
 void Daemon::onPackets(SocketGroup& group) {

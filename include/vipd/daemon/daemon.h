@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -7,6 +9,8 @@
 
 #include "vipd/config/model.h"
 #include "vipd/daemon/event_loop.h"
+#include "vipd/exec/loop_process_runner.h"
+#include "vipd/exec/reactor.h"
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/net/address_manager_netlink.h"
@@ -31,8 +35,11 @@ class Daemon {
   /// every instance. Throws std::runtime_error naming the instance on any
   /// setup failure (nothing has been started then).
   void start();
-  /// Graceful stop: masters send priority 0 and remove their VIPs.
-  void stop();
+  /// Graceful stop, keepalived's order (reference §2.3): running scripts get
+  /// SIGTERM, masters send priority 0 and remove their VIPs, STOP notifies
+  /// run; `done` is called from the loop once no script is left running, or
+  /// after kStopDrainLimit at the latest.
+  void stop(std::function<void()> done);
   /// Applies a validated, reloaded configuration (SIGHUP) per planReload():
   /// unchanged instances are not touched; updated ones change in place;
   /// removed ones stop gracefully; restarted and added ones start in INIT.
@@ -42,6 +49,10 @@ class Daemon {
   bool reload(config::Config next);
 
   const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
+  exec::ProcessRunner& runner() { return *runner_; }
+
+  /// How long stop() waits for scripts (notify_stop included) to finish.
+  static constexpr std::chrono::seconds kStopDrainLimit{15};
 
  private:
   /// Instances sharing one socket: same interface, family, mode and source.
@@ -77,9 +88,12 @@ class Daemon {
   void onPackets(SocketGroup& group);
   void onNetlink();
   void resync();
+  void waitForScripts(std::function<void()> done, EventLoop::Clock::time_point deadline);
 
   config::Config config_;
   EventLoop& loop_;
+  exec::LoopReactor<EventLoop> reactor_;
+  std::unique_ptr<exec::LoopProcessRunner> runner_;
   std::shared_ptr<spdlog::logger> log_;
   net::NetlinkAddressManager addresses_;
   std::unique_ptr<net::NetlinkMonitor> monitor_;
