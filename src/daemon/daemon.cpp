@@ -7,6 +7,8 @@
 
 #include "vipd/daemon/logging.h"
 #include "vipd/daemon/reload_plan.h"
+#include "vipd/daemon/script_command.h"
+#include "vipd/track/script_schedule.h"
 
 namespace vipd::daemon {
 
@@ -176,10 +178,66 @@ void Daemon::start() {
   loop_.addReader(monitor_->fd(), [this] { onNetlink(); });
   for (const auto& in : config_.instances) create(prepare(in, config_.global));
   refreshReceivePolicies();
+  prepareScripts();
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) {
+    for (const auto& in : config_.instances) {
+      if (in.name == instance->settings().name) instance->setTracking(trackingFor(config_, in));
+    }
     instance->start(linkUsable(instance->settings().interface.ifindex));
   }
+  scripts_->start([this](const std::string& script, bool good) {
+    for (auto& instance : instances_) instance->onScriptChanged(script, good);
+  });
+}
+
+// Scripts whose command cannot be built are left out, as keepalived
+// disables them: the instances then do not track them at all.
+void Daemon::prepareScripts() {
+  scripts_ = std::make_unique<ScriptChecks>(track::scriptSchedule(config_), loop_, *runner_,
+                                            scriptResolver(config_.global), logger("vrrp"));
+}
+
+ScriptChecks::Resolver Daemon::scriptResolver(const config::GlobalDefs& global) const {
+  return [global](const config::VrrpScript& script) {
+    exec::SystemFileLookup files;
+    exec::SystemAccountLookup accounts;
+    return resolveScriptCommand("vrrp_script " + script.name, script.argv, script.user, global,
+                                files, accounts, *logger("vrrp"));
+  };
+}
+
+// Trackers can change without their instance changing (a vrrp_script's
+// weight, a sync group's track_script): re-derive them for every instance.
+void Daemon::refreshTracking() {
+  for (auto& instance : instances_) {
+    for (const auto& in : config_.instances) {
+      if (in.name != instance->settings().name) continue;
+      auto tracking = trackingFor(config_, in);
+      if (tracking.trackers() != instance->tracking().trackers()) {
+        log_->info("({}) reload: trackers changed", in.name);
+        instance->setTracking(std::move(tracking));
+      }
+    }
+  }
+}
+
+track::InstanceTracking Daemon::trackingFor(const config::Config& config,
+                                            const config::VrrpInstance& in) const {
+  const auto runnable = scripts_->names();
+  auto trackers = track::resolveTrackers(config, in);
+  std::erase_if(trackers, [&](const track::ResolvedTracker& t) {
+    return t.kind == track::TrackerKind::Script &&
+           std::find(runnable.begin(), runnable.end(), t.name) == runnable.end();
+  });
+  track::InstanceTracking tracking(in.priority, std::move(trackers));
+  for (const auto& name : runnable) {
+    const auto status = scripts_->status(name);
+    if (status && *status != track::ScriptStatus::Init) {
+      tracking.scriptChanged(name, *status == track::ScriptStatus::Good);
+    }
+  }
+  return tracking;
 }
 
 Instance* Daemon::find(const std::string& name) {
@@ -231,6 +289,7 @@ bool Daemon::reload(config::Config next) {
   // Phase 1, nothing changed yet: resolve what the host must answer.
   auto prepared = prepareReload(plan, next);
   if (!prepared) return false;
+  scripts_->reload(track::scriptSchedule(next), scriptResolver(next.global));
   // Phase 2: stop what goes away first, so a VIP moving between instances is
   // released before it is claimed again.
   std::size_t counts[5] = {};
@@ -250,7 +309,7 @@ bool Daemon::reload(config::Config next) {
     const std::string name = p.settings.name;
     Instance* running = p.runningName.empty() ? nullptr : find(p.runningName);
     if (running != nullptr && running->canReconfigure(p.settings)) {
-      running->reconfigure(std::move(p.settings));
+      running->reconfigure(std::move(p.settings), trackingFor(next, *p.config));
       continue;
     }
     // The host changed under an updated instance (e.g. its advert source
@@ -269,13 +328,20 @@ bool Daemon::reload(config::Config next) {
     return std::find(failed.begin(), failed.end(), in.name) != failed.end();
   });
   refreshReceivePolicies();
-  for (auto* instance : fresh) instance->start(linkUsable(instance->settings().interface.ifindex));
+  refreshTracking();
+  for (auto* instance : fresh) {
+    for (const auto& in : config_.instances) {
+      if (in.name == instance->settings().name) instance->setTracking(trackingFor(config_, in));
+    }
+    instance->start(linkUsable(instance->settings().interface.ifindex));
+  }
   log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added",
              counts[0], counts[1], counts[2], counts[3], counts[4]);
   return true;
 }
 
 void Daemon::stop(std::function<void()> done) {
+  if (scripts_) scripts_->stop();
   runner_->killAll(SIGTERM);
   for (auto& instance : instances_) instance->shutdown();
   waitForScripts(std::move(done), loop_.now() + kStopDrainLimit);

@@ -32,7 +32,8 @@ Instance::Instance(InstanceSettings settings, Deps deps, std::shared_ptr<spdlog:
     : settings_(std::move(settings)),
       deps_(deps),
       log_(std::move(log)),
-      router_(settings_.router) {}
+      router_(settings_.router),
+      tracking_(settings_.router.priority, {}) {}
 
 Instance::~Instance() {
   for (auto& t : timers_) {
@@ -56,6 +57,7 @@ void Instance::start(bool linkUsable) {
       }
     }
   }
+  applyTracking(tracking_.initial());
   if (!linkUsable) dispatch(core::FaultRaised{kInterfaceFault});
   dispatch(core::Start{});
 }
@@ -66,18 +68,53 @@ bool Instance::canReconfigure(const InstanceSettings& next) const {
   return router_.canReconfigure(next.router);
 }
 
-void Instance::reconfigure(InstanceSettings next) {
+void Instance::reconfigure(InstanceSettings next, std::optional<track::InstanceTracking> tracking) {
   if (!canReconfigure(next)) {
     throw std::invalid_argument("instance " + settings_.name + ": cannot reconfigure in place");
   }
   const auto before = std::move(settings_.addresses);
-  const auto oldPriority = settings_.router.priority;
   settings_ = std::move(next);
   router_.reconfigure(settings_.router);
   if (vipsInstalled_) swapVips(before);
-  if (settings_.router.priority != oldPriority) {
-    dispatch(core::PriorityChanged{settings_.router.priority});
+  setTracking(tracking ? std::move(*tracking)
+                       : track::InstanceTracking(settings_.router.priority, {}));
+}
+
+void Instance::setTracking(track::InstanceTracking tracking) {
+  tracking_ = std::move(tracking);
+  track::TrackingUpdate update;
+  const auto wanted = tracking_.faults();
+  for (auto id : wanted) {
+    if (std::find(trackerFaults_.begin(), trackerFaults_.end(), id) == trackerFaults_.end()) {
+      update.raised.push_back(id);
+    }
   }
+  for (auto id : trackerFaults_) {
+    if (std::find(wanted.begin(), wanted.end(), id) == wanted.end()) update.cleared.push_back(id);
+  }
+  if (tracking_.priority() != router_.priority()) update.priority = tracking_.priority();
+  applyTracking(update);
+}
+
+void Instance::onScriptChanged(const std::string& script, bool good) {
+  applyTracking(tracking_.scriptChanged(script, good));
+}
+
+// Raised before cleared: an instance whose faulting tracker is replaced by
+// another never leaves FAULT in between.
+void Instance::applyTracking(const track::TrackingUpdate& update) {
+  for (auto id : update.raised) {
+    if (const auto* t = tracking_.tracker(id)) {
+      log_->info("({}) tracker {} faults the instance", settings_.name, t->name);
+    }
+    trackerFaults_.push_back(id);
+  }
+  for (auto id : update.cleared) std::erase(trackerFaults_, id);
+  if (update.priority && router_.state() != core::State::Initialize) {
+    log_->info("({}) effective priority {} -> {}", settings_.name, router_.priority(),
+               *update.priority);
+  }
+  for (const auto& event : update.events()) dispatch(event);
 }
 
 // Only the difference moves: a VIP in both lists stays installed throughout,

@@ -1,5 +1,7 @@
 #include "vipd/daemon/script_checks.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace vipd::daemon {
@@ -22,13 +24,47 @@ ScriptChecks::ScriptChecks(const std::vector<track::ScheduledScript>& schedule,
                            const Resolver& resolve, std::shared_ptr<spdlog::logger> log)
     : scheduler_(scheduler), runner_(runner), log_(std::move(log)) {
   for (const auto& entry : schedule) {
-    auto command = resolve(entry.script);
-    if (!command) continue;
-    command->timeout = std::chrono::duration_cast<std::chrono::milliseconds>(entry.script.timeout);
-    const auto& s = entry.script;
-    checks_.push_back(std::make_unique<Check>(
-        Check{s, std::move(*command), track::ScriptResult(s.rise, s.fall, s.initFail), {}, {}, {}}));
+    if (auto check = makeCheck(entry.script, resolve)) checks_.push_back(std::move(check));
   }
+}
+
+std::unique_ptr<ScriptChecks::Check> ScriptChecks::makeCheck(const config::VrrpScript& s,
+                                                             const Resolver& resolve) {
+  auto command = resolve(s);
+  if (!command) return nullptr;
+  command->timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);
+  return std::make_unique<Check>(
+      Check{s, std::move(*command), track::ScriptResult(s.rise, s.fall, s.initFail), {}, {}, {}});
+}
+
+void ScriptChecks::reload(const std::vector<track::ScheduledScript>& schedule,
+                          const Resolver& resolve) {
+  std::vector<std::unique_ptr<Check>> next;
+  for (const auto& entry : schedule) {
+    auto same = std::find_if(checks_.begin(), checks_.end(), [&](const auto& c) {
+      return c && c->config.name == entry.script.name &&
+             c->config.argv == entry.script.argv && c->config.interval == entry.script.interval &&
+             c->config.timeout == entry.script.timeout && c->config.rise == entry.script.rise &&
+             c->config.fall == entry.script.fall && c->config.user == entry.script.user;
+    });
+    if (same != checks_.end()) {
+      next.push_back(std::move(*same));
+    } else if (auto check = makeCheck(entry.script, resolve)) {
+      next.push_back(std::move(check));
+      runNow(*next.back());
+    }
+  }
+  for (auto& gone : checks_) {
+    if (gone) cancel(*gone);
+  }
+  checks_ = std::move(next);
+}
+
+void ScriptChecks::cancel(Check& check) {
+  if (check.timer) scheduler_.cancelTimer(*check.timer);
+  if (check.running) runner_.cancel(*check.running);
+  check.timer.reset();
+  check.running.reset();
 }
 
 ScriptChecks::~ScriptChecks() { stop(); }
@@ -39,12 +75,7 @@ void ScriptChecks::start(OnChange onChange) {
 }
 
 void ScriptChecks::stop() {
-  for (auto& check : checks_) {
-    if (check->timer) scheduler_.cancelTimer(*check->timer);
-    if (check->running) runner_.cancel(*check->running);
-    check->timer.reset();
-    check->running.reset();
-  }
+  for (auto& check : checks_) cancel(*check);
   onChange_ = nullptr;
 }
 

@@ -13,6 +13,7 @@
 #include "vipd/exec/reactor.h"
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/reload_plan.h"
+#include "vipd/daemon/script_checks.h"
 #include "vipd/net/address_manager_netlink.h"
 #include "vipd/net/netlink_monitor.h"
 #include "vipd/proto/decode.h"
@@ -83,6 +84,13 @@ class Daemon {
   Instance* find(const std::string& name);
   bool linkUsable(int ifindex);
   void refreshReceivePolicies();
+  /// The tracking state of an instance of config_, with the script
+  /// statuses known so far.
+  track::InstanceTracking trackingFor(const config::Config& config,
+                                      const config::VrrpInstance& instance) const;
+  ScriptChecks::Resolver scriptResolver(const config::GlobalDefs& global) const;
+  void refreshTracking();
+  void prepareScripts();
   SocketGroup& socketGroupFor(const InstanceSettings& settings, const config::VrrpInstance& in);
   net::AddressAnnouncer& announcerFor(const ResolvedInterface& itf);
   void onPackets(SocketGroup& group);
@@ -94,6 +102,7 @@ class Daemon {
   EventLoop& loop_;
   exec::LoopReactor<EventLoop> reactor_;
   std::unique_ptr<exec::LoopProcessRunner> runner_;
+  std::unique_ptr<ScriptChecks> scripts_;
   std::shared_ptr<spdlog::logger> log_;
   net::NetlinkAddressManager addresses_;
   std::unique_ptr<net::NetlinkMonitor> monitor_;

@@ -18,6 +18,7 @@
 #include "vipd/proto/checksum.h"
 #include "vipd/proto/decode.h"
 #include "vipd/proto/drop_reason.h"
+#include "vipd/track/instance_tracking.h"
 
 namespace vipd::daemon {
 
@@ -75,8 +76,9 @@ class Instance {
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
 
-  /// Removes VIPs a previous run left behind, then starts as BACKUP
-  /// (or FAULT when `linkUsable` is false).
+  /// Removes VIPs a previous run left behind, applies the tracking state,
+  /// then starts as BACKUP (or FAULT when `linkUsable` is false or a tracker
+  /// faults).
   void start(bool linkUsable);
   /// Graceful stop: a master sends priority 0 and removes its VIPs.
   void shutdown();
@@ -86,9 +88,17 @@ class Instance {
   bool canReconfigure(const InstanceSettings& next) const;
   /// Applies a reloaded configuration in place: no transition, timers keep
   /// running, counters are kept. A master adds and removes only the VIPs
-  /// that differ and announces the new ones. Throws std::invalid_argument
-  /// when !canReconfigure(next).
-  void reconfigure(InstanceSettings next);
+  /// that differ and announces the new ones. `tracking` replaces the
+  /// trackers (default: none, so the base priority applies). Throws
+  /// std::invalid_argument when !canReconfigure(next).
+  void reconfigure(InstanceSettings next,
+                   std::optional<track::InstanceTracking> tracking = std::nullopt);
+  /// Replaces the trackers (track_script, track_interface, track_file) and
+  /// applies the difference: new faults first, then cleared ones, then the
+  /// effective priority.
+  void setTracking(track::InstanceTracking tracking);
+  /// A tracked vrrp_script turned GOOD or BAD.
+  void onScriptChanged(const std::string& script, bool good);
 
   /// An advert for our VRID that passed decode(); runs the per-instance checks.
   void onAdvert(const proto::ReceivedAdvertisement& received);
@@ -102,6 +112,7 @@ class Instance {
   const core::Router& router() const { return router_; }
   const InstanceSettings& settings() const { return settings_; }
   const InstanceStats& stats() const { return stats_; }
+  const track::InstanceTracking& tracking() const { return tracking_; }
 
  private:
   using TimePoint = Scheduler::Clock::time_point;
@@ -120,11 +131,15 @@ class Instance {
   void cancelTimer(core::TimerId timer);
   void onTransition(const core::NotifyTransition& transition);
   void countDrop(proto::DropReason reason, const util::IpAddress& from);
+  void applyTracking(const track::TrackingUpdate& update);
 
   InstanceSettings settings_;
   Deps deps_;
   std::shared_ptr<spdlog::logger> log_;
   core::Router router_;
+  track::InstanceTracking tracking_;
+  /// Tracker faults given to the router (ids from tracking_).
+  std::vector<core::FaultId> trackerFaults_;
   InstanceStats stats_;
   net::Ipv4IdCounter ipv4Id_;
   std::array<std::optional<Scheduler::TimerId>, core::kTimerCount> timers_;

@@ -52,6 +52,10 @@ class ScriptChecks {
   void start(OnChange onChange);
   /// Cancels timers and running scripts; no OnChange after this.
   void stop();
+  /// A config reload: scripts whose definition is unchanged keep running
+  /// with their status and counters; removed ones stop; new or changed ones
+  /// start now from INIT. Call after start().
+  void reload(const std::vector<track::ScheduledScript>& schedule, const Resolver& resolve);
 
   /// Names of the scripts that will run (resolved ones).
   std::vector<std::string> names() const;
@@ -68,6 +72,8 @@ class ScriptChecks {
     ScriptStats stats;
   };
 
+  std::unique_ptr<Check> makeCheck(const config::VrrpScript& script, const Resolver& resolve);
+  void cancel(Check& check);
   void runNow(Check& check);
   void schedule(Check& check, Scheduler::Clock::time_point at);
   void onDone(Check& check, const exec::Outcome& outcome);
