@@ -1,0 +1,96 @@
+#include "vipd/notify/fifo_channel.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fakes/fake_process_runner.h"
+#include "fakes/fake_script_env.h"
+#include "log_capture.h"
+
+namespace vipd::notify {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class FifoChannelTest : public ::testing::Test {
+ protected:
+  FifoChannelTest() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "vipd-chan-XXXXXX").string();
+    dir_ = ::mkdtemp(pattern.data());
+    fifo_.path = dir_ + "/vrrp.fifo";
+    files_.dir("/x").file("/x/reader.sh");
+    // The reader's user is the test's own, so that chown works without root.
+    accounts_.user("reader", ::getuid(), ::getgid());
+  }
+  ~FifoChannelTest() override { std::filesystem::remove_all(dir_); }
+
+  FifoChannel make() {
+    ScriptResolver resolver({config::RunAs{"reader", {}}, true}, files_, accounts_);
+    return FifoChannel("vrrp_notify_fifo", fifo_, resolver, runner_);
+  }
+
+  testing::LogCapture log_;
+  std::string dir_;
+  config::NotifyFifo fifo_;
+  fakes::FakeFileLookup files_;
+  fakes::FakeAccountLookup accounts_;
+  fakes::FakeProcessRunner runner_;
+};
+
+TEST_F(FifoChannelTest, StartCreatesTheFifoThenStartsTheReaderWithThePath) {
+  fifo_.readerArgv = {"/x/reader.sh", "-q"};
+  auto channel = make();
+  EXPECT_TRUE(runner_.runs().empty());
+  ASSERT_FALSE(channel.start());
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo_.path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(st.st_uid, ::getuid());
+  ASSERT_EQ(runner_.runs().size(), 1u);
+  EXPECT_THAT(runner_.last().command.argv, ElementsAre("/x/reader.sh", "-q", fifo_.path));
+  EXPECT_EQ(runner_.last().command.name, "vrrp_notify_fifo_script");
+  EXPECT_EQ(runner_.last().command.uid, ::getuid());
+}
+
+TEST_F(FifoChannelTest, WithoutReaderOnlyTheFifoIsCreated) {
+  auto channel = make();
+  ASSERT_FALSE(channel.start());
+  EXPECT_FALSE(channel.hasReader());
+  EXPECT_TRUE(runner_.runs().empty());
+  channel.writer().write("INSTANCE \"VI_1\" BACKUP 100\n");
+  EXPECT_EQ(channel.writer().stats().written, 1u);
+}
+
+TEST_F(FifoChannelTest, RefusedReaderIsReportedAndTheFifoStillWorks) {
+  fifo_.readerArgv = {"/x/missing.sh"};
+  auto channel = make();
+  EXPECT_THAT(channel.readerRefusal(), HasSubstr("vrrp_notify_fifo_script"));
+  ASSERT_FALSE(channel.start());
+  EXPECT_TRUE(runner_.runs().empty());
+}
+
+TEST_F(FifoChannelTest, PathThatIsNotAFifoStartsNoReader) {
+  std::ofstream(fifo_.path) << "data\n";
+  fifo_.readerArgv = {"/x/reader.sh"};
+  auto channel = make();
+  EXPECT_TRUE(channel.start());
+  EXPECT_TRUE(runner_.runs().empty());
+}
+
+TEST_F(FifoChannelTest, StopKillsTheReaderAndRemovesTheFifoItCreated) {
+  fifo_.readerArgv = {"/x/reader.sh"};
+  auto channel = make();
+  ASSERT_FALSE(channel.start());
+  channel.stop();
+  EXPECT_THAT(runner_.cancelled(), ElementsAre(runner_.last().id));
+  EXPECT_FALSE(std::filesystem::exists(fifo_.path));
+}
+
+}  // namespace
+}  // namespace vipd::notify

@@ -1,0 +1,95 @@
+#include "vipd/notify/notify_event.h"
+
+#include <gtest/gtest.h>
+
+namespace vipd::notify {
+namespace {
+
+using Argv = std::vector<std::string>;
+
+config::NotifyScript script(Argv argv) {
+  config::NotifyScript s;
+  for (const auto& word : argv) s.command += (s.command.empty() ? "" : " ") + word;
+  s.argv = std::move(argv);
+  return s;
+}
+
+// Reference §2.2 and [SRC vrrp_notify.c:notify_fifo]: `TYPE "NAME" STATE PRIO\n`.
+TEST(FifoLineTest, InstanceLineQuotesTheNameAndCarriesThePriority) {
+  EXPECT_EQ(fifoLine(Subject::Instance, "VI_1", NotifyState::Master, 150),
+            "INSTANCE \"VI_1\" MASTER 150\n");
+  EXPECT_EQ(fifoLine(Subject::Instance, "VI_1", NotifyState::Stop, 0),
+            "INSTANCE \"VI_1\" STOP 0\n");
+}
+
+TEST(FifoLineTest, GroupLineAlwaysCarriesZero) {
+  EXPECT_EQ(fifoLine(Subject::Group, "G1", NotifyState::Backup, 200), "GROUP \"G1\" BACKUP 0\n");
+}
+
+TEST(FifoLineTest, EveryStateHasKeepalivedsUppercaseWord) {
+  const std::pair<NotifyState, std::string_view> table[] = {
+      {NotifyState::Master, "MASTER"},   {NotifyState::Backup, "BACKUP"},
+      {NotifyState::Fault, "FAULT"},     {NotifyState::Stop, "STOP"},
+      {NotifyState::Deleted, "DELETED"},
+  };
+  for (const auto& [state, word] : table) {
+    SCOPED_TRACE(word);
+    EXPECT_EQ(stateName(state), word);
+    EXPECT_EQ(fifoLine(Subject::Instance, "x", state, 1),
+              "INSTANCE \"x\" " + std::string(word) + " 1\n");
+  }
+}
+
+TEST(NotifyArgvsTest, SpecificScriptGetsOnlyItsConfiguredArgvThenGenericGetsFourMore) {
+  config::NotifyScripts scripts;
+  scripts.master = script({"/etc/vipd/n.sh", "master_script", "A"});
+  scripts.generic = script({"/x/notify.sh"});
+  EXPECT_EQ(notifyArgvs(scripts, Subject::Instance, "VI_1", NotifyState::Master, 150),
+            (std::vector<Argv>{{"/etc/vipd/n.sh", "master_script", "A"},
+                               {"/x/notify.sh", "INSTANCE", "VI_1", "MASTER", "150"}}));
+}
+
+TEST(NotifyArgvsTest, EachStatePicksItsOwnSpecificScript) {
+  config::NotifyScripts scripts;
+  scripts.master = script({"/m"});
+  scripts.backup = script({"/b"});
+  scripts.fault = script({"/f"});
+  scripts.stop = script({"/s"});
+  const std::pair<NotifyState, std::string> table[] = {{NotifyState::Master, "/m"},
+                                                       {NotifyState::Backup, "/b"},
+                                                       {NotifyState::Fault, "/f"},
+                                                       {NotifyState::Stop, "/s"}};
+  for (const auto& [state, program] : table) {
+    SCOPED_TRACE(program);
+    EXPECT_EQ(notifyArgvs(scripts, Subject::Instance, "VI_1", state, 100),
+              (std::vector<Argv>{{program}}));
+  }
+  EXPECT_TRUE(notifyArgvs(scripts, Subject::Instance, "VI_1", NotifyState::Deleted, 1).empty());
+}
+
+TEST(NotifyArgvsTest, GenericOnlyKeepsItsOwnArgumentsFirst) {
+  config::NotifyScripts scripts;
+  scripts.generic = script({"/x/generic", "A"});
+  EXPECT_EQ(notifyArgvs(scripts, Subject::Instance, "VI_1", NotifyState::Stop, 150),
+            (std::vector<Argv>{{"/x/generic", "A", "INSTANCE", "VI_1", "STOP", "150"}}));
+}
+
+TEST(NotifyArgvsTest, GroupGenericGetsGroupAndPriorityZero) {
+  config::NotifyScripts scripts;
+  scripts.generic = script({"/x/notify.sh"});
+  EXPECT_EQ(notifyArgvs(scripts, Subject::Group, "G1", NotifyState::Fault, 99),
+            (std::vector<Argv>{{"/x/notify.sh", "GROUP", "G1", "FAULT", "0"}}));
+}
+
+TEST(NotifyArgvsTest, NothingConfiguredRunsNothing) {
+  EXPECT_TRUE(notifyArgvs({}, Subject::Instance, "VI_1", NotifyState::Master, 1).empty());
+}
+
+TEST(ReportedStateTest, DeletedIsReportedAsFaultWithoutNotifyDeleted) {
+  EXPECT_EQ(reportedState(NotifyState::Deleted, false), NotifyState::Fault);
+  EXPECT_EQ(reportedState(NotifyState::Deleted, true), NotifyState::Deleted);
+  EXPECT_EQ(reportedState(NotifyState::Master, false), NotifyState::Master);
+}
+
+}  // namespace
+}  // namespace vipd::notify

@@ -1,0 +1,157 @@
+#include "vipd/notify/script_resolver.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes/fake_script_env.h"
+
+namespace vipd::notify {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+config::NotifyScript script(std::vector<std::string> argv,
+                            std::optional<std::string> user = std::nullopt,
+                            std::optional<std::string> group = std::nullopt) {
+  config::NotifyScript s;
+  s.argv = std::move(argv);
+  s.command = s.argv.empty() ? "" : s.argv.front();
+  s.user = std::move(user);
+  s.group = std::move(group);
+  return s;
+}
+
+class ScriptResolverTest : public ::testing::Test {
+ protected:
+  ScriptResolverTest() {
+    files_.dir("/x").file("/x/notify.sh").file("/x/plain.txt", 0644);
+    files_.dir("/usr").dir("/usr/bin").file("/usr/bin/logger");
+    files_.dir("/tmp", 01777).dir("/open", 0777).file("/open/evil.sh");
+    accounts_.user("alice", 1000, 1000).group("staff", 50);
+  }
+
+  Resolution resolve(const config::NotifyScript& s, ScriptPolicy policy = {}) {
+    ScriptResolver resolver(std::move(policy), files_, accounts_);
+    return resolver.resolve("notify_master VI_1", s);
+  }
+
+  fakes::FakeFileLookup files_;
+  fakes::FakeAccountLookup accounts_;
+};
+
+TEST_F(ScriptResolverTest, AbsoluteScriptRunsAsDefaultUserWithItsArgvUntouched) {
+  accounts_.user(exec::kDefaultScriptUser, 990, 991);
+  auto r = resolve(script({"/x/notify.sh", "two words", "B"}));
+  ASSERT_TRUE(r.command) << r.refusal;
+  EXPECT_EQ(r.command->name, "notify_master VI_1");
+  EXPECT_THAT(r.command->argv, ElementsAre("/x/notify.sh", "two words", "B"));
+  EXPECT_EQ(r.command->uid, 990u);
+  EXPECT_EQ(r.command->gid, 991u);
+  EXPECT_EQ(r.command->timeout.count(), 0);  // the queue decides
+  EXPECT_THAT(r.warnings, IsEmpty());
+}
+
+TEST_F(ScriptResolverTest, PerScriptUserWinsOverScriptUser) {
+  accounts_.user("bob", 2000, 2000);
+  auto r = resolve(script({"/x/notify.sh"}, "alice", "staff"), {config::RunAs{"bob", {}}, false});
+  ASSERT_TRUE(r.command) << r.refusal;
+  EXPECT_EQ(r.command->uid, 1000u);
+  EXPECT_EQ(r.command->gid, 50u);
+}
+
+TEST_F(ScriptResolverTest, ScriptUserAppliesWhenTheScriptNamesNone) {
+  auto r = resolve(script({"/x/notify.sh"}), {config::RunAs{"alice", {}}, true});
+  ASSERT_TRUE(r.command) << r.refusal;
+  EXPECT_EQ(r.command->uid, 1000u);
+  EXPECT_EQ(r.command->gid, 1000u);
+}
+
+TEST_F(ScriptResolverTest, NoUserAtAllFallsBackToRootWithOneWarningPerResolver) {
+  ScriptResolver resolver({}, files_, accounts_);
+  auto first = resolver.resolve("notify_master VI_1", script({"/x/notify.sh"}));
+  auto second = resolver.resolve("notify_backup VI_1", script({"/x/notify.sh"}));
+  ASSERT_TRUE(first.command && second.command);
+  EXPECT_EQ(first.command->uid, 0u);
+  ASSERT_EQ(first.warnings.size(), 1u);
+  EXPECT_THAT(first.warnings[0], HasSubstr("default user 'vipd_script'"));
+  EXPECT_THAT(second.warnings, IsEmpty());
+}
+
+TEST_F(ScriptResolverTest, ScriptSecurityWithoutAnyUserRefusesInsteadOfRunningAsRoot) {
+  auto r = resolve(script({"/x/notify.sh"}), {std::nullopt, true});
+  EXPECT_FALSE(r.command);
+  EXPECT_THAT(r.refusal, HasSubstr("Unable to set default user vipd_script"));
+  EXPECT_THAT(r.refusal, HasSubstr("notify_master VI_1"));
+}
+
+TEST_F(ScriptResolverTest, UnknownUserIsRefused) {
+  auto r = resolve(script({"/x/notify.sh"}, "mallory"));
+  EXPECT_FALSE(r.command);
+  EXPECT_THAT(r.refusal, HasSubstr("user mallory"));
+}
+
+TEST_F(ScriptResolverTest, BareNameIsFoundThroughPathWithKeepalivedsWarning) {
+  auto r = resolve(script({"logger", "-t", "vipd"}), {config::RunAs{"alice", {}}, false});
+  ASSERT_TRUE(r.command) << r.refusal;
+  EXPECT_THAT(r.command->argv, ElementsAre("/usr/bin/logger", "-t", "vipd"));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_THAT(r.warnings[0], HasSubstr("resolved by path search to `/usr/bin/logger`"));
+}
+
+TEST_F(ScriptResolverTest, ProgramIsMadeAbsoluteWithRealpath) {
+  files_.symlink("/x/link.sh", "/x/notify.sh");
+  auto r = resolve(script({"/x/link.sh", "A"}), {config::RunAs{"alice", {}}, false});
+  ASSERT_TRUE(r.command) << r.refusal;
+  EXPECT_THAT(r.command->argv, ElementsAre("/x/notify.sh", "A"));
+}
+
+TEST_F(ScriptResolverTest, MissingProgramIsAlwaysRefused) {
+  for (const char* program : {"nosuch", "/x/nosuch.sh"}) {
+    SCOPED_TRACE(program);
+    auto r = resolve(script({program}), {config::RunAs{"alice", {}}, false});
+    EXPECT_FALSE(r.command);
+    EXPECT_THAT(r.refusal, HasSubstr("isabling notify script notify_master VI_1"));
+  }
+}
+
+TEST_F(ScriptResolverTest, NonExecutableProgramIsAlwaysRefused) {
+  auto r = resolve(script({"/x/plain.txt"}), {config::RunAs{"alice", {}}, false});
+  EXPECT_FALSE(r.command);
+  EXPECT_THAT(r.refusal, HasSubstr("is not executable for uid:gid 1000:1000"));
+}
+
+TEST_F(ScriptResolverTest, InsecureRootScriptOnlyWarnsWithoutScriptSecurity) {
+  accounts_.user("root", 0, 0);
+  auto r = resolve(script({"/open/evil.sh"}), {config::RunAs{"root", {}}, false});
+  ASSERT_TRUE(r.command) << r.refusal;
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_THAT(r.warnings[0], HasSubstr("Unsafe permissions found for script '/open/evil.sh'"));
+  EXPECT_THAT(r.warnings[0], HasSubstr("'/open'"));
+}
+
+TEST_F(ScriptResolverTest, InsecureRootScriptIsRefusedWithScriptSecurity) {
+  accounts_.user("root", 0, 0);
+  auto r = resolve(script({"/open/evil.sh"}), {config::RunAs{"root", {}}, true});
+  EXPECT_FALSE(r.command);
+  EXPECT_THAT(r.refusal, HasSubstr("Unsafe permissions found"));
+  EXPECT_THAT(r.refusal, HasSubstr("Disabling notify script notify_master VI_1 due to insecure"));
+}
+
+TEST_F(ScriptResolverTest, FifoReaderArgvResolvesLikeANotifyScript) {
+  ScriptResolver resolver({config::RunAs{"alice", {}}, true}, files_, accounts_);
+  auto r = resolver.resolve("vrrp_notify_fifo_script", {"/x/notify.sh", "-v"}, std::nullopt);
+  ASSERT_TRUE(r.command) << r.refusal;
+  EXPECT_THAT(r.command->argv, ElementsAre("/x/notify.sh", "-v"));
+  EXPECT_EQ(r.command->uid, 1000u);
+}
+
+TEST_F(ScriptResolverTest, EmptyCommandIsRefused) {
+  auto r = resolve(script({}));
+  EXPECT_FALSE(r.command);
+  EXPECT_THAT(r.refusal, HasSubstr("empty command"));
+}
+
+}  // namespace
+}  // namespace vipd::notify
