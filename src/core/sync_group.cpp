@@ -57,8 +57,8 @@ void SyncGroup::follow(std::size_t member, State before, TimePoint now, SyncOutp
   const State after = members_[member]->state();
   if (after == before) return;
   const bool toMaster = after == State::Master && state_ != State::Master;
-  const bool toBackup = before == State::Master && after == State::Backup &&
-                        state_ != State::Backup;
+  const bool toBackup =
+      before == State::Master && after == State::Backup && state_ != State::Backup;
   if (!toMaster && !toBackup) return;
   for (std::size_t i = 0; i < members_.size(); ++i) {
     if (i == member) continue;

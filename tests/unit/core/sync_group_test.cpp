@@ -55,8 +55,7 @@ TEST(SyncGroupTest, LastMemberToWantMasterTakesTheGroupToMaster) {
                    "m0: CancelTimer Master_Down_Timer",
                    "m0: SendAdvert prio=100 int=100cs BecameMaster", "m0: AddVips accept",
                    "m0: SendGratuitous BecameMaster", "m0: ArmTimer Adver_Timer @14600ms",
-                   "m0: Notify BACKUP->MASTER SyncGroupMaster prio=100",
-                   "GROUP BACKUP->MASTER"}));
+                   "m0: Notify BACKUP->MASTER SyncGroupMaster prio=100", "GROUP BACKUP->MASTER"}));
 }
 
 TEST(SyncGroupTest, AcceptingAnAdvertWithdrawsTheWishForMaster) {
@@ -86,8 +85,7 @@ TEST(SyncGroupTest, MasterYieldingToAHigherPriorityTakesTheOthersOutOfMaster) {
                    "m1: Notify MASTER->BACKUP HigherPriorityAdvert prio=100",
                    "m0: CancelTimer Adver_Timer", "m0: RemoveVips",
                    "m0: ArmTimer Master_Down_Timer @17600ms",
-                   "m0: Notify MASTER->BACKUP SyncGroupBackup prio=100",
-                   "GROUP MASTER->BACKUP"}));
+                   "m0: Notify MASTER->BACKUP SyncGroupBackup prio=100", "GROUP MASTER->BACKUP"}));
 }
 
 TEST(SyncGroupTest, FaultOnOneMasterResignsEveryMember) {
@@ -106,11 +104,11 @@ TEST(SyncGroupTest, FaultOnOneMasterResignsEveryMember) {
 TEST(SyncGroupTest, FaultOnABackupMemberTakesTheGroupToFault) {
   SyncHarness h = started();
   h.advanceTo(11s);
-  EXPECT_EQ(h.feed(1, FaultRaised{4}),
-            (Lines{"m1: CancelTimer Master_Down_Timer",
-                   "m1: Notify BACKUP->FAULT FaultRaised prio=100",
-                   "m0: CancelTimer Master_Down_Timer",
-                   "m0: Notify BACKUP->FAULT SyncGroupFault prio=100", "GROUP BACKUP->FAULT"}));
+  EXPECT_EQ(
+      h.feed(1, FaultRaised{4}),
+      (Lines{"m1: CancelTimer Master_Down_Timer", "m1: Notify BACKUP->FAULT FaultRaised prio=100",
+             "m0: CancelTimer Master_Down_Timer",
+             "m0: Notify BACKUP->FAULT SyncGroupFault prio=100", "GROUP BACKUP->FAULT"}));
 }
 
 TEST(SyncGroupTest, GroupLeavesFaultWhenTheLastMemberFaultClears) {
@@ -135,8 +133,8 @@ TEST(SyncGroupTest, MemberStartedWhileAnotherIsFaultedStartsInFault) {
   SyncHarness h;
   h.advanceTo(10s);
   h.feed(0, FaultRaised{1});
-  EXPECT_EQ(h.feed(1, Start{}), (Lines{"m1: Notify INIT->FAULT FaultRaised prio=100",
-                                      "GROUP INIT->FAULT"}));
+  EXPECT_EQ(h.feed(1, Start{}),
+            (Lines{"m1: Notify INIT->FAULT FaultRaised prio=100", "GROUP INIT->FAULT"}));
 }
 
 TEST(SyncGroupTest, OwnersWaitForEachOtherThenTakeOverTogether) {
@@ -146,19 +144,18 @@ TEST(SyncGroupTest, OwnersWaitForEachOtherThenTakeOverTogether) {
   owner2.priority = 255;
   SyncHarness h({owner, owner2});
   h.advanceTo(10s);
-  EXPECT_EQ(h.feed(0, Start{}), (Lines{"m0: ArmTimer Master_Down_Timer @13000ms",
-                                      "m0: Notify INIT->BACKUP Startup prio=255",
-                                      "GROUP INIT->BACKUP"}));
-  EXPECT_EQ(h.feed(1, Start{}),
-            (Lines{"m1: Notify INIT->BACKUP Startup prio=255",
-                   "m1: SendAdvert prio=255 int=100cs BecameMaster", "m1: AddVips accept",
-                   "m1: SendGratuitous BecameMaster", "m1: ArmTimer Adver_Timer @11000ms",
-                   "m1: Notify BACKUP->MASTER AddressOwner prio=255",
-                   "m0: CancelTimer Master_Down_Timer",
-                   "m0: SendAdvert prio=255 int=100cs BecameMaster", "m0: AddVips accept",
-                   "m0: SendGratuitous BecameMaster", "m0: ArmTimer Adver_Timer @11000ms",
-                   "m0: Notify BACKUP->MASTER SyncGroupMaster prio=255",
-                   "GROUP BACKUP->MASTER"}));
+  EXPECT_EQ(h.feed(0, Start{}),
+            (Lines{"m0: ArmTimer Master_Down_Timer @13000ms",
+                   "m0: Notify INIT->BACKUP Startup prio=255", "GROUP INIT->BACKUP"}));
+  EXPECT_EQ(
+      h.feed(1, Start{}),
+      (Lines{"m1: Notify INIT->BACKUP Startup prio=255",
+             "m1: SendAdvert prio=255 int=100cs BecameMaster", "m1: AddVips accept",
+             "m1: SendGratuitous BecameMaster", "m1: ArmTimer Adver_Timer @11000ms",
+             "m1: Notify BACKUP->MASTER AddressOwner prio=255", "m0: CancelTimer Master_Down_Timer",
+             "m0: SendAdvert prio=255 int=100cs BecameMaster", "m0: AddVips accept",
+             "m0: SendGratuitous BecameMaster", "m0: ArmTimer Adver_Timer @11000ms",
+             "m0: Notify BACKUP->MASTER SyncGroupMaster prio=255", "GROUP BACKUP->MASTER"}));
 }
 
 TEST(SyncGroupTest, StoppingEveryMemberStopsTheGroup) {
@@ -166,10 +163,10 @@ TEST(SyncGroupTest, StoppingEveryMemberStopsTheGroup) {
   h.advanceTo(14s);
   h.feed(0, Shutdown{});
   EXPECT_EQ(h.group().state(), State::Master);
-  EXPECT_EQ(h.feed(1, Shutdown{}),
-            (Lines{"m1: CancelTimer Adver_Timer", "m1: SendAdvert prio=0 int=100cs Resign",
-                   "m1: RemoveVips", "m1: Notify MASTER->INIT Shutdown prio=100",
-                   "GROUP MASTER->INIT"}));
+  EXPECT_EQ(
+      h.feed(1, Shutdown{}),
+      (Lines{"m1: CancelTimer Adver_Timer", "m1: SendAdvert prio=0 int=100cs Resign",
+             "m1: RemoveVips", "m1: Notify MASTER->INIT Shutdown prio=100", "GROUP MASTER->INIT"}));
 }
 
 TEST(SyncGroupTest, MemberRestartedUnderAMasterGroupIsNotHeld) {

@@ -77,7 +77,8 @@ class SyncHarness {
       }
     }
     for (const auto& g : out.group) {
-      lines.push_back("GROUP " + std::string(toString(g.from)) + "->" + std::string(toString(g.to)));
+      lines.push_back("GROUP " + std::string(toString(g.from)) + "->" +
+                      std::string(toString(g.to)));
     }
     return lines;
   }
