@@ -41,6 +41,12 @@ std::string_view toString(Cause cause) {
       return "FaultRaised";
     case Cause::FaultCleared:
       return "FaultCleared";
+    case Cause::SyncGroupMaster:
+      return "SyncGroupMaster";
+    case Cause::SyncGroupBackup:
+      return "SyncGroupBackup";
+    case Cause::SyncGroupFault:
+      return "SyncGroupFault";
     case Cause::Shutdown:
       return "Shutdown";
   }
@@ -107,6 +113,16 @@ std::string_view toString(Trigger trigger) {
       return "AdvertLowerPriorityPreemptDelayed";
     case Trigger::PriorityChanged:
       return "PriorityChanged";
+    case Trigger::SyncForceMaster:
+      return "SyncForceMaster";
+    case Trigger::SyncForceBackup:
+      return "SyncForceBackup";
+    case Trigger::SyncFault:
+      return "SyncFault";
+    case Trigger::SyncFaultCleared:
+      return "SyncFaultCleared";
+    case Trigger::MasterDownHeldBySync:
+      return "MasterDownHeldBySync";
     case Trigger::FaultActive:
       return "FaultActive";
     case Trigger::FaultsCleared:
@@ -147,6 +163,10 @@ std::string_view toString(Procedure procedure) {
       return "DiscardAdvert";
     case Procedure::EnterBackupFromFault:
       return "EnterBackupFromFault";
+    case Procedure::WaitForGroup:
+      return "WaitForGroup";
+    case Procedure::LeaveMasterForGroup:
+      return "LeaveMasterForGroup";
   }
   return "?";
 }

@@ -105,6 +105,20 @@ std::optional<Trigger> Router::classify(const Event& event, TimePoint now) {
             faults_.erase(cleared.id);
             return faulted() ? Trigger::FaultActive : Trigger::FaultsCleared;
           },
+          [&](const SyncForceMaster&) -> std::optional<Trigger> {
+            return Trigger::SyncForceMaster;
+          },
+          [&](const SyncForceBackup&) -> std::optional<Trigger> {
+            return Trigger::SyncForceBackup;
+          },
+          [&](const SyncFault&) -> std::optional<Trigger> {
+            groupFault_ = true;
+            return Trigger::SyncFault;
+          },
+          [&](const SyncFaultCleared&) -> std::optional<Trigger> {
+            groupFault_ = false;
+            return faulted() ? Trigger::FaultActive : Trigger::SyncFaultCleared;
+          },
       },
       event);
 }
@@ -136,6 +150,7 @@ std::optional<Trigger> Router::classifyTimer(const TimerExpired& expired) {
   if (!timer.deadline || timer.generation != expired.generation) return std::nullopt;
   timer.deadline.reset();
   if (expired.timer == TimerId::Advert) return Trigger::AdverTimer;
+  if (syncHold_ && state_ == State::Backup) return Trigger::MasterDownHeldBySync;
   if (downReason_ == DownReason::PriorityZero) return Trigger::MasterDownAfterPriorityZero;
   if (discardedLowerPriority_) return Trigger::MasterDownPreempting;
   return Trigger::MasterDownTimer;

@@ -33,6 +33,7 @@ std::optional<Trigger> Router::run(Procedure procedure, Context& ctx) {
       resignMaster(ctx);
       break;
     case Procedure::LeaveBackup:
+      wantsMaster_ = false;
       cancel(ctx, TimerId::MasterDown);
       break;
     case Procedure::SetDownTimerToSkew:
@@ -49,6 +50,12 @@ std::optional<Trigger> Router::run(Procedure procedure, Context& ctx) {
       break;
     case Procedure::EnterBackupFromFault:
       return enterBackupFromFault(ctx);
+    case Procedure::WaitForGroup:
+      waitForGroup(ctx);
+      break;
+    case Procedure::LeaveMasterForGroup:
+      leaveMasterForGroup(ctx);
+      break;
   }
   return std::nullopt;
 }
@@ -60,9 +67,7 @@ std::optional<Trigger> Router::startAsBackup(Context& ctx) {
   masterAdverInterval_ = config_.advertInterval;
   preemptHoldUntil_.reset();
   if (config_.preemptDelay > Duration{0}) preemptHoldUntil_ = ctx.now + config_.preemptDelay;
-  if (isOwner()) return Trigger::OwnerTakeover;
-  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
-  return std::nullopt;
+  return takeOverIfOwner(ctx);
 }
 
 // keepalived vrrp_state_leave_fault: as at start, but no startup preempt delay
@@ -70,14 +75,44 @@ std::optional<Trigger> Router::startAsBackup(Context& ctx) {
 std::optional<Trigger> Router::enterBackupFromFault(Context& ctx) {
   masterAdverInterval_ = config_.advertInterval;
   preemptHoldUntil_.reset();
-  if (isOwner()) return Trigger::OwnerTakeover;
+  return takeOverIfOwner(ctx);
+}
+
+// RFC 5798 §6.4.1: an owner takes over at once. In a sync group that is not
+// ready the owner waits like any Backup, wanting Master (keepalived
+// try_up_instance: "If the sync group can't go to master, we must go to backup").
+std::optional<Trigger> Router::takeOverIfOwner(Context& ctx) {
+  wantsMaster_ = false;
+  if (isOwner() && !syncHold_) return Trigger::OwnerTakeover;
   armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+  wantsMaster_ = isOwner();
   return std::nullopt;
+}
+
+// keepalived vrrp_state_goto_master with a sync group that cannot go Master
+// (vrrp_sync_can_goto_master false): keep wanting Master and try again after
+// another Master_Down_Interval; the member that completes the set takes the
+// group to Master, which then brings us along with SyncForceMaster.
+void Router::waitForGroup(Context& ctx) {
+  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+  wantsMaster_ = true;
+}
+
+// keepalived vrrp_sync_backup -> vrrp_state_leave_master(isync, false): no
+// priority-0 advert (the new master already advertises), VIPs removed, own
+// interval, Master_Down_Timer from Master_Down_Interval.
+void Router::leaveMasterForGroup(Context& ctx) {
+  cancel(ctx, TimerId::Advert);
+  ctx.out->push_back(RemoveVips{});
+  masterAdverInterval_ = config_.advertInterval;
+  preemptHoldUntil_.reset();
+  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
 }
 
 // RFC 5798 §6.4.2 "Master_Down_Timer fires" in keepalived's order (§2.3):
 // advert, VIPs, GARP; the master uses its own interval again.
 void Router::becomeMaster(Context& ctx) {
+  wantsMaster_ = false;  // wantsMaster() now follows from the state
   cancel(ctx, TimerId::MasterDown);
   masterAdverInterval_ = config_.advertInterval;
   preemptHoldUntil_.reset();
@@ -127,6 +162,7 @@ void Router::setDownTimerToSkew(Context& ctx) {
 // RFC 5798 §6.4.2 (+ RFC 9568: recompute Skew_Time too). A master at least
 // as good as us also stops a running preempt delay (keepalived).
 void Router::acceptAdvert(Context& ctx) {
+  wantsMaster_ = false;  // keepalived vrrp_state_backup: "we want to be in BACKUP state"
   learnInterval(*ctx.advert);
   preemptHoldUntil_.reset();
   armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
@@ -136,6 +172,7 @@ void Router::acceptAdvert(Context& ctx) {
 // (unless it runs since start); until it passes we behave like nopreempt.
 void Router::holdOffPreempt(Context& ctx) {
   if (!preemptHoldUntil_) preemptHoldUntil_ = ctx.now + config_.preemptDelay;
+  wantsMaster_ = false;  // as acceptAdvert: the advert was accepted
   learnInterval(*ctx.advert);
   armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
 }

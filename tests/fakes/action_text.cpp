@@ -82,6 +82,10 @@ std::string describe(const core::Event& event) {
           [](const PriorityChanged& e) { return "PriorityChanged " + num(e.priority); },
           [](const FaultRaised& e) { return "FaultRaised " + num(e.id); },
           [](const FaultCleared& e) { return "FaultCleared " + num(e.id); },
+          [](const SyncForceMaster&) { return std::string("SyncForceMaster"); },
+          [](const SyncForceBackup&) { return std::string("SyncForceBackup"); },
+          [](const SyncFault&) { return std::string("SyncFault"); },
+          [](const SyncFaultCleared&) { return std::string("SyncFaultCleared"); },
       },
       event);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
 #include "fakes/action_text.h"
 
@@ -46,12 +47,27 @@ std::string formatTime(core::TimePoint at) {
 }
 
 NodeId SimNetwork::addRouter(const core::RouterConfig& config) {
+  if (!hosts_.empty()) throw std::logic_error("addRouter after addSyncGroup");
   Node node;
   node.config = config;
   node.trackedPriority = config.priority;
   nodes_.push_back(std::move(node));
   lastArrival_.resize(nodes_.size());
   return nodes_.size() - 1;
+}
+
+void SimNetwork::addSyncGroup(const std::vector<NodeId>& members) {
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    nodes_[members[i]].host = hosts_.size();
+    nodes_[members[i]].member = i;
+  }
+  hosts_.push_back(Host{members, std::nullopt, State::Initialize});
+}
+
+const core::SyncGroup* SimNetwork::syncGroup(NodeId id) const {
+  const auto& host = nodes_[id].host;
+  if (!host || !hosts_[*host].group) return nullptr;
+  return &*hosts_[*host].group;
 }
 
 void SimNetwork::at(core::TimePoint when, std::function<void()> op) {
@@ -95,6 +111,7 @@ void SimNetwork::dispatch(Entry& entry) {
 }
 
 void SimNetwork::feed(NodeId id, const core::Event& event) {
+  if (nodes_[id].host) return feedHost(id, event);
   Node& node = nodes_[id];
   if (std::ostream* out = trace(id)) *out << describe(event) << "\n";
   core::Actions actions;
@@ -109,6 +126,43 @@ void SimNetwork::feed(NodeId id, const core::Event& event) {
     execute(id, action);
   }
   checkInvariants(id);
+}
+
+// As feed(), through the host's sync group: actions may go to any member.
+void SimNetwork::feedHost(NodeId id, const core::Event& event) {
+  const std::size_t h = *nodes_[id].host;
+  Host& host = hosts_[h];
+  if (std::ostream* out = trace(id)) *out << describe(event) << "\n";
+  core::SyncOutput output;
+  try {
+    output = host.group->handle(nodes_[id].member, event, now_);
+  } catch (const std::exception& e) {
+    violation(id, std::string("sync group threw: ") + e.what());
+    return;
+  }
+  for (const auto& member : output.members) {
+    const NodeId to = host.members[member.member];
+    for (const auto& action : member.actions) {
+      if (std::ostream* out = trace(to)) *out << "    -> " << describe(action) << "\n";
+      execute(to, action);
+    }
+  }
+  for (const auto& transition : output.group) groupNotify(h, transition);
+  for (NodeId member : host.members) checkInvariants(member);
+}
+
+void SimNetwork::groupNotify(std::size_t h, const core::GroupTransition& transition) {
+  Host& host = hosts_[h];
+  if (trace_ != nullptr) {
+    *trace_ << formatTime(now_) << " GROUP " << h << " " << toString(transition.from) << "->"
+            << toString(transition.to) << "\n";
+  }
+  if (transition.from != host.notified || transition.from == transition.to) {
+    violations_.push_back(formatTime(now_) + " sync group " + std::to_string(h) +
+                          ": notification from " + std::string(toString(transition.from)) +
+                          " but the last one entered " + std::string(toString(host.notified)));
+  }
+  host.notified = transition.to;
 }
 
 void SimNetwork::execute(NodeId id, const core::Action& action) {
@@ -183,6 +237,14 @@ void SimNetwork::checkInvariants(NodeId id) {
 }
 
 void SimNetwork::start(NodeId id) {
+  if (!nodes_[id].host) return startOne(id);
+  const std::size_t h = *nodes_[id].host;
+  if (!hosts_[h].group) buildHost(h);
+  for (NodeId member : hosts_[h].members) feed(member, core::Start{});
+}
+
+// A (re)built router replays its tracking inputs before it starts.
+void SimNetwork::startOne(NodeId id) {
   Node& node = nodes_[id];
   if (!node.router) {
     node.router.emplace(node.config);
@@ -195,11 +257,47 @@ void SimNetwork::start(NodeId id) {
   feed(id, core::Start{});
 }
 
+// A host's process comes up: every member is built, then the group, then the
+// tracking inputs are replayed through the group (faults propagate).
+void SimNetwork::buildHost(std::size_t h) {
+  Host& host = hosts_[h];
+  std::vector<core::Router*> routers;
+  for (NodeId member : host.members) {
+    Node& node = nodes_[member];
+    node.router.emplace(node.config);
+    node.notified = State::Initialize;
+    routers.push_back(&*node.router);
+  }
+  host.group.emplace("host" + std::to_string(h), std::move(routers));
+  host.notified = State::Initialize;
+  for (NodeId member : host.members) {
+    const Node& node = nodes_[member];
+    if (node.trackedPriority != node.config.priority) {
+      feed(member, core::PriorityChanged{node.trackedPriority});
+    }
+    for (core::FaultId fault : node.faults) feed(member, core::FaultRaised{fault});
+  }
+}
+
 void SimNetwork::shutdown(NodeId id) {
-  if (nodes_[id].router) feed(id, core::Shutdown{});
+  if (!nodes_[id].host) {
+    if (nodes_[id].router) feed(id, core::Shutdown{});
+    return;
+  }
+  const std::size_t h = *nodes_[id].host;
+  if (!hosts_[h].group) return;
+  for (NodeId member : hosts_[h].members) feed(member, core::Shutdown{});
 }
 
 void SimNetwork::crash(NodeId id) {
+  if (!nodes_[id].host) return crashOne(id);
+  Host& host = hosts_[*nodes_[id].host];
+  host.group.reset();  // before the routers it points to
+  host.notified = State::Initialize;
+  for (NodeId member : host.members) crashOne(member);
+}
+
+void SimNetwork::crashOne(NodeId id) {
   Node& node = nodes_[id];
   if (std::ostream* out = trace(id)) *out << "CRASH\n";
   node.router.reset();

@@ -12,6 +12,7 @@
 
 #include "fakes/sim_random.h"
 #include "vipd/core/router.h"
+#include "vipd/core/sync_group.h"
 
 namespace vipd::fakes {
 
@@ -42,7 +43,15 @@ class SimNetwork {
   explicit SimNetwork(std::uint64_t seed) : random_(seed) {}
 
   /// Adds a router that is not started yet (tracking inputs at their defaults).
+  /// Not allowed once a sync group exists (the groups point into the nodes).
   NodeId addRouter(const core::RouterConfig& config);
+  /// Makes `members` (one host's instances, none started) one keepalived
+  /// vrrp_sync_group: their events go through a core::SyncGroup, and
+  /// start, shutdown and crash of any member apply to the whole host. Group
+  /// notifications are checked for continuity like instance ones.
+  void addSyncGroup(const std::vector<NodeId>& members);
+  /// The sync group of `node`'s host; nullptr without one or while crashed.
+  const core::SyncGroup* syncGroup(NodeId node) const;
 
   /// Runs `op` at sim time `when` (ordered with the other events at that time).
   void at(core::TimePoint when, std::function<void()> op);
@@ -114,6 +123,13 @@ class SimNetwork {
     std::set<core::FaultId> faults;
     core::State notified = core::State::Initialize;
     std::optional<core::TimePoint> becameMasterAt;
+    std::optional<std::size_t> host;  // index into hosts_ when in a sync group
+    std::size_t member = 0;           // index in that group
+  };
+  struct Host {
+    std::vector<NodeId> members;
+    std::optional<core::SyncGroup> group;  // empty while crashed / never started
+    core::State notified = core::State::Initialize;
   };
   struct Delivery {
     NodeId to;
@@ -137,6 +153,11 @@ class SimNetwork {
   void push(core::TimePoint at, std::variant<Delivery, TimerFire, Scripted> what);
   void dispatch(Entry& entry);
   void feed(NodeId node, const core::Event& event);
+  void feedHost(NodeId node, const core::Event& event);
+  void groupNotify(std::size_t host, const core::GroupTransition& transition);
+  void buildHost(std::size_t host);
+  void startOne(NodeId node);
+  void crashOne(NodeId node);
   void execute(NodeId node, const core::Action& action);
   void broadcast(NodeId from, const core::SendAdvert& advert);
   void notify(NodeId node, const core::NotifyTransition& transition);
@@ -147,6 +168,7 @@ class SimNetwork {
   SimRandom random_;
   LinkConditions conditions_;
   std::vector<Node> nodes_;
+  std::vector<Host> hosts_;
   std::vector<core::TimePoint> lastArrival_;  // per sender: packets stay in order
   std::vector<Entry> queue_;                  // a binary heap, earliest first
   std::uint64_t nextSeq_ = 0;

@@ -55,7 +55,24 @@ struct FaultCleared {
   FaultId id = 0;
 };
 
+// Sync-group events: only SyncGroup sends these, to its members
+// (keepalived vrrp_sync.c). A router outside a group never sees them.
+
+/// Another member became Master: follow it (keepalived vrrp_sync_master).
+struct SyncForceMaster {};
+
+/// Another member left Master for Backup: leave too (keepalived vrrp_sync_backup).
+struct SyncForceBackup {};
+
+/// Another member has a fault: be in Fault with it (keepalived vrrp_sync_fault).
+/// Idempotent; counts like one extra active fault.
+struct SyncFault {};
+
+/// No other member has a fault any more (keepalived num_member_fault == 0).
+struct SyncFaultCleared {};
+
 using Event = std::variant<Start, Shutdown, AdvertReceived, TimerExpired, PriorityChanged,
-                           FaultRaised, FaultCleared>;
+                           FaultRaised, FaultCleared, SyncForceMaster, SyncForceBackup, SyncFault,
+                           SyncFaultCleared>;
 
 }  // namespace vipd::core

@@ -56,7 +56,22 @@ class Router {
   Duration masterDownInterval() const;
   /// True when we hold the VIPs and accept traffic to them (§6.4.3).
   bool acceptsVipTraffic() const;
-  bool faulted() const { return !faults_.empty(); }
+  /// A fault is active: a tracked one, or the sync group's (SyncFault).
+  bool faulted() const { return !faults_.empty() || groupFault_; }
+  /// A tracked object of this instance has failed (keepalived num_script_if_fault).
+  bool trackedFaulted() const { return !faults_.empty(); }
+  /// SyncFault received and not cleared: another member has a fault.
+  bool groupFaulted() const { return groupFault_; }
+
+  /// Sync-group membership, driven only by SyncGroup (sync_group.h).
+  /// While held, a firing Master_Down_Timer (or an owner's takeover) does
+  /// not make this router Master: it stays Backup, wanting Master, and
+  /// re-arms the timer (keepalived vrrp_sync_can_goto_master). The group
+  /// sets this before every event it passes on; a lone router never is held.
+  void setSyncHold(bool held) { syncHold_ = held; }
+  /// keepalived `wantstate == MASTER`: Master, or a Backup held back by its
+  /// group since its Master_Down_Timer fired with no advert accepted since.
+  bool wantsMaster() const { return state_ == State::Master || wantsMaster_; }
   /// Deadline of `timer` if armed.
   std::optional<TimePoint> timerDeadline(TimerId timer) const;
   /// End of the running preempt delay, if any (keepalived `preempt_time`).
@@ -95,6 +110,9 @@ class Router {
   void holdOffPreempt(Context& ctx);
   void learnInterval(const AdvertReceived& advert);
   void armDownTimer(Context& ctx, Duration in, DownReason reason);
+  std::optional<Trigger> takeOverIfOwner(Context& ctx);
+  void waitForGroup(Context& ctx);
+  void leaveMasterForGroup(Context& ctx);
 
   void arm(Context& ctx, TimerId timer, TimePoint deadline);
   void cancel(Context& ctx, TimerId timer);
@@ -109,6 +127,9 @@ class Router {
   std::optional<TimePoint> preemptHoldUntil_;
   DownReason downReason_ = DownReason::Interval;
   bool discardedLowerPriority_ = false;
+  bool groupFault_ = false;   // SyncFault received, SyncFaultCleared not yet
+  bool syncHold_ = false;     // see setSyncHold()
+  bool wantsMaster_ = false;  // held by the group; see wantsMaster()
   std::array<TimerSlot, kTimerCount> timers_{};
   std::uint64_t lastGeneration_ = 0;
 };

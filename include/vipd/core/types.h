@@ -34,6 +34,9 @@ enum class Cause : std::uint8_t {
   EqualPriorityHigherAddress,  ///< Master → Backup: equal priority, sender's address is higher.
   FaultRaised,                 ///< → Fault: a tracked object failed.
   FaultCleared,                ///< Fault → Backup: all tracked objects recovered.
+  SyncGroupMaster,  ///< Backup → Master: another member of the sync group became Master.
+  SyncGroupBackup,  ///< Master → Backup, or Fault → Backup: the sync group went Backup.
+  SyncGroupFault,   ///< → Fault: another member of the sync group has a fault.
   Shutdown,                    ///< → Initialize: stop requested. (Keep last.)
 };
 inline constexpr std::size_t kCauseCount = static_cast<std::size_t>(Cause::Shutdown) + 1;

@@ -32,6 +32,9 @@ void PrintTo(const RowCase& c, std::ostream* out) {
 const Lines kBecomeMasterAt13600 = {"SendAdvert prio=100 int=100cs BecameMaster", "AddVips accept",
                                     "SendGratuitous BecameMaster", "ArmTimer Adver_Timer @14600ms"};
 
+// Sync-group events come from SyncGroup, not from the harness's shortcuts.
+Lines feed(RouterHarness& h, const Event& event) { return fakes::describe(h.handle(event)); }
+
 Lines with(Lines lines, std::string last) {
   lines.push_back(std::move(last));
   return lines;
@@ -131,6 +134,51 @@ const RowCase kRows[] = {
   {State::Fault, Trigger::FaultActive, State::Fault, [](RouterHarness& h) { return h.raiseFault(2); }, {}},
   {State::Fault, Trigger::FaultsCleared, State::Fault, [](RouterHarness& h) { return h.clearFault(1); },
    {"ArmTimer Master_Down_Timer @13600ms", "Notify FAULT->BACKUP FaultCleared prio=100"}},
+  // Sync group (keepalived vrrp_sync.c; see sync_group_test.cpp for whole groups)
+  {State::Initialize, Trigger::SyncForceMaster, State::Initialize,
+   [](RouterHarness& h) { return feed(h, SyncForceMaster{}); }, {}},
+  {State::Initialize, Trigger::SyncForceBackup, State::Initialize,
+   [](RouterHarness& h) { return feed(h, SyncForceBackup{}); }, {}},
+  {State::Initialize, Trigger::SyncFault, State::Initialize,
+   [](RouterHarness& h) { return feed(h, SyncFault{}); }, {}},  // Start then enters Fault
+  {State::Initialize, Trigger::SyncFaultCleared, State::Initialize,
+   [](RouterHarness& h) { return feed(h, SyncFaultCleared{}); }, {}},
+  {State::Backup, Trigger::SyncForceMaster, State::Backup,
+   [](RouterHarness& h) { return feed(h, SyncForceMaster{}); },
+   {"CancelTimer Master_Down_Timer", "SendAdvert prio=100 int=100cs BecameMaster", "AddVips accept",
+    "SendGratuitous BecameMaster", "ArmTimer Adver_Timer @11000ms",
+    "Notify BACKUP->MASTER SyncGroupMaster prio=100"}},
+  {State::Backup, Trigger::SyncForceBackup, State::Backup,
+   [](RouterHarness& h) { return feed(h, SyncForceBackup{}); }, {}},
+  {State::Backup, Trigger::SyncFault, State::Backup,
+   [](RouterHarness& h) { return feed(h, SyncFault{}); },
+   {"CancelTimer Master_Down_Timer", "Notify BACKUP->FAULT SyncGroupFault prio=100"}},
+  {State::Backup, Trigger::SyncFaultCleared, State::Backup,
+   [](RouterHarness& h) { return feed(h, SyncFaultCleared{}); }, {}},
+  {State::Backup, Trigger::MasterDownHeldBySync, State::Backup,
+   [](RouterHarness& h) { h.router().setSyncHold(true); return h.fire(TimerId::MasterDown); },
+   {"ArmTimer Master_Down_Timer @17200ms"}},  // fired at 13.6 s, + 3.6 s
+  {State::Master, Trigger::SyncForceMaster, State::Master,
+   [](RouterHarness& h) { return feed(h, SyncForceMaster{}); }, {}},
+  {State::Master, Trigger::SyncForceBackup, State::Master,
+   [](RouterHarness& h) { return feed(h, SyncForceBackup{}); },
+   {"CancelTimer Adver_Timer", "RemoveVips", "ArmTimer Master_Down_Timer @13600ms",
+    "Notify MASTER->BACKUP SyncGroupBackup prio=100"}},
+  {State::Master, Trigger::SyncFault, State::Master,
+   [](RouterHarness& h) { return feed(h, SyncFault{}); },
+   {"CancelTimer Adver_Timer", "SendAdvert prio=0 int=100cs Resign", "RemoveVips",
+    "Notify MASTER->FAULT SyncGroupFault prio=100"}},
+  {State::Master, Trigger::SyncFaultCleared, State::Master,
+   [](RouterHarness& h) { return feed(h, SyncFaultCleared{}); }, {}},
+  {State::Fault, Trigger::SyncForceMaster, State::Fault,
+   [](RouterHarness& h) { return feed(h, SyncForceMaster{}); }, {}},
+  {State::Fault, Trigger::SyncForceBackup, State::Fault,
+   [](RouterHarness& h) { return feed(h, SyncForceBackup{}); }, {}},
+  {State::Fault, Trigger::SyncFault, State::Fault,
+   [](RouterHarness& h) { return feed(h, SyncFault{}); }, {}},
+  {State::Fault, Trigger::SyncFaultCleared, State::Fault,
+   [](RouterHarness& h) { feed(h, SyncFault{}); h.clearFault(1); return feed(h, SyncFaultCleared{}); },
+   {"ArmTimer Master_Down_Timer @13600ms", "Notify FAULT->BACKUP SyncGroupBackup prio=100"}},
 };
 // clang-format on
 

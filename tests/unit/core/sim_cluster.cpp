@@ -29,8 +29,12 @@ util::IpAddress address(std::uint8_t vrid, std::uint8_t byte, bool ipv6) {
 
 Cluster::Cluster(std::uint64_t seed, const Profile& profile) : net_(seed), profile_(profile) {
   fakes::SimRandom& random = net_.random();
-  const int groupCount = random.chance(300) ? 2 : 1;
-  for (int g = 0; g < groupCount; ++g) addGroup(static_cast<std::uint8_t>(10 + g));
+  if (profile.syncGroups) {
+    addSyncHosts();
+  } else {
+    const int groupCount = random.chance(300) ? 2 : 1;
+    for (int g = 0; g < groupCount; ++g) addGroup(static_cast<std::uint8_t>(10 + g));
+  }
 
   // Latency stays under a tenth of the shortest advert interval, so one
   // interval of slack covers any two packet flights.
@@ -77,6 +81,53 @@ void Cluster::addGroup(std::uint8_t vrid) {
     group.nodes.push_back(net_.addRouter(randomRouter(group, interval, mult, ipv6, byte)));
   }
   groups_.push_back(std::move(group));
+}
+
+// Two VRIDs, 2-4 hosts. Per host one priority and one address byte for all
+// its instances, so every VRID prefers the same host: keepalived sync groups
+// with crossed preferences flap by design (each member's loss drags the rest).
+void Cluster::addSyncHosts() {
+  fakes::SimRandom& random = net_.random();
+  const auto hostCount = static_cast<std::size_t>(random.between(2, 4));
+  std::vector<std::uint8_t> bytes, priorities;
+  while (bytes.size() < hostCount) {
+    const auto byte = static_cast<std::uint8_t>(random.between(1, 254));
+    if (std::find(bytes.begin(), bytes.end(), byte) != bytes.end()) continue;
+    bytes.push_back(byte);
+    const bool owner = bytes.size() == 1 && random.chance(150);
+    priorities.push_back(owner ? kOwnerPriority
+                               : static_cast<std::uint8_t>(pick(
+                                     random, std::array<int, 5>{1, 100, 100, 150, 254})));
+  }
+  hosts_.resize(hostCount);
+  for (std::uint8_t vrid : {std::uint8_t{10}, std::uint8_t{11}}) {
+    Group group;
+    group.vrid = vrid;
+    group.version = random.chance(500) ? Version::V2 : Version::V3;
+    const bool ipv6 = group.version == Version::V3 && random.chance(500);
+    const auto mult = pick(random, std::array<std::uint8_t, 4>{2, 3, 3, 4});
+    const Centiseconds interval =
+        group.version == Version::V2
+            ? Centiseconds{100}
+            : pick(random, std::array<Centiseconds, 3>{Centiseconds{50}, Centiseconds{100},
+                                                       Centiseconds{150}});
+    for (std::size_t h = 0; h < hostCount; ++h) {
+      RouterConfig config = randomRouter(group, interval, mult, ipv6, bytes[h]);
+      config.priority = priorities[h];
+      const fakes::NodeId node = net_.addRouter(config);
+      group.nodes.push_back(node);
+      hosts_[h].push_back(node);
+    }
+    groups_.push_back(std::move(group));
+  }
+  for (const auto& host : hosts_) net_.addSyncGroup(host);
+}
+
+std::vector<fakes::NodeId> Cluster::hostOf(fakes::NodeId node) const {
+  for (const auto& host : hosts_) {
+    if (std::find(host.begin(), host.end(), node) != host.end()) return host;
+  }
+  return {node};
 }
 
 RouterConfig Cluster::randomRouter(const Group& group, Centiseconds interval, std::uint8_t mult,
@@ -159,9 +210,11 @@ void Cluster::scheduleOne(TimePoint at, TimePoint& quiet) {
       break;
     }
     case Partition: {
-      std::vector<int> segments;
+      std::vector<int> segments(net.size());
       for (fakes::NodeId n = 0; n < net.size(); ++n) {
-        segments.push_back(static_cast<int>(random.below(3)));
+        // A host is one box: its instances share a segment.
+        const fakes::NodeId first = hostOf(n).front();
+        segments[n] = first < n ? segments[first] : static_cast<int>(random.below(3));
       }
       net.at(at, [&net, segments] {
         for (fakes::NodeId n = 0; n < segments.size(); ++n) net.setSegment(n, segments[n]);
@@ -181,7 +234,11 @@ void Cluster::scheduleOne(TimePoint at, TimePoint& quiet) {
       break;
     case Priority: {
       const auto priority = static_cast<std::uint8_t>(random.between(1, 254));
-      net.at(at, [&net, node, priority] { net.setPriority(node, priority); });
+      // In a sync group, tracking weights apply to every member (keepalived
+      // sync_group_tracking_weight), so the whole host moves.
+      net.at(at, [&net, nodes = hostOf(node), priority] {
+        for (fakes::NodeId n : nodes) net.setPriority(n, priority);
+      });
       hasEnd = false;
       break;
     }

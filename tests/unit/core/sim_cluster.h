@@ -13,6 +13,10 @@ namespace vipd::core::sim {
 struct Profile {
   bool preemptEverywhere = false;  ///< No `nopreempt` router (properties 2 and 3).
   bool faultHeavy = false;         ///< Chaos is mostly fault raise/clear.
+  /// 2-4 hosts, each with one instance of each of two VRIDs in one sync
+  /// group; a host's instances share priority and address byte (the usual
+  /// keepalived setup), and host-wide disruptions hit all of them.
+  bool syncGroups = false;
 };
 
 /// One VRID: all its routers share version and down_timer_adverts.
@@ -32,6 +36,8 @@ class Cluster {
 
   fakes::SimNetwork& net() { return net_; }
   const std::vector<Group>& groups() const { return groups_; }
+  /// With Profile::syncGroups: each host's nodes, one per VRID; else empty.
+  const std::vector<std::vector<fakes::NodeId>>& hosts() const { return hosts_; }
 
   /// Starts every router at a random time in [0, spread].
   void startAll(Duration spread);
@@ -56,6 +62,8 @@ class Cluster {
 
  private:
   void addGroup(std::uint8_t vrid);
+  void addSyncHosts();
+  std::vector<fakes::NodeId> hostOf(fakes::NodeId node) const;
   RouterConfig randomRouter(const Group& group, Centiseconds interval, std::uint8_t mult, bool ipv6,
                             std::uint8_t addressByte);
   std::uint8_t randomPriority(const Group& group);
@@ -65,6 +73,7 @@ class Cluster {
   fakes::SimNetwork net_;
   Profile profile_;
   std::vector<Group> groups_;
+  std::vector<std::vector<fakes::NodeId>> hosts_;
   Duration maxLatency_{0};
 };
 

@@ -68,6 +68,23 @@ std::optional<std::string> checkHighestPriority(const SimNetwork& net, const Gro
          std::to_string(top);
 }
 
+// Property (5): a host's sync group members share one state. Crashed or
+// stopped hosts have no running member and pass.
+std::optional<std::string> checkHostAgrees(const SimNetwork& net, const std::vector<NodeId>& host) {
+  std::optional<State> seen;
+  for (NodeId n : host) {
+    if (!net.running(n)) continue;
+    const State state = net.router(n)->state();
+    if (seen && *seen != state) {
+      return fakes::formatTime(net.now()) + " sync group of routers" + list(host) +
+             ": members in " + std::string(toString(*seen)) + " and " +
+             std::string(toString(state));
+    }
+    seen = state;
+  }
+  return std::nullopt;
+}
+
 RunResult finish(Cluster& cluster, RunResult result) {
   SimNetwork& net = cluster.net();
   if (!result.failure && !net.violations().empty()) result.failure = net.violations().front();
@@ -77,7 +94,7 @@ RunResult finish(Cluster& cluster, RunResult result) {
 }
 
 // What makes a run of (1), (2) or (4) more than a formality.
-enum class Exercise { SplitBrain, Preemption, FaultOnMaster };
+enum class Exercise { SplitBrain, Preemption, FaultOnMaster, SyncFollow };
 
 // Shared by (1), (2) and (4): start, then 1-3 cycles of disruption, quiet,
 // and a check at every step of the settled part of the quiet period.
@@ -97,6 +114,10 @@ RunResult runChaosThenQuiet(std::uint64_t seed, const Profile& profile, std::ost
       auto failure = checkOneMaster(net, group);
       if (!failure && checkPriorities) failure = checkHighestPriority(net, group);
       if (failure) return net.fail(*failure);
+    }
+    if (net.now() < settled) return;
+    for (const auto& host : cluster.hosts()) {
+      if (auto failure = checkHostAgrees(net, host)) return net.fail(*failure);
     }
   };
   net.onStep(check);
@@ -123,6 +144,10 @@ RunResult runChaosThenQuiet(std::uint64_t seed, const Profile& profile, std::ost
       break;
     case Exercise::FaultOnMaster:
       result.exercised = net.faultsRaisedOnMaster() > 0;
+      break;
+    case Exercise::SyncFollow:
+      result.exercised =
+          net.transitions(Cause::SyncGroupMaster) > 0 && net.transitions(Cause::SyncGroupFault) > 0;
       break;
   }
   return finish(cluster, std::move(result));
@@ -204,6 +229,12 @@ RunResult runFaultedNeverMaster(std::uint64_t seed, std::ostream* trace) {
   Profile profile;
   profile.faultHeavy = true;
   return runChaosThenQuiet(seed, profile, trace, false, Exercise::FaultOnMaster);
+}
+
+RunResult runSyncGroupsAgree(std::uint64_t seed, std::ostream* trace) {
+  Profile profile;
+  profile.syncGroups = true;
+  return runChaosThenQuiet(seed, profile, trace, false, Exercise::SyncFollow);
 }
 
 }  // namespace vipd::core::sim

@@ -38,4 +38,10 @@ RunResult runGracefulHandover(std::uint64_t seed, std::ostream* trace);
 /// Exercised: a fault hit a router while it was Master.
 RunResult runFaultedNeverMaster(std::uint64_t seed, std::ostream* trace);
 
+/// (5) Hosts with one sync group each (two VRIDs, see Profile::syncGroups),
+/// random disruptions (faults on single members), then a quiet network: from
+/// settle time on, every host's running members are in one state and (1)
+/// holds. Exercised: a member followed its group to Master and one to Fault.
+RunResult runSyncGroupsAgree(std::uint64_t seed, std::ostream* trace);
+
 }  // namespace vipd::core::sim

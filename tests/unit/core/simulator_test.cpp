@@ -81,5 +81,10 @@ TEST(SimulatorTest, NoRouterIsMasterWhileFaulted) {
   checkProperty("NoRouterIsMasterWhileFaulted", 4'000'000, &runFaultedNeverMaster, 20);
 }
 
+TEST(SimulatorTest, SyncGroupMembersAgreeAndEachVridHasOneMasterOnceQuiet) {
+  checkProperty("SyncGroupMembersAgreeAndEachVridHasOneMasterOnceQuiet", 5'000'000,
+                &runSyncGroupsAgree, 20);
+}
+
 }  // namespace
 }  // namespace vipd::core::sim
