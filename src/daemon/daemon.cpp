@@ -7,7 +7,6 @@
 
 #include "vipd/daemon/logging.h"
 #include "vipd/daemon/reload_plan.h"
-#include "vipd/daemon/script_command.h"
 #include "vipd/track/script_schedule.h"
 
 namespace vipd::daemon {
@@ -198,12 +197,12 @@ void Daemon::prepareScripts() {
                                             scriptResolver(config_.global), logger("vrrp"));
 }
 
-ScriptChecks::Resolver Daemon::scriptResolver(const config::GlobalDefs& global) const {
-  return [global](const config::VrrpScript& script) {
-    exec::SystemFileLookup files;
-    exec::SystemAccountLookup accounts;
-    return resolveScriptCommand("vrrp_script " + script.name, script.argv, script.user, global,
-                                files, accounts, *logger("vrrp"));
+// keepalived checks scripts at load and reload only [GH#2438]; so does vipd.
+ScriptChecks::Resolver Daemon::scriptResolver(const config::GlobalDefs& global) {
+  resolver_ = std::make_unique<notify::ScriptResolver>(notify::ScriptPolicy::fromGlobals(global),
+                                                       files_, accounts_);
+  return [this](const config::VrrpScript& script) {
+    return resolver_->resolve("vrrp_script " + script.name, script.argv, script.user).command;
   };
 }
 

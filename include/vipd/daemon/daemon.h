@@ -11,6 +11,8 @@
 #include "vipd/daemon/event_loop.h"
 #include "vipd/exec/loop_process_runner.h"
 #include "vipd/exec/reactor.h"
+#include "vipd/exec/script_security.h"
+#include "vipd/notify/script_resolver.h"
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
@@ -88,7 +90,7 @@ class Daemon {
   /// statuses known so far.
   track::InstanceTracking trackingFor(const config::Config& config,
                                       const config::VrrpInstance& instance) const;
-  ScriptChecks::Resolver scriptResolver(const config::GlobalDefs& global) const;
+  ScriptChecks::Resolver scriptResolver(const config::GlobalDefs& global);
   void refreshTracking();
   void prepareScripts();
   SocketGroup& socketGroupFor(const InstanceSettings& settings, const config::VrrpInstance& in);
@@ -102,6 +104,9 @@ class Daemon {
   EventLoop& loop_;
   exec::LoopReactor<EventLoop> reactor_;
   std::unique_ptr<exec::LoopProcessRunner> runner_;
+  exec::SystemFileLookup files_;
+  exec::SystemAccountLookup accounts_;
+  std::unique_ptr<notify::ScriptResolver> resolver_;
   std::unique_ptr<ScriptChecks> scripts_;
   std::shared_ptr<spdlog::logger> log_;
   net::NetlinkAddressManager addresses_;
