@@ -47,7 +47,6 @@ void onNotifyFifo(GlobalDraft& g, const Line& line, ParseContext& c) {
                                                     toString(slot->where) + "; ignored");
     return;
   }
-  reportNotRunYet(c.diagnostics, line.tokens[0]);
   slot = NotifyFifo{line.tokens[1].text, runAs(line, 2), {}, std::nullopt, line.tokens[1].where};
 }
 
@@ -61,7 +60,6 @@ void onNotifyFifoScript(GlobalDraft& g, const Line& line, ParseContext& c) {
                                                     toString(slot->where) + "; ignored");
     return;
   }
-  reportNotRunYet(c.diagnostics, line.tokens[0]);
   slot = std::move(script);
 }
 

@@ -262,7 +262,6 @@ void onNotify(D& d, const Line& line, ParseContext& c) {
     return;
   }
   slot = std::move(script);
-  reportNotRunYet(c.diagnostics, line.tokens[0], "the instance ignores it");
 }
 
 void onTracking(D& d, const Line& line, ParseContext& c) {

@@ -16,11 +16,9 @@ struct Gap {
   std::string_view missing;
 };
 
-constexpr std::string_view kNotifyScripts = "run notify scripts";
-constexpr std::string_view kFifos = "write notify FIFOs";
+constexpr std::string_view kNotifyScripts = "run sync-group notify scripts";
 
 constexpr std::array kGaps = {
-    Gap{"track_script", "run health checks"},
     Gap{"track_file", "watch track files"},
     Gap{"track_interface", "track interfaces"},
     Gap{"notify_master", kNotifyScripts},
@@ -29,10 +27,6 @@ constexpr std::array kGaps = {
     Gap{"notify_stop", kNotifyScripts},
     Gap{"notify", kNotifyScripts},
     Gap{"vrrp_sync_group", "synchronise instances"},
-    Gap{"notify_fifo", kFifos},
-    Gap{"notify_fifo_script", kFifos},
-    Gap{"vrrp_notify_fifo", kFifos},
-    Gap{"vrrp_notify_fifo_script", kFifos},
     Gap{"garp_group", "pace GARPs per interface group"},
     Gap{"vrrp_startup_delay", "delay the start of its instances"},
     Gap{"interface_up_down_delays", "debounce interface changes"},

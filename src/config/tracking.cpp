@@ -12,7 +12,10 @@ void parseTrackingBlock(ParseContext& context, const Line& opener, std::string_v
                         std::vector<TrackedObject>& list) {
   const Token& keyword = opener.tokens[0];
   const bool file = keyword.text == "track_file";
-  reportNotRunYet(context.diagnostics, keyword, std::string(owner) + " ignores it");
+  // Health checks run (for a sync group: through its members' trackers).
+  if (keyword.text != "track_script") {
+    reportNotRunYet(context.diagnostics, keyword, std::string(owner) + " ignores it");
+  }
   forEachBlockLine(context, opener, [&](const Line& entry) {
     if (auto tracked = parseTracked(entry, file ? -254 : -253, file ? 254 : 253, keyword.text,
                                     context.diagnostics)) {

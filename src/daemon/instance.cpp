@@ -354,6 +354,7 @@ void Instance::onTransition(const core::NotifyTransition& t) {
   if (t.to != core::State::Master) {
     log_->info("({}) entering {} state: cause={} priority={}", settings_.name, core::toString(t.to),
                core::toString(t.cause), t.priority);
+    notifyTransition(t);
     return;
   }
   // Telemetry is logged after the work that mattered (advert, VIPs, first
@@ -369,6 +370,26 @@ void Instance::onTransition(const core::NotifyTransition& t) {
              timing.detection ? fmt::format("{:.3f}", ms(*timing.detection)) : "none",
              timing.timerLateness.count(), timing.vipsInstalled.count(),
              timing.firstAnnouncement.count());
+  notifyTransition(t);
+}
+
+// keepalived's notify states: a stopped instance reports STOP (reference §2.1).
+void Instance::notifyTransition(const core::NotifyTransition& t) {
+  if (notifier_ == nullptr) return;
+  switch (t.to) {
+    case core::State::Master:
+      notifier_->notify(notify::NotifyState::Master, t.priority);
+      break;
+    case core::State::Backup:
+      notifier_->notify(notify::NotifyState::Backup, t.priority);
+      break;
+    case core::State::Fault:
+      notifier_->notify(notify::NotifyState::Fault, t.priority);
+      break;
+    case core::State::Initialize:
+      notifier_->notify(notify::NotifyState::Stop, t.priority);
+      break;
+  }
 }
 
 void Instance::countDrop(proto::DropReason reason, const util::IpAddress& from) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,8 @@
 #include "vipd/exec/loop_process_runner.h"
 #include "vipd/exec/reactor.h"
 #include "vipd/exec/script_security.h"
+#include "vipd/notify/fifo_channel.h"
+#include "vipd/notify/notifier.h"
 #include "vipd/notify/script_resolver.h"
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/reload_plan.h"
@@ -38,10 +41,10 @@ class Daemon {
   /// every instance. Throws std::runtime_error naming the instance on any
   /// setup failure (nothing has been started then).
   void start();
-  /// Graceful stop, keepalived's order (reference §2.3): running scripts get
-  /// SIGTERM, masters send priority 0 and remove their VIPs, STOP notifies
-  /// run; `done` is called from the loop once no script is left running, or
-  /// after kStopDrainLimit at the latest.
+  /// Graceful stop, keepalived's order (reference §2.3): health checks are
+  /// cancelled, masters send priority 0 and remove their VIPs, STOP notifies
+  /// run; `done` is called from the loop once every notify script has run
+  /// (then the FIFO readers are stopped), or after kStopDrainLimit at the latest.
   void stop(std::function<void()> done);
   /// Applies a validated, reloaded configuration (SIGHUP) per planReload():
   /// unchanged instances are not touched; updated ones change in place;
@@ -92,6 +95,15 @@ class Daemon {
                                       const config::VrrpInstance& instance) const;
   ScriptChecks::Resolver scriptResolver(const config::GlobalDefs& global);
   void refreshTracking();
+  void startFifos();
+  std::vector<notify::FifoWriter*> fifoWriters();
+  /// Gives the instance a notifier for `in`'s notify scripts (replacing and
+  /// retiring any previous one).
+  void attachNotifier(Instance& instance, const config::VrrpInstance& in);
+  void retireNotifier(const std::string& name);
+  void dropIdleRetired();
+  bool notifiersIdle() const;
+  void finishStop(std::function<void()> done);
   void prepareScripts();
   SocketGroup& socketGroupFor(const InstanceSettings& settings, const config::VrrpInstance& in);
   net::AddressAnnouncer& announcerFor(const ResolvedInterface& itf);
@@ -108,6 +120,10 @@ class Daemon {
   exec::SystemAccountLookup accounts_;
   std::unique_ptr<notify::ScriptResolver> resolver_;
   std::unique_ptr<ScriptChecks> scripts_;
+  std::vector<std::unique_ptr<notify::FifoChannel>> fifos_;
+  std::map<std::string, std::unique_ptr<notify::Notifier>> notifiers_;
+  /// Notifiers of instances that are gone, kept until their scripts have run.
+  std::vector<std::unique_ptr<notify::Notifier>> retiredNotifiers_;
   std::shared_ptr<spdlog::logger> log_;
   net::NetlinkAddressManager addresses_;
   std::unique_ptr<net::NetlinkMonitor> monitor_;

@@ -15,6 +15,7 @@
 #include "vipd/net/address_manager.h"
 #include "vipd/net/garp_announcer.h"
 #include "vipd/net/vrrp_socket.h"
+#include "vipd/notify/notifier.h"
 #include "vipd/proto/checksum.h"
 #include "vipd/proto/decode.h"
 #include "vipd/proto/drop_reason.h"
@@ -99,6 +100,10 @@ class Instance {
   void setTracking(track::InstanceTracking tracking);
   /// A tracked vrrp_script turned GOOD or BAD.
   void onScriptChanged(const std::string& script, bool good);
+  /// Where transitions are reported (notify scripts, FIFOs); null: nowhere.
+  /// Not owned: the daemon keeps it alive until its scripts have run.
+  void setNotifier(notify::Notifier* notifier) { notifier_ = notifier; }
+  notify::Notifier* notifier() const { return notifier_; }
 
   /// An advert for our VRID that passed decode(); runs the per-instance checks.
   void onAdvert(const proto::ReceivedAdvertisement& received);
@@ -130,6 +135,7 @@ class Instance {
   void armTimer(const core::ArmTimer& arm);
   void cancelTimer(core::TimerId timer);
   void onTransition(const core::NotifyTransition& transition);
+  void notifyTransition(const core::NotifyTransition& transition);
   void countDrop(proto::DropReason reason, const util::IpAddress& from);
   void applyTracking(const track::TrackingUpdate& update);
 
@@ -138,6 +144,7 @@ class Instance {
   std::shared_ptr<spdlog::logger> log_;
   core::Router router_;
   track::InstanceTracking tracking_;
+  notify::Notifier* notifier_ = nullptr;
   /// Tracker faults given to the router (ids from tracking_).
   std::vector<core::FaultId> trackerFaults_;
   InstanceStats stats_;

@@ -36,17 +36,9 @@ std::vector<std::string> addresses(const std::vector<VirtualAddress>& list) {
   return out;
 }
 
-const std::string kNoChecks =
-    "warning: track_script is parsed and checked but vipd does not run health checks yet; the "
-    "instance ignores it";
 const std::string kNoInterfaceTracking =
     "warning: track_interface is parsed and checked but vipd does not track interfaces yet; the "
     "instance ignores it";
-
-std::string notRun(const std::string& keyword) {
-  return "warning: " + keyword +
-         " is parsed and checked but vipd does not run notify scripts yet; the instance ignores it";
-}
 
 TEST(ConfigExampleTest, Version2ConfigWarnsOnlyAboutWhatVipdIgnores) {
   const std::string path = kDataDir + "/two_host_v2.conf";
@@ -57,10 +49,7 @@ TEST(ConfigExampleTest, Version2ConfigWarnsOnlyAboutWhatVipdIgnores) {
                 path + ":6:5: warning: 'notification_email' is not supported by vipd, ignored",
                 path + ":9:5: warning: 'notification_email_from' is not supported by vipd, ignored",
                 path + ":10:5: warning: 'smtp_server' is not supported by vipd, ignored",
-                path + ":50:5: " + kNoChecks, path + ":53:5: " + kNoInterfaceTracking,
-                path + ":56:5: " + notRun("notify_master"),
-                path + ":57:5: " + notRun("notify_backup"),
-                path + ":58:5: " + notRun("notify_fault"), path + ":59:5: " + notRun("notify")}));
+                path + ":53:5: " + kNoInterfaceTracking}));
 }
 
 TEST(ConfigExampleTest, Version2ConfigGivesEachHostItsOwnSide) {

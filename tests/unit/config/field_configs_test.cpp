@@ -14,14 +14,8 @@ namespace {
 
 const std::string kFieldDir = std::string(VIPD_CONFIG_TEST_DATA) + "/field";
 
-constexpr const char* kNoHealthChecks =
-    "track_script is parsed and checked but vipd does not run health checks yet";
 constexpr const char* kNoInterfaceTracking =
     "track_interface is parsed and checked but vipd does not track interfaces yet";
-constexpr const char* kNoNotifyMaster =
-    "notify_master is parsed and checked but vipd does not run notify scripts yet";
-constexpr const char* kNoNotify =
-    "notify is parsed and checked but vipd does not run notify scripts yet";
 
 struct FieldConfig {
   std::string file;
@@ -37,9 +31,9 @@ std::string at(const std::string& where, const std::string& text) { return where
 
 std::vector<FieldConfig> fieldConfigs() {
   return {
-      {"kubeadm-ha-considerations.conf", {at("30:5", kNoHealthChecks)}},
+      {"kubeadm-ha-considerations.conf", {}},
       {"osixia-docker-keepalived.conf",
-       {at("10:3", "'default_interface' is not supported by vipd yet"), at("35:3", kNoNotify)}},
+       {at("10:3", "'default_interface' is not supported by vipd yet")}},
       {"kube-keepalived-vip.conf",
        {at("11:3", "'vrrp_iptables' is not supported by vipd yet"),
         at("28:3", kNoInterfaceTracking),
@@ -47,40 +41,30 @@ std::vector<FieldConfig> fieldConfigs() {
         at("29:5", "vips always tracks its own interface eth0; track_interface entry ignored")}},
       {"hetzner-robot-failover.conf",
        {at("12:19", "auth_pass is longer than 8 bytes; only the first 8 are used"),
-        at("16:5", kNoNotify), at("4:1", "LB_1 has no virtual_ipaddress")}},
+        at("4:1", "LB_1 has no virtual_ipaddress")}},
       {"kolla-ansible-loadbalancer.conf",
        {at("32:5", kNoInterfaceTracking),
-        at("37:19", "auth_pass is longer than 8 bytes; only the first 8 are used"),
-        at("39:5", kNoHealthChecks)}},
+        at("37:19", "auth_pass is longer than 8 bytes; only the first 8 are used")}},
       {"keepalived-hcloud.conf",
        {at("34:16", "extra words after 'state' ignored, starting at 'priority'"),
-        at("48:3", kNoHealthChecks), at("54:3", kNoNotifyMaster), at("57:3", kNoNotify),
         at("31:1", "VI_ingress-node-1-1_198.51.100.77 has no virtual_ipaddress")}},
-      {"canonical-keepalived-vrrp-operator.conf", {at("18:5", kNoHealthChecks)}},
+      {"canonical-keepalived-vrrp-operator.conf", {}},
       {"evrardjp-ansible-keepalived.conf",
        {at("23:3", "'use_vmac' is not supported by vipd yet"),
         at("24:3", "'vmac_xmit_base' is not supported by vipd yet"),
         at("44:3", "'virtual_routes' is not supported by vipd yet"),
-        at("47:3", kNoHealthChecks), at("51:3", kNoInterfaceTracking), at("55:3", kNoNotify),
+        at("51:3", kNoInterfaceTracking),
         at("56:3", "'notify_master_rx_lower_pri' is not supported by vipd yet"),
         at("57:3", "'smtp_alert' is not supported by vipd, ignored"),
         at("26:17", "preempt_delay is not allowed with nopreempt; ignored"),
         at("48:5", "track_script haproxy_check_script names no vrrp_script; ignored")}},
-      {"digitalocean-floating-ip.conf",
-       {at("29:5", kNoHealthChecks), at("33:5", kNoNotifyMaster),
-        at("13:1", "VI_1 has no virtual_ipaddress")}},
-      {"keepalived-operator-spread-vips.conf",
-       {at("35:11", kNoHealthChecks), at("53:11", kNoHealthChecks)},
-       3},
-      {"keepalived-operator-spread-vips.conf",
-       {at("35:11", kNoHealthChecks), at("53:11", kNoHealthChecks)},
-       3,
-       "keepalived-group-abcde"},
+      {"digitalocean-floating-ip.conf", {at("13:1", "VI_1 has no virtual_ipaddress")}},
+      {"keepalived-operator-spread-vips.conf", {}, 3},
+      {"keepalived-operator-spread-vips.conf", {}, 3, "keepalived-group-abcde"},
       {"vrrp-lab-alanhohn.conf", {}},
       {"ubuntu22-haproxy-node01.conf",
        {at("7:5", "'notification_email' is not supported by vipd, ignored"),
-        at("10:5", "'notification_email_from' is not supported by vipd, ignored"),
-        at("37:5", kNoHealthChecks)}},
+        at("10:5", "'notification_email_from' is not supported by vipd, ignored")}},
       {"haproxy-keepalived-docker.conf",
        {at("12:5", "nopreempt does not work with state MASTER; ignored")}},
   };

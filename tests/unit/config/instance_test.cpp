@@ -205,8 +205,6 @@ TEST(ConfigInstanceTest, FirstNotifyScriptWins) {
   EXPECT_EQ(result.config->instances[0].notify.master->command, "/bin/a");
   EXPECT_EQ(testing::warnings(result),
             (std::vector<std::string>{
-                "vipd.conf:7:1: warning: notify_master is parsed and checked but vipd does not "
-                "run notify scripts yet; the instance ignores it",
                 "vipd.conf:8:1: warning: 'notify_master' was already given at vipd.conf:7:15; "
                 "ignored"}));
 }
@@ -267,8 +265,6 @@ TEST(ConfigInstanceTest, TrackScriptsAndFilesNeedTheirDefinitions) {
   EXPECT_EQ(i.trackFiles.size(), 1u);
   EXPECT_EQ(messages(result),
             (std::vector<std::string>{
-                "vipd.conf:13:1: warning: track_script is parsed and checked but vipd does not run "
-                "health checks yet; the instance ignores it",
                 "vipd.conf:17:1: warning: track_file is parsed and checked but vipd does not watch "
                 "track files yet; the instance ignores it",
                 "vipd.conf:15:1: warning: vrrp_instance VI_1 track_script missing names no "

@@ -41,10 +41,8 @@ TEST(ConfigSyncGroupTest, MembersOfBothFamiliesAndEveryKeyword) {
   EXPECT_EQ(g.where, (SourceLocation{"vipd.conf", 19, 1}));
   EXPECT_EQ(messages(result),
             (Messages{"vipd.conf:19:1: " + kNotSynchronised,
-                      "vipd.conf:23:2: warning: track_script is parsed and checked but vipd does "
-                      "not run health checks yet; the sync group ignores it",
                       "vipd.conf:26:2: warning: notify is parsed and checked but vipd does not "
-                      "run notify scripts yet; the sync group ignores it",
+                      "run sync-group notify scripts yet; the sync group ignores it",
                       "vipd.conf:28:2: warning: 'smtp_alert' is not supported by vipd, ignored"}));
 }
 
@@ -100,8 +98,6 @@ std::vector<SyncCase> cases() {
       {"TrackScriptNamesNoScript",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n track_script {\n  nope\n }\n}\n",
        {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:20:2: warning: track_script is parsed and checked but vipd does not run "
-        "health checks yet; the sync group ignores it",
         "vipd.conf:21:3: warning: vrrp_sync_group SG track_script nope names no vrrp_script; "
         "ignored"},
        true},

@@ -1,0 +1,204 @@
+// Health checks and notifications on a running pair, observed from outside:
+// who holds the VIP, what the operator's notify scripts and FIFO reader
+// received (they write it to files), and the adverts on the wire.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "advert_tap.h"
+#include "agents.h"
+#include "lab.h"
+#include "netns.h"
+
+namespace vipd::lab {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using Lines = std::vector<std::string>;
+
+constexpr auto kSettle = 3s;
+
+class TrackingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::canCreateNamespaces()) GTEST_SKIP() << "needs root for network namespaces";
+    lab_ = std::make_unique<Lab>("track");
+    h1_ = &lab_->addHost("h1", {"192.0.2.1/24"});
+    h2_ = &lab_->addHost("h2", {"192.0.2.2/24"});
+    auto& client = lab_->addHost("client", {"192.0.2.200/24"});
+    tap_ = std::make_unique<AdvertTap>(*client.ns, client.ifname);
+  }
+  void TearDown() override {
+    if (HasFailure()) {
+      for (const auto* c : {&c1_, &c2_}) {
+        if (c->pid > 0) std::cout << "---- " << c->name << "\n" << readLog(*c);
+      }
+    }
+    tap_.reset();
+    lab_.reset();
+  }
+
+  std::string path(const std::string& name) const { return (lab_->dir() / name).string(); }
+
+  /// An executable shell script in the lab directory.
+  std::string script(const std::string& name, const std::string& body) {
+    const auto file = path(name);
+    std::ofstream(file) << "#!/bin/sh\n" << body << "\n";
+    ::chmod(file.c_str(), 0755);
+    return file;
+  }
+
+  /// VRRPv3 at 100 ms; `extra` goes inside the instance, `outside` before it.
+  static std::string config(int priority, const std::string& extra, const std::string& outside = "") {
+    return "global_defs {\n    vrrp_version 3\n}\n" + outside +
+           "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority " +
+           std::to_string(priority) +
+           "\n    advert_int 0.1\n    virtual_ipaddress {\n        192.0.2.100/24\n    }\n" +
+           extra + "}\n";
+  }
+
+  static Lines readLines(const std::string& file) {
+    Lines out;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+
+  /// Waits until `file` has at least `count` lines; returns them.
+  Lines waitForLines(const std::string& file, std::size_t count,
+                     std::chrono::milliseconds timeout = 5s) {
+    waitFor([&] { return readLines(file).size() >= count; }, timeout);
+    return readLines(file);
+  }
+
+  bool holds(const Host& h) { return lab_->hasAddress(h, "192.0.2.100"); }
+  bool soleHolder(const Host& h, const Host& other) { return holds(h) && !holds(other); }
+
+  std::unique_ptr<Lab> lab_;
+  Host* h1_ = nullptr;
+  Host* h2_ = nullptr;
+  std::unique_ptr<AdvertTap> tap_;
+  Child c1_;
+  Child c2_;
+};
+
+// keepalived's contract (reference §2.1): the specific script gets exactly
+// its configured words, the generic one those plus TYPE NAME STATE PRIORITY;
+// every instance starts in BACKUP; a stopped one reports STOP. vipd runs
+// them one after another, in transition order.
+TEST_F(TrackingTest, NotifyScriptsGetKeepalivedsArgumentsInTransitionOrder) {
+  std::map<std::string, std::string> notifyConfig;
+  for (const char* host : {"h1", "h2"}) {
+    const auto log = path(std::string(host) + "-notify.log");
+    const auto sh = script(std::string(host) + "-notify.sh", "echo \"$*\" >> " + log);
+    notifyConfig[host] = "    notify_master \"" + sh + " master_script\"\n    notify_backup \"" + sh +
+                         " backup_script\"\n    notify_fault \"" + sh +
+                         " fault_script\"\n    notify_stop \"" + sh + " stop_script\"\n    notify " +
+                         sh + "\n";
+  }
+  c1_ = startVipd(*lab_, *h1_, config(150, notifyConfig["h1"]), "h1-vipd");
+  c2_ = startVipd(*lab_, *h2_, config(100, notifyConfig["h2"]), "h2-vipd");
+  ASSERT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, kSettle));
+  EXPECT_EQ(waitForLines(path("h1-notify.log"), 4),
+            (Lines{"backup_script", "INSTANCE VI_1 BACKUP 150", "master_script",
+                   "INSTANCE VI_1 MASTER 150"}));
+  EXPECT_EQ(waitForLines(path("h2-notify.log"), 2),
+            (Lines{"backup_script", "INSTANCE VI_1 BACKUP 100"}));
+
+  lab_->signal(c1_, SIGTERM);
+  ASSERT_TRUE(lab_->waitExit(c1_, 10s));
+  EXPECT_EQ(readLines(path("h1-notify.log")),
+            (Lines{"backup_script", "INSTANCE VI_1 BACKUP 150", "master_script",
+                   "INSTANCE VI_1 MASTER 150", "stop_script", "INSTANCE VI_1 STOP 150"}))
+      << "STOP notifies run before vipd exits";
+  EXPECT_TRUE(waitFor([&] { return holds(*h2_); }, kSettle));
+  EXPECT_EQ(waitForLines(path("h2-notify.log"), 4),
+            (Lines{"backup_script", "INSTANCE VI_1 BACKUP 100", "master_script",
+                   "INSTANCE VI_1 MASTER 100"}));
+}
+
+TEST_F(TrackingTest, FifoReaderGetsEveryTransitionIncludingStop) {
+  const auto fifo = path("h1.fifo");
+  const auto out = path("h1-fifo.log");
+  const auto reader =
+      script("reader.sh", "while read -r line; do echo \"$line\" >> " + out + "; done < \"$1\"");
+  const std::string globals = "global_defs {\n    vrrp_notify_fifo " + fifo +
+                              "\n    vrrp_notify_fifo_script " + reader + "\n}\n";
+  c1_ = startVipd(*lab_, *h1_, config(150, "", globals), "h1-vipd");
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_); }, kSettle));
+  EXPECT_EQ(waitForLines(out, 2),
+            (Lines{"INSTANCE \"VI_1\" BACKUP 150", "INSTANCE \"VI_1\" MASTER 150"}));
+  lab_->signal(c1_, SIGTERM);
+  ASSERT_TRUE(lab_->waitExit(c1_, 10s));
+  EXPECT_EQ(readLines(out), (Lines{"INSTANCE \"VI_1\" BACKUP 150", "INSTANCE \"VI_1\" MASTER 150",
+                                   "INSTANCE \"VI_1\" STOP 150"}))
+      << "keepalived kills its reader before the STOP line; vipd lets it read it";
+}
+
+/// h1's health check fails while the flag file exists.
+struct HealthCase {
+  std::string name;
+  std::string weight;  ///< "" = weight 0: a failure is FAULT
+};
+
+class HealthCheckTest : public TrackingTest, public ::testing::WithParamInterface<HealthCase> {};
+
+// A failing check on the master moves the VIP to the backup: weight 0 puts
+// the master in FAULT; a negative weight lowers it below the backup, which
+// preempts. When the check recovers, preemption brings the VIP back.
+TEST_P(HealthCheckTest, FailingCheckMovesTheVipAndRecoveryBringsItBack) {
+  const auto flag = path("h1-fail");
+  const auto check = script("check.sh", "test ! -e " + flag);
+  const std::string scriptBlock = "vrrp_script chk {\n    script " + check +
+                                  "\n    interval 1\n" + GetParam().weight + "}\n";
+  c1_ = startVipd(*lab_, *h1_, config(150, "    track_script {\n        chk\n    }\n", scriptBlock),
+                  "h1-vipd");
+  c2_ = startVipd(*lab_, *h2_, config(100, ""), "h2-vipd");
+  ASSERT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, kSettle));
+
+  std::ofstream(flag) << "down\n";
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h2_, *h1_); }, 5s)) << "the backup took over";
+  const bool weighted = !GetParam().weight.empty();
+  EXPECT_NE(readLog(c1_).find(weighted ? "effective priority 150 -> 90" : "entering FAULT"),
+            std::string::npos);
+
+  std::filesystem::remove(flag);
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, 5s)) << "h1 preempted back";
+}
+
+INSTANTIATE_TEST_SUITE_P(Weights, HealthCheckTest,
+                         ::testing::Values(HealthCase{"Weight0Faults", ""},
+                                           HealthCase{"NegativeWeightLowersPriority",
+                                                      "    weight -60\n"}),
+                         [](const auto& param) { return param.param.name; });
+
+// A check that hangs is killed at its timeout (a failure), and the loop that
+// sends adverts never waits for it: the spacing on the wire stays at 100 ms.
+TEST_F(TrackingTest, HangingCheckIsKilledAtItsTimeoutAndAdvertsStayOnTime) {
+  const auto check = script("hang.sh", "sleep 100");
+  const std::string scriptBlock =
+      "vrrp_script hang {\n    script " + check + "\n    interval 2\n    timeout 1\n    weight -10\n}\n";
+  c1_ = startVipd(*lab_, *h1_, config(150, "    track_script {\n        hang\n    }\n", scriptBlock),
+                  "h1-vipd");
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_); }, kSettle));
+  tap_->clear();
+  ASSERT_TRUE(waitFor([&] { return readLog(c1_).find("timed out") != std::string::npos; }, 5s))
+      << "the hanging check was not reported as timed out";
+  std::this_thread::sleep_for(2500ms);
+  const auto seen = tap_->seen();
+  ASSERT_GE(seen.size(), 20u);
+  Clock::duration widest{};
+  for (std::size_t i = 1; i < seen.size(); ++i) widest = std::max(widest, seen[i].at - seen[i - 1].at);
+  EXPECT_LT(widest, 150ms) << "an advert was late while a check hung";
+  EXPECT_NE(readLog(c1_).find("vrrp_script hang is now BAD"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vipd::lab
