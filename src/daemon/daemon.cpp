@@ -152,11 +152,6 @@ Instance& Daemon::create(Prepared prepared) {
   return *instances_.back();
 }
 
-bool Daemon::linkUsable(int ifindex) {
-  auto link = addresses_.linkByIndex(ifindex);
-  return link && link.value().usable();
-}
-
 // keepalived checks the TTL of unicast adverts only when min/max_ttl are set.
 void Daemon::refreshReceivePolicies() {
   for (auto& group : groups_) {
@@ -179,6 +174,7 @@ void Daemon::start() {
   refreshReceivePolicies();
   prepareScripts();
   startFifos();
+  watchLinks();
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) {
     for (const auto& in : config_.instances) {
@@ -186,7 +182,7 @@ void Daemon::start() {
       instance->setTracking(trackingFor(config_, in));
       attachNotifier(*instance, in);
     }
-    instance->start(linkUsable(instance->settings().interface.ifindex));
+    instance->start(links_->effectiveUp(instance->settings().interface.name));
   }
   scripts_->start([this](const std::string& script, bool good) {
     for (auto& instance : instances_) instance->onScriptChanged(script, good);
@@ -224,6 +220,42 @@ void Daemon::refreshTracking() {
   }
 }
 
+// Every interface an instance depends on: its own and its track_interface
+// entries (and its sync group's), with the state at start-up.
+void Daemon::watchLinks() {
+  links_ = std::make_unique<LinkWatch>(
+      config_.global.interfaceDelays, loop_,
+      [this](const std::string& interface, bool up) { onLinkChange(interface, up); });
+  watchLinksOf(config_);
+}
+
+void Daemon::watchLinksOf(const config::Config& config) {
+  for (const auto& in : config.instances) {
+    if (in.interface) watchLink(*in.interface);
+    for (const auto& t : track::resolveTrackers(config, in)) {
+      if (t.kind == track::TrackerKind::Interface) watchLink(t.name);
+    }
+  }
+}
+
+void Daemon::watchLink(const std::string& name) {
+  if (links_->watches(name)) return;
+  auto link = addresses_.linkByName(name);
+  if (link) {
+    links_->setInitial(link.value().ifindex, name, link.value().usable());
+  } else {
+    links_->setInitial(0, name, false);
+  }
+}
+
+void Daemon::onLinkChange(const std::string& interface, bool up) {
+  log_->info("interface {} is {}", interface, up ? "up" : "down");
+  for (auto& instance : instances_) {
+    if (instance->settings().interface.name == interface) instance->onLinkState(up);
+    instance->onInterfaceChanged(interface, up);
+  }
+}
+
 track::InstanceTracking Daemon::trackingFor(const config::Config& config,
                                             const config::VrrpInstance& in) const {
   const auto runnable = scripts_->names();
@@ -233,6 +265,11 @@ track::InstanceTracking Daemon::trackingFor(const config::Config& config,
            std::find(runnable.begin(), runnable.end(), t.name) == runnable.end();
   });
   track::InstanceTracking tracking(in.priority, std::move(trackers));
+  for (const auto& t : tracking.trackers()) {
+    if (t.kind == track::TrackerKind::Interface) {
+      tracking.interfaceChanged(t.name, links_->effectiveUp(t.name));
+    }
+  }
   for (const auto& name : runnable) {
     const auto status = scripts_->status(name);
     if (status && *status != track::ScriptStatus::Init) {
@@ -292,6 +329,7 @@ bool Daemon::reload(config::Config next) {
   // Phase 1, nothing changed yet: resolve what the host must answer.
   auto prepared = prepareReload(plan, next);
   if (!prepared) return false;
+  watchLinksOf(next);
   scripts_->reload(track::scriptSchedule(next), scriptResolver(next.global));
   // Phase 2: stop what goes away first, so a VIP moving between instances is
   // released before it is claimed again.
@@ -340,7 +378,7 @@ bool Daemon::reload(config::Config next) {
       instance->setTracking(trackingFor(config_, in));
       attachNotifier(*instance, in);
     }
-    instance->start(linkUsable(instance->settings().interface.ifindex));
+    instance->start(links_->effectiveUp(instance->settings().interface.name));
   }
   log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added",
              counts[0], counts[1], counts[2], counts[3], counts[4]);
@@ -473,18 +511,11 @@ void Daemon::onPackets(SocketGroup& group) {
 void Daemon::onNetlink() {
   for (const auto& event : monitor_->readEvents()) {
     if (const auto* link = std::get_if<net::LinkChanged>(&event)) {
-      for (auto& instance : instances_) {
-        if (instance->settings().interface.ifindex == link->link.ifindex) {
-          instance->onLinkState(link->link.usable());
-        }
-      }
+      links_->onLink(link->link.ifindex, link->link.name, link->link.usable());
     } else if (const auto* removed = std::get_if<net::AddressRemoved>(&event)) {
       for (auto& instance : instances_) instance->onAddressRemoved(removed->address);
     } else if (std::holds_alternative<net::LinkRemoved>(event)) {
-      const auto& gone = std::get<net::LinkRemoved>(event);
-      for (auto& instance : instances_) {
-        if (instance->settings().interface.ifindex == gone.ifindex) instance->onLinkState(false);
-      }
+      links_->onLinkRemoved(std::get<net::LinkRemoved>(event).ifindex);
     } else if (std::holds_alternative<net::ResyncNeeded>(event)) {
       resync();
     }
@@ -493,9 +524,15 @@ void Daemon::onNetlink() {
 
 void Daemon::resync() {
   log_->warn("netlink monitor overrun: re-reading link and address state");
+  for (const auto& name : links_->watched()) {
+    auto link = addresses_.linkByName(name);
+    if (link) {
+      links_->onLink(link.value().ifindex, name, link.value().usable());
+    } else {
+      links_->onLinkGone(name);
+    }
+  }
   for (auto& instance : instances_) {
-    auto link = addresses_.linkByIndex(instance->settings().interface.ifindex);
-    instance->onLinkState(link && link.value().usable());
     for (const auto& a : instance->settings().addresses) {
       auto present = addresses_.contains(a);
       if (present && !present.value()) instance->onAddressRemoved(a);

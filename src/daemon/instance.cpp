@@ -100,6 +100,14 @@ void Instance::onScriptChanged(const std::string& script, bool good) {
   applyTracking(tracking_.scriptChanged(script, good));
 }
 
+void Instance::onInterfaceChanged(const std::string& interface, bool up) {
+  applyTracking(tracking_.interfaceChanged(interface, up));
+}
+
+void Instance::onFileValue(const std::string& file, std::int32_t value) {
+  applyTracking(tracking_.fileValue(file, value));
+}
+
 // Raised before cleared: an instance whose faulting tracker is replaced by
 // another never leaves FAULT in between.
 void Instance::applyTracking(const track::TrackingUpdate& update) {

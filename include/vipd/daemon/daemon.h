@@ -17,6 +17,7 @@
 #include "vipd/notify/notifier.h"
 #include "vipd/notify/script_resolver.h"
 #include "vipd/daemon/instance.h"
+#include "vipd/daemon/link_watch.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
 #include "vipd/net/address_manager_netlink.h"
@@ -87,7 +88,6 @@ class Daemon {
   Instance& create(Prepared prepared);
   void destroy(const std::string& name);
   Instance* find(const std::string& name);
-  bool linkUsable(int ifindex);
   void refreshReceivePolicies();
   /// The tracking state of an instance of config_, with the script
   /// statuses known so far.
@@ -96,6 +96,10 @@ class Daemon {
   ScriptChecks::Resolver scriptResolver(const config::GlobalDefs& global);
   void refreshTracking();
   void startFifos();
+  void watchLinks();
+  void watchLinksOf(const config::Config& config);
+  void watchLink(const std::string& name);
+  void onLinkChange(const std::string& interface, bool up);
   std::vector<notify::FifoWriter*> fifoWriters();
   /// Gives the instance a notifier for `in`'s notify scripts (replacing and
   /// retiring any previous one).
@@ -120,6 +124,7 @@ class Daemon {
   exec::SystemAccountLookup accounts_;
   std::unique_ptr<notify::ScriptResolver> resolver_;
   std::unique_ptr<ScriptChecks> scripts_;
+  std::unique_ptr<LinkWatch> links_;
   std::vector<std::unique_ptr<notify::FifoChannel>> fifos_;
   std::map<std::string, std::unique_ptr<notify::Notifier>> notifiers_;
   /// Notifiers of instances that are gone, kept until their scripts have run.

@@ -100,6 +100,10 @@ class Instance {
   void setTracking(track::InstanceTracking tracking);
   /// A tracked vrrp_script turned GOOD or BAD.
   void onScriptChanged(const std::string& script, bool good);
+  /// A tracked interface's effective (debounced) state changed.
+  void onInterfaceChanged(const std::string& interface, bool up);
+  /// A tracked file has a new value.
+  void onFileValue(const std::string& file, std::int32_t value);
   /// Where transitions are reported (notify scripts, FIFOs); null: nowhere.
   /// Not owned: the daemon keeps it alive until its scripts have run.
   void setNotifier(notify::Notifier* notifier) { notifier_ = notifier; }
