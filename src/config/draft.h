@@ -125,9 +125,8 @@ std::optional<NotifyScript> parseNotifyScript(const Line& line, Diagnostics& dia
 std::optional<NotifyScript> parseCommand(const Line& line, Diagnostics& diagnostics);
 
 /// A track_interface / track_script / track_file block of an instance or a
-/// sync group (`owner`: "the instance", "the sync group"), whose `{` is
-/// consumed; warns that vipd does not act on it yet.
-void parseTrackingBlock(ParseContext& context, const Line& opener, std::string_view owner,
+/// sync group, whose `{` is consumed.
+void parseTrackingBlock(ParseContext& context, const Line& opener,
                         std::vector<TrackedObject>& list);
 /// The entries that name an existing vrrp_script / track_file; the others are
 /// reported (`subject`, e.g. "vrrp_instance VI_1", starts the message) and dropped.

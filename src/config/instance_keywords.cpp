@@ -269,7 +269,7 @@ void onTracking(D& d, const Line& line, ParseContext& c) {
   auto& list = keyword == "track_interface" ? d.trackInterfaces
                : keyword == "track_file"    ? d.trackFiles
                                             : d.trackScripts;
-  parseTrackingBlock(c, line, "the instance", list);
+  parseTrackingBlock(c, line, list);
 }
 
 /// `debug LEVEL`: keepalived checks 0..4 and does nothing with it.

@@ -132,7 +132,6 @@ void parseGarpGroup(ParseContext& context, const Line& line, Document& document)
 
 void parseInterfaceDelays(ParseContext& context, const Line& line, Document& document) {
   if (!openBlock(context, line)) return;
-  reportNotRunYet(context.diagnostics, line.tokens[0]);
   auto& list = document.global.defs.interfaceDelays;
   forEachBlockLine(context, line, [&](const Line& entry) {
     auto delays = parseDelays(entry, context.diagnostics);

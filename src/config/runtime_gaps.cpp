@@ -19,8 +19,6 @@ struct Gap {
 constexpr std::string_view kNotifyScripts = "run sync-group notify scripts";
 
 constexpr std::array kGaps = {
-    Gap{"track_file", "watch track files"},
-    Gap{"track_interface", "track interfaces"},
     Gap{"notify_master", kNotifyScripts},
     Gap{"notify_backup", kNotifyScripts},
     Gap{"notify_fault", kNotifyScripts},
@@ -29,7 +27,6 @@ constexpr std::array kGaps = {
     Gap{"vrrp_sync_group", "synchronise instances"},
     Gap{"garp_group", "pace GARPs per interface group"},
     Gap{"vrrp_startup_delay", "delay the start of its instances"},
-    Gap{"interface_up_down_delays", "debounce interface changes"},
 };
 
 }  // namespace

@@ -55,7 +55,7 @@ void onTracking(G& g, const Line& line, ParseContext& c) {
   auto& list = keyword == "track_interface" ? g.group.trackInterfaces
                : keyword == "track_file"    ? g.group.trackFiles
                                             : g.group.trackScripts;
-  parseTrackingBlock(c, line, "the sync group", list);
+  parseTrackingBlock(c, line, list);
 }
 
 void onTrackingWeight(G& g, const Line& line, ParseContext& c) {

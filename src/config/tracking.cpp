@@ -8,14 +8,10 @@ namespace vipd::config::detail {
 // Weight ranges of the references: track_file -254..254
 // [SRC trackers/track_file.c:vrrp_alloc_track_file], the others -253..253
 // [SRC vrrp_data.c:alloc_vrrp_track_if, alloc_vrrp_track_script].
-void parseTrackingBlock(ParseContext& context, const Line& opener, std::string_view owner,
+void parseTrackingBlock(ParseContext& context, const Line& opener,
                         std::vector<TrackedObject>& list) {
   const Token& keyword = opener.tokens[0];
   const bool file = keyword.text == "track_file";
-  // Health checks run (for a sync group: through its members' trackers).
-  if (keyword.text != "track_script") {
-    reportNotRunYet(context.diagnostics, keyword, std::string(owner) + " ignores it");
-  }
   forEachBlockLine(context, opener, [&](const Line& entry) {
     if (auto tracked = parseTracked(entry, file ? -254 : -253, file ? 254 : 253, keyword.text,
                                     context.diagnostics)) {

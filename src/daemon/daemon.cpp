@@ -47,6 +47,7 @@ Daemon::Daemon(config::Config config, EventLoop& loop)
 
 Daemon::~Daemon() {
   if (monitor_) loop_.removeReader(monitor_->fd());
+  if (trackFiles_) loop_.removeReader(trackFiles_->fd());
   for (auto& g : groups_) loop_.removeReader(g->socket->fd());
 }
 
@@ -175,6 +176,7 @@ void Daemon::start() {
   prepareScripts();
   startFifos();
   watchLinks();
+  watchFiles(config_, true);
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) {
     for (const auto& in : config_.instances) {
@@ -229,6 +231,17 @@ void Daemon::watchLinks() {
   watchLinksOf(config_);
 }
 
+void Daemon::watchFiles(const config::Config& config, bool atStart) {
+  if (trackFiles_) loop_.removeReader(trackFiles_->fd());
+  trackFiles_.reset();
+  if (config.trackFiles.empty()) return;
+  trackFiles_ = std::make_unique<FileWatch>(
+      config.trackFiles, atStart, [this](const std::string& file, std::int32_t value) {
+        for (auto& instance : instances_) instance->onFileValue(file, value);
+      });
+  loop_.addReader(trackFiles_->fd(), [this] { trackFiles_->onReadable(); });
+}
+
 void Daemon::watchLinksOf(const config::Config& config) {
   for (const auto& in : config.instances) {
     if (in.interface) watchLink(*in.interface);
@@ -268,6 +281,8 @@ track::InstanceTracking Daemon::trackingFor(const config::Config& config,
   for (const auto& t : tracking.trackers()) {
     if (t.kind == track::TrackerKind::Interface) {
       tracking.interfaceChanged(t.name, links_->effectiveUp(t.name));
+    } else if (t.kind == track::TrackerKind::File && trackFiles_) {
+      tracking.fileValue(t.name, trackFiles_->value(t.name));
     }
   }
   for (const auto& name : runnable) {
@@ -330,6 +345,7 @@ bool Daemon::reload(config::Config next) {
   auto prepared = prepareReload(plan, next);
   if (!prepared) return false;
   watchLinksOf(next);
+  if (next.trackFiles != config_.trackFiles) watchFiles(next, false);
   scripts_->reload(track::scriptSchedule(next), scriptResolver(next.global));
   // Phase 2: stop what goes away first, so a VIP moving between instances is
   // released before it is claimed again.

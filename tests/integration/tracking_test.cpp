@@ -179,6 +179,42 @@ INSTANTIATE_TEST_SUITE_P(Weights, HealthCheckTest,
                                                       "    weight -60\n"}),
                          [](const auto& param) { return param.param.name; });
 
+// track_interface without a weight: the tracked link going down is a
+// FAULT; back up, the master preempts again.
+TEST_F(TrackingTest, TrackedInterfaceDownFaultsTheMaster) {
+  // A veth pair: the test machine may lack the dummy driver.
+  h1_->ns->exec(
+      "ip link add trk0 type veth peer name trk1 && ip link set dev trk1 up && "
+      "ip link set dev trk0 up");
+  c1_ = startVipd(*lab_, *h1_, config(150, "    track_interface {\n        trk0\n    }\n"),
+                  "h1-vipd");
+  c2_ = startVipd(*lab_, *h2_, config(100, ""), "h2-vipd");
+  ASSERT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, kSettle));
+  h1_->ns->exec("ip link set dev trk0 down");
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h2_, *h1_); }, 5s)) << "the backup took over";
+  EXPECT_NE(readLog(c1_).find("tracker trk0 faults the instance"), std::string::npos);
+  h1_->ns->exec("ip link set dev trk0 up");
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, 5s)) << "h1 preempted back";
+}
+
+// track_file: value × weight joins the priority, re-read through inotify
+// the moment the file is written.
+TEST_F(TrackingTest, TrackFileValueChangesThePriority) {
+  const auto file = path("prio");
+  std::ofstream(file) << "0\n";
+  const std::string block =
+      "track_file prio {\n    file " + file + "\n    weight -10\n}\n";
+  c1_ = startVipd(*lab_, *h1_, config(150, "    track_file {\n        prio\n    }\n", block),
+                  "h1-vipd");
+  c2_ = startVipd(*lab_, *h2_, config(100, ""), "h2-vipd");
+  ASSERT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, kSettle));
+  std::ofstream(file, std::ios::trunc) << "6\n";  // 150 - 60 = 90 < 100
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h2_, *h1_); }, 5s)) << "h2 preempted";
+  EXPECT_NE(readLog(c1_).find("effective priority 150 -> 90"), std::string::npos);
+  std::ofstream(file, std::ios::trunc) << "0\n";
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, 5s)) << "h1 preempted back";
+}
+
 // A check that hangs is killed at its timeout (a failure), and the loop that
 // sends adverts never waits for it: the spacing on the wire stays at 100 ms.
 TEST_F(TrackingTest, HangingCheckIsKilledAtItsTimeoutAndAdvertsStayOnTime) {

@@ -17,6 +17,7 @@
 #include "vipd/notify/notifier.h"
 #include "vipd/notify/script_resolver.h"
 #include "vipd/daemon/instance.h"
+#include "vipd/daemon/file_watch.h"
 #include "vipd/daemon/link_watch.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
@@ -97,6 +98,7 @@ class Daemon {
   void refreshTracking();
   void startFifos();
   void watchLinks();
+  void watchFiles(const config::Config& config, bool atStart);
   void watchLinksOf(const config::Config& config);
   void watchLink(const std::string& name);
   void onLinkChange(const std::string& interface, bool up);
@@ -125,6 +127,7 @@ class Daemon {
   std::unique_ptr<notify::ScriptResolver> resolver_;
   std::unique_ptr<ScriptChecks> scripts_;
   std::unique_ptr<LinkWatch> links_;
+  std::unique_ptr<FileWatch> trackFiles_;
   std::vector<std::unique_ptr<notify::FifoChannel>> fifos_;
   std::map<std::string, std::unique_ptr<notify::Notifier>> notifiers_;
   /// Notifiers of instances that are gone, kept until their scripts have run.

@@ -36,10 +36,6 @@ std::vector<std::string> addresses(const std::vector<VirtualAddress>& list) {
   return out;
 }
 
-const std::string kNoInterfaceTracking =
-    "warning: track_interface is parsed and checked but vipd does not track interfaces yet; the "
-    "instance ignores it";
-
 TEST(ConfigExampleTest, Version2ConfigWarnsOnlyAboutWhatVipdIgnores) {
   const std::string path = kDataDir + "/two_host_v2.conf";
   const ParseResult result = parseFile(path, testing::options("lb1"));
@@ -48,8 +44,7 @@ TEST(ConfigExampleTest, Version2ConfigWarnsOnlyAboutWhatVipdIgnores) {
             (std::vector<std::string>{
                 path + ":6:5: warning: 'notification_email' is not supported by vipd, ignored",
                 path + ":9:5: warning: 'notification_email_from' is not supported by vipd, ignored",
-                path + ":10:5: warning: 'smtp_server' is not supported by vipd, ignored",
-                path + ":53:5: " + kNoInterfaceTracking}));
+                path + ":10:5: warning: 'smtp_server' is not supported by vipd, ignored"}));
 }
 
 TEST(ConfigExampleTest, Version2ConfigGivesEachHostItsOwnSide) {

@@ -14,9 +14,6 @@ namespace {
 
 const std::string kFieldDir = std::string(VIPD_CONFIG_TEST_DATA) + "/field";
 
-constexpr const char* kNoInterfaceTracking =
-    "track_interface is parsed and checked but vipd does not track interfaces yet";
-
 struct FieldConfig {
   std::string file;
   /// "LINE:COLUMN: part of the message", one per warning, in order.
@@ -36,15 +33,13 @@ std::vector<FieldConfig> fieldConfigs() {
        {at("10:3", "'default_interface' is not supported by vipd yet")}},
       {"kube-keepalived-vip.conf",
        {at("11:3", "'vrrp_iptables' is not supported by vipd yet"),
-        at("28:3", kNoInterfaceTracking),
         at("52:1", "'virtual_server' is not supported by vipd, ignored"),
         at("29:5", "vips always tracks its own interface eth0; track_interface entry ignored")}},
       {"hetzner-robot-failover.conf",
        {at("12:19", "auth_pass is longer than 8 bytes; only the first 8 are used"),
         at("4:1", "LB_1 has no virtual_ipaddress")}},
       {"kolla-ansible-loadbalancer.conf",
-       {at("32:5", kNoInterfaceTracking),
-        at("37:19", "auth_pass is longer than 8 bytes; only the first 8 are used")}},
+       {at("37:19", "auth_pass is longer than 8 bytes; only the first 8 are used")}},
       {"keepalived-hcloud.conf",
        {at("34:16", "extra words after 'state' ignored, starting at 'priority'"),
         at("31:1", "VI_ingress-node-1-1_198.51.100.77 has no virtual_ipaddress")}},
@@ -53,7 +48,6 @@ std::vector<FieldConfig> fieldConfigs() {
        {at("23:3", "'use_vmac' is not supported by vipd yet"),
         at("24:3", "'vmac_xmit_base' is not supported by vipd yet"),
         at("44:3", "'virtual_routes' is not supported by vipd yet"),
-        at("51:3", kNoInterfaceTracking),
         at("56:3", "'notify_master_rx_lower_pri' is not supported by vipd yet"),
         at("57:3", "'smtp_alert' is not supported by vipd, ignored"),
         at("26:17", "preempt_delay is not allowed with nopreempt; ignored"),

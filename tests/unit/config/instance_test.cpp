@@ -264,11 +264,8 @@ TEST(ConfigInstanceTest, TrackScriptsAndFilesNeedTheirDefinitions) {
   EXPECT_EQ(i.trackScripts[0].weight, 5);
   EXPECT_EQ(i.trackFiles.size(), 1u);
   EXPECT_EQ(messages(result),
-            (std::vector<std::string>{
-                "vipd.conf:17:1: warning: track_file is parsed and checked but vipd does not watch "
-                "track files yet; the instance ignores it",
-                "vipd.conf:15:1: warning: vrrp_instance VI_1 track_script missing names no "
-                "vrrp_script; ignored"}));
+            (std::vector<std::string>{"vipd.conf:15:1: warning: vrrp_instance VI_1 track_script "
+                                      "missing names no vrrp_script; ignored"}));
 }
 
 TEST(ConfigInstanceTest, UnsupportedInstanceKeywordsAreSkippedWithTheirBlocks) {

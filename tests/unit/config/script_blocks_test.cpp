@@ -99,9 +99,7 @@ TEST(ConfigInterfaceDelaysTest, DownAndOptionalUpDelays) {
             (std::vector<InterfaceDelays>{
                 {"eth0", 2s, 0s, SourceLocation{"vipd.conf", 2, 2}},
                 {"eth1", 500ms, 10s, SourceLocation{"vipd.conf", 3, 2}}}));
-  EXPECT_EQ(messages(result),
-            (Messages{"vipd.conf:1:1: warning: interface_up_down_delays is parsed and checked but "
-                      "vipd does not debounce interface changes yet; ignored"}));
+  EXPECT_EQ(messages(result), Messages{});  // vipd debounces interface changes with these
 }
 
 struct BlockCase {
@@ -196,14 +194,10 @@ const BlockCase kCases[] = {
       "vipd.conf:1:1: warning: garp_group has no interface; ignored"},
      true},
     {"InterfaceDelaysWithoutDelay", "interface_up_down_delays {\n eth0\n}\n",
-     {"vipd.conf:1:1: warning: interface_up_down_delays is parsed and checked but vipd does not "
-      "debounce interface changes yet; ignored",
-      "vipd.conf:2:2: error: interface_up_down_delays needs a down delay for eth0"},
+     {"vipd.conf:2:2: error: interface_up_down_delays needs a down delay for eth0"},
      false},
     {"InterfaceDelaysAbove255Seconds", "interface_up_down_delays {\n eth0 1 256\n}\n",
-     {"vipd.conf:1:1: warning: interface_up_down_delays is parsed and checked but vipd does not "
-      "debounce interface changes yet; ignored",
-      "vipd.conf:2:9: error: the up delay expects seconds 0..255, got '256'"},
+     {"vipd.conf:2:9: error: the up delay expects seconds 0..255, got '256'"},
      false},
 };
 

@@ -104,8 +104,6 @@ std::vector<SyncCase> cases() {
       {"TrackFileWeightKeepsItsRange",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n track_file {\n  f weight 255\n }\n}\n",
        {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:20:2: warning: track_file is parsed and checked but vipd does not watch track "
-        "files yet; the sync group ignores it",
         "vipd.conf:21:12: error: track_file weight expects an integer -254..254, got '255'"},
        false},
       {"GlobalTrackingIsDeprecated",

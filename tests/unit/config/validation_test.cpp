@@ -207,17 +207,13 @@ const ValidationCase kCases[] = {
     {"TrackingTheOwnInterfaceIsIgnored",
      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
      " virtual_ipaddress {\n  192.0.2.1\n }\n track_interface {\n  eth0\n }\n}\n",
-     {"vipd.conf:7:2: warning: track_interface is parsed and checked but vipd does not track "
-      "interfaces yet; the instance ignores it",
-      "vipd.conf:8:3: warning: vrrp_instance VI_1 always tracks its own interface eth0; "
+     {"vipd.conf:8:3: warning: vrrp_instance VI_1 always tracks its own interface eth0; "
       "track_interface entry ignored"},
      true},
     {"AddressOwnerIgnoresWeightedTrackers",
      "vrrp_instance VI_1 {\n priority 255\n interface eth0\n virtual_router_id 1\n"
      " virtual_ipaddress {\n  192.0.2.1\n }\n track_interface {\n  eth1 weight 10\n }\n}\n",
-     {"vipd.conf:8:2: warning: track_interface is parsed and checked but vipd does not track "
-      "interfaces yet; the instance ignores it",
-      "vipd.conf:9:3: warning: vrrp_instance VI_1 has priority 255, which trackers cannot change; "
+     {"vipd.conf:9:3: warning: vrrp_instance VI_1 has priority 255, which trackers cannot change; "
       "weighted track_interface eth1 ignored"},
      true},
     {"DuplicateInstanceName",
