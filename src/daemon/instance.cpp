@@ -59,10 +59,22 @@ void Instance::start(bool linkUsable) {
   }
   applyTracking(tracking_.initial());
   if (!linkUsable) dispatch(core::FaultRaised{kInterfaceFault});
+  startPending_ = true;
+  startWhenChecked();
+}
+
+// Waits in INIT for the first result of every tracked script, as keepalived
+// does: the first state notified is then the right one.
+void Instance::startWhenChecked() {
+  if (!startPending_ || tracking_.awaitingScripts()) return;
+  startPending_ = false;
   dispatch(core::Start{});
 }
 
-void Instance::shutdown() { dispatch(core::Shutdown{}); }
+void Instance::shutdown() {
+  startPending_ = false;
+  dispatch(core::Shutdown{});
+}
 
 bool Instance::canReconfigure(const InstanceSettings& next) const {
   return router_.canReconfigure(next.router);
@@ -123,6 +135,7 @@ void Instance::applyTracking(const track::TrackingUpdate& update) {
                *update.priority);
   }
   for (const auto& event : update.events()) dispatch(event);
+  startWhenChecked();
 }
 
 // Only the difference moves: a VIP in both lists stays installed throughout,

@@ -97,6 +97,13 @@ TrackingUpdate InstanceTracking::fileValue(std::string_view name, std::int32_t v
 
 std::vector<core::FaultId> InstanceTracking::faults() const { return toIds(current_.faulting); }
 
+bool InstanceTracking::awaitingScripts() const {
+  for (const auto& state : states_) {
+    if (state.kind == TrackerKind::Script && !state.up) return true;
+  }
+  return false;
+}
+
 std::optional<core::FaultId> InstanceTracking::faultId(TrackerKind kind,
                                                        std::string_view name) const {
   for (std::size_t i = 0; i < trackers_.size(); ++i) {

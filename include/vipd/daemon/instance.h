@@ -79,7 +79,7 @@ class Instance {
 
   /// Removes VIPs a previous run left behind, applies the tracking state,
   /// then starts as BACKUP (or FAULT when `linkUsable` is false or a tracker
-  /// faults).
+  /// faults) — once every tracked script has reported, as keepalived.
   void start(bool linkUsable);
   /// Graceful stop: a master sends priority 0 and removes its VIPs.
   void shutdown();
@@ -142,6 +142,7 @@ class Instance {
   void notifyTransition(const core::NotifyTransition& transition);
   void countDrop(proto::DropReason reason, const util::IpAddress& from);
   void applyTracking(const track::TrackingUpdate& update);
+  void startWhenChecked();
 
   InstanceSettings settings_;
   Deps deps_;
@@ -151,6 +152,8 @@ class Instance {
   notify::Notifier* notifier_ = nullptr;
   /// Tracker faults given to the router (ids from tracking_).
   std::vector<core::FaultId> trackerFaults_;
+  /// start() was called; Start waits for the first result of every script.
+  bool startPending_ = false;
   InstanceStats stats_;
   net::Ipv4IdCounter ipv4Id_;
   std::array<std::optional<Scheduler::TimerId>, core::kTimerCount> timers_;

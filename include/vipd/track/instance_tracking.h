@@ -87,6 +87,11 @@ class InstanceTracking {
   TrackingUpdate fileValue(std::string_view name, std::int32_t value);
 
   std::uint8_t priority() const { return current_.priority; }
+  /// True while some tracked script has not reported yet (INIT): keepalived
+  /// keeps such an instance in INIT until its scripts have run, so a start-up
+  /// never reports a FAULT that the first check would have cleared
+  /// [SRC vrrp_scheduler.c:vrrp_init_state, num_script_init].
+  bool awaitingScripts() const;
   /// Active faults, ascending.
   std::vector<core::FaultId> faults() const;
   std::optional<core::FaultId> faultId(TrackerKind kind, std::string_view name) const;

@@ -218,6 +218,54 @@ TEST_F(InstanceTest, ReconfigureRefusesAChangedVrid) {
   EXPECT_THROW(instance_->reconfigure(next), std::invalid_argument);
 }
 
+// ---- Tracking ------------------------------------------------------------------------
+
+track::InstanceTracking trackingWithScript(std::int32_t weight) {
+  track::ResolvedTracker chk;
+  chk.kind = track::TrackerKind::Script;
+  chk.name = "chk";
+  chk.weight = weight;
+  return track::InstanceTracking(100, {chk});
+}
+
+std::uint64_t transitionsOf(const Instance& instance, core::Cause cause) {
+  return instance.stats().transitions[static_cast<std::size_t>(cause)];
+}
+
+TEST_F(InstanceTest, StartWaitsInInitForTheFirstScriptResultAsKeepalived) {
+  make();
+  instance_->setTracking(trackingWithScript(0));
+  instance_->start(true);
+  EXPECT_EQ(instance_->state(), core::State::Initialize) << "no FAULT before the check ran";
+  instance_->onScriptChanged("chk", true);
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  std::uint64_t total = 0;
+  for (auto n : instance_->stats().transitions) total += n;
+  EXPECT_EQ(total, 1u) << "INIT->BACKUP only";
+}
+
+TEST_F(InstanceTest, AFailingFirstCheckStartsInFaultAndItsRecoveryGoesBackup) {
+  make();
+  instance_->setTracking(trackingWithScript(0));
+  instance_->start(true);
+  instance_->onScriptChanged("chk", false);
+  EXPECT_EQ(instance_->state(), core::State::Fault);
+  instance_->onScriptChanged("chk", true);
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+}
+
+TEST_F(InstanceTest, AWeightedScriptMovesTheEffectivePriority) {
+  make();
+  instance_->setTracking(trackingWithScript(-30));
+  instance_->start(true);
+  instance_->onScriptChanged("chk", false);
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_EQ(instance_->router().priority(), 70);
+  instance_->onScriptChanged("chk", true);
+  EXPECT_EQ(instance_->router().priority(), 100);
+  EXPECT_EQ(transitionsOf(*instance_, core::Cause::Startup), 1u);
+}
+
 TEST_F(InstanceTest, MasterAdvertisesEveryIntervalWithIncreasingIpv4Id) {
   make();
   const auto t0 = clock_.now();
