@@ -16,17 +16,9 @@ struct Gap {
   std::string_view missing;
 };
 
-constexpr std::string_view kNotifyScripts = "run sync-group notify scripts";
-
 constexpr std::array kGaps = {
     Gap{"track_file", "watch track files"},
     Gap{"track_interface", "track interfaces"},
-    Gap{"notify_master", kNotifyScripts},
-    Gap{"notify_backup", kNotifyScripts},
-    Gap{"notify_fault", kNotifyScripts},
-    Gap{"notify_stop", kNotifyScripts},
-    Gap{"notify", kNotifyScripts},
-    Gap{"vrrp_sync_group", "synchronise instances"},
     Gap{"garp_group", "pace GARPs per interface group"},
     Gap{"vrrp_startup_delay", "delay the start of its instances"},
     Gap{"interface_up_down_delays", "debounce interface changes"},
