@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "agents.h"
 #include "lab.h"
@@ -65,8 +66,8 @@ class SyncGroupTest : public ::testing::Test {
     return "global_defs {\n    vrrp_version 3\n}\n" + outside +
            instance("VI_1", 51, priority, kVip1, trackVi1) +
            instance("VI_2", 52, priority, kVip2, "") +
-           "vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_2\n    }\n    notify " + sh +
-           "\n}\n";
+           "vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_2\n    }\n    notify " +
+           sh + "\n}\n";
   }
 
   static Lines readLines(const std::string& file) {
@@ -82,9 +83,7 @@ class SyncGroupTest : public ::testing::Test {
     return readLines(file);
   }
 
-  bool holdsBoth(const Host& h) {
-    return lab_->hasAddress(h, kVip1) && lab_->hasAddress(h, kVip2);
-  }
+  bool holdsBoth(const Host& h) { return lab_->hasAddress(h, kVip1) && lab_->hasAddress(h, kVip2); }
   bool holdsNone(const Host& h) {
     return !lab_->hasAddress(h, kVip1) && !lab_->hasAddress(h, kVip2);
   }
@@ -119,8 +118,7 @@ TEST_F(SyncGroupTest, FailingCheckOnOneMemberMovesBothVipsAndRecoveryBringsBothB
 
   std::ofstream(flag) << "down\n";
   ASSERT_TRUE(waitFor([&] { return holdsNone(*h1_); }, 5s)) << "h1 released its VIPs";
-  EXPECT_TRUE(waitFor([&] { return soleHolder(*h2_, *h1_); }, kSettle))
-      << "h2 took both VIPs over";
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h2_, *h1_); }, kSettle)) << "h2 took both VIPs over";
   const auto log = readLog(c1_);
   EXPECT_NE(log.find("(VI_1) entering FAULT"), std::string::npos);
   EXPECT_NE(log.find("(VI_2) entering FAULT"), std::string::npos) << "the untracked member too";
@@ -137,9 +135,38 @@ TEST_F(SyncGroupTest, FailingCheckOnOneMemberMovesBothVipsAndRecoveryBringsBothB
   ASSERT_TRUE(lab_->waitExit(c1_, 10s));
   expected.push_back("GROUP G1 STOP 0");
   EXPECT_EQ(readLines(h1Log), expected) << "the group's STOP runs before vipd exits";
-  EXPECT_EQ(waitForLines(path("h2-group.log"), 4),
-            (Lines{"GROUP G1 BACKUP 0", "GROUP G1 MASTER 0", "GROUP G1 BACKUP 0",
-                   "GROUP G1 MASTER 0"}));
+  EXPECT_EQ(
+      waitForLines(path("h2-group.log"), 4),
+      (Lines{"GROUP G1 BACKUP 0", "GROUP G1 MASTER 0", "GROUP G1 BACKUP 0", "GROUP G1 MASTER 0"}));
+}
+
+// A reload that updates a member rebuilds the group over the running
+// instances: it carries on from their state (MASTER) without a transition or
+// a notify, and still reports STOP when vipd stops.
+TEST_F(SyncGroupTest, ReloadUpdatingAMemberKeepsTheGroupMasterWithoutNotifies) {
+  c1_ = startVipd(*lab_, *h1_, config("h1", 150), "h1-vipd");
+  c2_ = startVipd(*lab_, *h2_, config("h2", 100), "h2-vipd");
+  ASSERT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, kSettle));
+  const auto h1Log = path("h1-group.log");
+  const Lines started{"GROUP G1 BACKUP 0", "GROUP G1 MASTER 0"};
+  ASSERT_EQ(waitForLines(h1Log, 2), started);
+
+  std::string next = config("h1", 150);
+  const auto at = next.find("priority 150", next.find("VI_2"));
+  next.replace(at, 12, "priority 160");
+  reloadWith(*lab_, c1_, next);
+  ASSERT_TRUE(waitFor([&] { return readLog(c1_).find("reload done") != std::string::npos; }, 5s));
+  EXPECT_NE(readLog(c1_).find("reload done: 1 unchanged, 1 updated"), std::string::npos);
+  EXPECT_NE(readLog(c1_).find("(group G1) members=2 state=MASTER"), std::string::npos)
+      << "rebuilt from its members' state";
+  std::this_thread::sleep_for(500ms);
+  EXPECT_TRUE(soleHolder(*h1_, *h2_));
+  EXPECT_EQ(readLines(h1Log), started) << "no group notify on reload";
+
+  lab_->signal(c1_, SIGTERM);
+  ASSERT_TRUE(lab_->waitExit(c1_, 10s));
+  EXPECT_EQ(readLines(h1Log), (Lines{"GROUP G1 BACKUP 0", "GROUP G1 MASTER 0", "GROUP G1 STOP 0"}));
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h2_, *h1_); }, kSettle));
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <vector>
-
-#include <spdlog/logger.h>
 
 #include "vipd/config/model.h"
 #include "vipd/core/sync_group.h"

@@ -56,7 +56,8 @@ class SyncGroupsTest : public ::testing::Test {
     files_.dir("/x").file("/x/notify.sh").file("/x/inotify.sh");
     accounts_.user(exec::kDefaultScriptUser, 990, 991);
     notify::ScriptResolver resolver({}, files_, accounts_);
-    for (std::size_t i = 0; i < config_.instances.size(); ++i) make(config_.instances[i], i, resolver);
+    for (std::size_t i = 0; i < config_.instances.size(); ++i)
+      make(config_.instances[i], i, resolver);
     groups_.build(config_, instances_, resolver, {});
     t0_ = clock_.now();
   }
@@ -67,9 +68,9 @@ class SyncGroupsTest : public ::testing::Test {
                                     [](const std::string&) { return std::optional<int>(); });
     instances_.push_back(std::make_unique<Instance>(
         std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transports_[i]}, quiet()));
-    notifiers_.push_back(std::make_unique<notify::Notifier>(
-        notify::Subject::Instance, in.name, in.notify, resolver, runner_,
-        std::vector<notify::FifoWriter*>{}));
+    notifiers_.push_back(std::make_unique<notify::Notifier>(notify::Subject::Instance, in.name,
+                                                            in.notify, resolver, runner_,
+                                                            std::vector<notify::FifoWriter*>{}));
     instances_.back()->setNotifier(notifiers_.back().get());
   }
 
@@ -150,8 +151,8 @@ TEST_F(SyncGroupsTest, MasterDownOfTheLastMemberTakesBothToMasterWithTheirVips) 
   EXPECT_TRUE(holds("192.0.2.101"));
   EXPECT_EQ(transports_[0].sent.size(), 1u);
   EXPECT_EQ(transports_[1].sent.size(), 1u);
-  EXPECT_EQ(notifies(), (Lines{"INSTANCE VI_1 MASTER 100", "INSTANCE VI_2 MASTER 200",
-                               "GROUP G1 MASTER 0"}));
+  EXPECT_EQ(notifies(),
+            (Lines{"INSTANCE VI_1 MASTER 100", "INSTANCE VI_2 MASTER 200", "GROUP G1 MASTER 0"}));
   ASSERT_TRUE(vi(2).stats().lastTakeover) << "the pulled-along member has takeover telemetry";
 }
 
@@ -162,14 +163,14 @@ TEST_F(SyncGroupsTest, FaultOnOneMemberFaultsBothAndRecoveryBringsBothBack) {
   EXPECT_EQ(vi(2).state(), core::State::Fault);
   EXPECT_FALSE(holds("192.0.2.100"));
   EXPECT_FALSE(holds("192.0.2.101"));
-  EXPECT_EQ(notifies(), (Lines{"INSTANCE VI_2 FAULT 200", "INSTANCE VI_1 FAULT 100",
-                               "GROUP G1 FAULT 0"}));
+  EXPECT_EQ(notifies(),
+            (Lines{"INSTANCE VI_2 FAULT 200", "INSTANCE VI_1 FAULT 100", "GROUP G1 FAULT 0"}));
 
   vi(2).onLinkState(true);
   EXPECT_EQ(vi(1).state(), core::State::Backup);
   EXPECT_EQ(vi(2).state(), core::State::Backup);
-  EXPECT_EQ(notifies(), (Lines{"INSTANCE VI_2 BACKUP 200", "INSTANCE VI_1 BACKUP 100",
-                               "GROUP G1 BACKUP 0"}));
+  EXPECT_EQ(notifies(),
+            (Lines{"INSTANCE VI_2 BACKUP 200", "INSTANCE VI_1 BACKUP 100", "GROUP G1 BACKUP 0"}));
   clock_.advance(3600ms);
   EXPECT_TRUE(holds("192.0.2.100") && holds("192.0.2.101"));
 }
