@@ -16,15 +16,7 @@ struct Gap {
   std::string_view missing;
 };
 
-constexpr std::string_view kNotifyScripts = "run sync-group notify scripts";
-
 constexpr std::array kGaps = {
-    Gap{"notify_master", kNotifyScripts},
-    Gap{"notify_backup", kNotifyScripts},
-    Gap{"notify_fault", kNotifyScripts},
-    Gap{"notify_stop", kNotifyScripts},
-    Gap{"notify", kNotifyScripts},
-    Gap{"vrrp_sync_group", "synchronise instances"},
     Gap{"garp_group", "pace GARPs per interface group"},
     Gap{"vrrp_startup_delay", "delay the start of its instances"},
 };

@@ -47,7 +47,6 @@ void onNotify(G& g, const Line& line, ParseContext& c) {
     return;
   }
   slot = std::move(script);
-  reportNotRunYet(c.diagnostics, line.tokens[0], "the sync group ignores it");
 }
 
 void onTracking(G& g, const Line& line, ParseContext& c) {
@@ -133,7 +132,6 @@ void parseSyncGroup(ParseContext& context, const Line& line, Document& document)
     skipToBlockEnd(context, line);
     return;
   }
-  reportNotRunYet(context.diagnostics, line.tokens[0], "its members run independently");
   SyncGroupDraft& draft = document.syncGroups.emplace_back();
   draft.group.name = name->text;
   draft.group.where = line.tokens[0].where;

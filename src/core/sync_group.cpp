@@ -15,6 +15,7 @@ SyncGroup::SyncGroup(std::string name, std::vector<Router*> members)
   if (std::find(members_.begin(), members_.end(), nullptr) != members_.end()) {
     throw std::invalid_argument("vrrp_sync_group " + name_ + ": null member");
   }
+  state_ = derivedState();
 }
 
 SyncOutput SyncGroup::handle(std::size_t member, const Event& event, TimePoint now) {
@@ -23,12 +24,23 @@ SyncOutput SyncGroup::handle(std::size_t member, const Event& event, TimePoint n
   feed(member, event, now, out);
   follow(member, before, now, out);
   reconcileFaults(now, out);
+  updateState(out);
+  return out;
+}
+
+SyncOutput SyncGroup::settle(TimePoint now) {
+  SyncOutput out;
+  reconcileFaults(now, out);
+  updateState(out);
+  return out;
+}
+
+void SyncGroup::updateState(SyncOutput& out) {
   const State next = derivedState();
   if (next != state_) {
     out.group.push_back(GroupTransition{state_, next});
     state_ = next;
   }
-  return out;
 }
 
 // Every event reaches a member through here, so its hold is always current.

@@ -43,7 +43,8 @@ Daemon::Daemon(config::Config config, EventLoop& loop)
       loop_(loop),
       reactor_(loop),
       runner_(std::make_unique<exec::LoopProcessRunner>(reactor_)),
-      log_(logger("vipd")) {}
+      log_(logger("vipd")),
+      syncGroups_(SyncGroups::Deps{loop_, *runner_}, logger("vrrp")) {}
 
 Daemon::~Daemon() {
   if (monitor_) loop_.removeReader(monitor_->fd());
@@ -177,6 +178,7 @@ void Daemon::start() {
   startFifos();
   watchLinks();
   watchFiles(config_, true);
+  syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) {
     for (const auto& in : config_.instances) {
@@ -346,6 +348,9 @@ bool Daemon::reload(config::Config next) {
   if (!prepared) return false;
   watchLinksOf(next);
   if (next.trackFiles != config_.trackFiles) watchFiles(next, false);
+  // Dissolved before any member is stopped or replaced; rebuilt below.
+  const bool regroup = SyncGroups::needRebuild(config_, next, plan);
+  if (regroup) syncGroups_.release();
   scripts_->reload(track::scriptSchedule(next), scriptResolver(next.global));
   // Phase 2: stop what goes away first, so a VIP moving between instances is
   // released before it is claimed again.
@@ -386,6 +391,7 @@ bool Daemon::reload(config::Config next) {
   std::erase_if(config_.instances, [&](const auto& in) {
     return std::find(failed.begin(), failed.end(), in.name) != failed.end();
   });
+  if (regroup) syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
   refreshReceivePolicies();
   refreshTracking();
   for (auto* instance : fresh) {
@@ -418,6 +424,7 @@ void Daemon::waitForScripts(std::function<void()> done, EventLoop::Clock::time_p
                kStopDrainLimit.count());
     for (auto& [name, notifier] : notifiers_) notifier->queue().cancelAll();
     for (auto& notifier : retiredNotifiers_) notifier->queue().cancelAll();
+    syncGroups_.cancelAll();
     finishStop(std::move(done));
     return;
   }
@@ -497,7 +504,7 @@ bool Daemon::notifiersIdle() const {
   for (const auto& notifier : retiredNotifiers_) {
     if (!notifier->queue().idle()) return false;
   }
-  return true;
+  return syncGroups_.idle();
 }
 
 void Daemon::onPackets(SocketGroup& group) {

@@ -221,12 +221,27 @@ void Instance::onAddressRemoved(const net::InterfaceAddress& removed) {
 
 void Instance::dispatch(const core::Event& event) {
   eventStart_ = deps_.scheduler.now();
-  const auto actions = router_.handle(event, eventStart_);
+  if (!sink_) {
+    perform(router_.handle(event, eventStart_));
+    return;
+  }
+  // The group may run our actions (perform) from inside the sink: they
+  // belong to this event, whose start and deadline are already recorded.
+  dispatching_ = true;
+  sink_(event);
+  dispatching_ = false;
+}
+
+void Instance::perform(const core::Actions& actions, std::optional<core::State> groupState) {
+  // Pulled along by another member's event: the takeover starts now.
+  if (!dispatching_) eventStart_ = deps_.scheduler.now();
   for (const auto& action : actions) {
     const auto* t = std::get_if<core::NotifyTransition>(&action);
     if (t && t->to == core::State::Master) pendingTakeover_ = TakeoverTiming{};
   }
+  groupState_ = groupState;
   for (const auto& action : actions) execute(action);
+  groupState_.reset();
 }
 
 void Instance::execute(const core::Action& action) {
@@ -396,6 +411,12 @@ void Instance::onTransition(const core::NotifyTransition& t) {
 
 // keepalived's notify states: a stopped instance reports STOP (reference §2.1).
 void Instance::notifyTransition(const core::NotifyTransition& t) {
+  if (notifySuppressed(t)) {
+    log_->info("({}) already {} with its sync group: no instance notify", settings_.name,
+               core::toString(t.to));
+    return;
+  }
+  notified_ = true;
   if (notifier_ == nullptr) return;
   switch (t.to) {
     case core::State::Master:
@@ -411,6 +432,12 @@ void Instance::notifyTransition(const core::NotifyTransition& t) {
       notifier_->notify(notify::NotifyState::Stop, t.priority);
       break;
   }
+}
+
+// keepalived: "We are already in the required state due to our sync group,
+// so don't send further notifies" (notifies_sent && state == sync->state).
+bool Instance::notifySuppressed(const core::NotifyTransition& t) const {
+  return notified_ && groupState_ && *groupState_ == t.to;
 }
 
 void Instance::countDrop(proto::DropReason reason, const util::IpAddress& from) {

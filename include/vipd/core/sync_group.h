@@ -57,12 +57,20 @@ struct SyncOutput {
 /// group and get every event through handle(). No I/O; not thread-safe.
 class SyncGroup {
  public:
-  /// Precondition: no null pointer, no router twice.
+  /// Precondition: no null pointer, no router twice. The group starts in the
+  /// state its members are in (Initialize for new routers), so a group built
+  /// over running routers (a reload) reports no transition it did not make.
   SyncGroup(std::string name, std::vector<Router*> members);
 
   /// Feeds `event` to member `member` and lets the others follow.
   /// Precondition: member < size(); `now` never goes backwards.
   SyncOutput handle(std::size_t member, const Event& event, TimePoint now);
+
+  /// Applies the fault rule to the members as they are now, without an
+  /// event: after the group was built over running routers, a member with a
+  /// tracked fault puts the others in Fault at once (and one without lets
+  /// them out). Precondition: `now` never goes backwards.
+  SyncOutput settle(TimePoint now);
 
   const std::string& name() const { return name_; }
   State state() const { return state_; }
@@ -74,6 +82,7 @@ class SyncGroup {
   bool mayBecomeMaster(std::size_t member) const;
   void follow(std::size_t member, State before, TimePoint now, SyncOutput& out);
   void reconcileFaults(TimePoint now, SyncOutput& out);
+  void updateState(SyncOutput& out);
   bool otherHasTrackedFault(std::size_t member) const;
   State derivedState() const;
 

@@ -21,6 +21,7 @@
 #include "vipd/daemon/link_watch.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
+#include "vipd/daemon/sync_groups.h"
 #include "vipd/net/address_manager_netlink.h"
 #include "vipd/net/netlink_monitor.h"
 #include "vipd/proto/decode.h"
@@ -138,6 +139,8 @@ class Daemon {
   std::vector<std::unique_ptr<SocketGroup>> groups_;
   std::vector<std::pair<std::string, std::unique_ptr<net::InterfaceAnnouncer>>> announcers_;
   std::vector<std::unique_ptr<Instance>> instances_;
+  /// After instances_: it references them, so it goes first.
+  SyncGroups syncGroups_;
   std::vector<net::ReceivedPacket> packets_;
 };
 

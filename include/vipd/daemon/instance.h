@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -109,6 +110,21 @@ class Instance {
   void setNotifier(notify::Notifier* notifier) { notifier_ = notifier; }
   notify::Notifier* notifier() const { return notifier_; }
 
+  /// Where this instance's events go instead of its own Router: its sync
+  /// group (SyncGroups), which decides for every member and calls perform().
+  /// Empty (the default): the Router handles them and the actions run here.
+  using EventSink = std::function<void(const core::Event&)>;
+  void setEventSink(EventSink sink) { sink_ = std::move(sink); }
+  /// Executes actions decided for this instance (by its sync group), with
+  /// dispatch()'s takeover bookkeeping. `groupState`: the state the group is
+  /// in while they run; once this instance has notified anything, a
+  /// transition into that state is not notified again, as keepalived
+  /// [SRC keepalived/vrrp/vrrp_notify.c:send_instance_notifies].
+  void perform(const core::Actions& actions,
+               std::optional<core::State> groupState = std::nullopt);
+  /// For the sync group only: it feeds this Router the events the sink gets.
+  core::Router& routerForGroup() { return router_; }
+
   /// An advert for our VRID that passed decode(); runs the per-instance checks.
   void onAdvert(const proto::ReceivedAdvertisement& received);
   /// A packet for our socket that decode() rejected (counted here).
@@ -140,6 +156,7 @@ class Instance {
   void cancelTimer(core::TimerId timer);
   void onTransition(const core::NotifyTransition& transition);
   void notifyTransition(const core::NotifyTransition& transition);
+  bool notifySuppressed(const core::NotifyTransition& transition) const;
   void countDrop(proto::DropReason reason, const util::IpAddress& from);
   void applyTracking(const track::TrackingUpdate& update);
   void startWhenChecked();
@@ -150,6 +167,13 @@ class Instance {
   core::Router router_;
   track::InstanceTracking tracking_;
   notify::Notifier* notifier_ = nullptr;
+  EventSink sink_;
+  /// keepalived notifies_sent: a transition was reported at least once.
+  bool notified_ = false;
+  /// While perform() runs: the group state that suppresses notifies.
+  std::optional<core::State> groupState_;
+  /// dispatch() is handing an event to the sink (eventStart_ is set).
+  bool dispatching_ = false;
   /// Tracker faults given to the router (ids from tracking_).
   std::vector<core::FaultId> trackerFaults_;
   /// start() was called; Start waits for the first result of every script.

@@ -75,9 +75,7 @@ TEST(ConfigDiagnosticsTest, LvsBfdAndOtherOutOfScopeBlocksAreSkippedWhole) {
       messages(result),
       (Messages{"vipd.conf:1:1: warning: 'virtual_server_group' is not supported by vipd, ignored",
                 "vipd.conf:4:1: warning: 'virtual_server' is not supported by vipd, ignored",
-                "vipd.conf:12:1: warning: 'bfd_instance' is not supported by vipd, ignored",
-                "vipd.conf:15:1: warning: vrrp_sync_group is parsed and checked but vipd does not "
-                "synchronise instances yet; its members run independently"}));
+                "vipd.conf:12:1: warning: 'bfd_instance' is not supported by vipd, ignored"}));
   EXPECT_EQ(result.diagnostics[0].code, DiagnosticCode::Unsupported);
 }
 

@@ -13,10 +13,6 @@ using testing::messages;
 using testing::parse;
 using Messages = std::vector<std::string>;
 
-const std::string kNotSynchronised =
-    "warning: vrrp_sync_group is parsed and checked but vipd does not synchronise instances "
-    "yet; its members run independently";
-
 /// Two instances VI_1 (line 1, 8 lines) and VI_6 (IPv6, line 9, 7 lines).
 std::string twoInstances() {
   return instance("") + "vrrp_instance VI_6 {\n  interface eth0\n  virtual_router_id 51\n"
@@ -40,10 +36,7 @@ TEST(ConfigSyncGroupTest, MembersOfBothFamiliesAndEveryKeyword) {
   EXPECT_TRUE(g.trackingWeight);
   EXPECT_EQ(g.where, (SourceLocation{"vipd.conf", 19, 1}));
   EXPECT_EQ(messages(result),
-            (Messages{"vipd.conf:19:1: " + kNotSynchronised,
-                      "vipd.conf:26:2: warning: notify is parsed and checked but vipd does not "
-                      "run sync-group notify scripts yet; the sync group ignores it",
-                      "vipd.conf:28:2: warning: 'smtp_alert' is not supported by vipd, ignored"}));
+            (Messages{"vipd.conf:28:2: warning: 'smtp_alert' is not supported by vipd, ignored"}));
 }
 
 struct SyncCase {
@@ -58,58 +51,48 @@ const std::string kSg = "vrrp_sync_group SG {\n";  // line 16 after twoInstances
 std::vector<SyncCase> cases() {
   return {
       {"MemberNamesNoInstance", twoInstances() + kSg + " group {\n  VI_1 VI_X\n }\n}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:18:8: error: vrrp_sync_group SG member VI_X names no vrrp_instance",
+       {"vipd.conf:18:8: error: vrrp_sync_group SG member VI_X names no vrrp_instance",
         "vipd.conf:16:1: warning: vrrp_sync_group SG has only one member (VI_1); this probably "
         "isn't what you want"},
        false},
       {"InstanceInTwoGroups",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n}\n" +
            "vrrp_sync_group SG2 {\n group {\n  VI_6 VI_1\n }\n}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised, "vipd.conf:21:1: " + kNotSynchronised,
-        "vipd.conf:23:3: error: vrrp_sync_group SG2 lists VI_6, which is already in "
+       {"vipd.conf:23:3: error: vrrp_sync_group SG2 lists VI_6, which is already in "
         "vrrp_sync_group SG at vipd.conf:18:8; an instance can be in one sync group only",
         "vipd.conf:23:8: error: vrrp_sync_group SG2 lists VI_1, which is already in "
         "vrrp_sync_group SG at vipd.conf:18:3; an instance can be in one sync group only"},
        false},
       {"OneMemberIsAWarning", twoInstances() + kSg + " group {\n  VI_1\n }\n}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:16:1: warning: vrrp_sync_group SG has only one member (VI_1); this probably "
+       {"vipd.conf:16:1: warning: vrrp_sync_group SG has only one member (VI_1); this probably "
         "isn't what you want"},
        true},
       {"MemberListedTwice", twoInstances() + kSg + " group {\n  VI_1 VI_6 VI_1\n }\n}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:18:13: warning: vrrp_sync_group SG lists VI_1 twice; ignored"},
+       {"vipd.conf:18:13: warning: vrrp_sync_group SG lists VI_1 twice; ignored"},
        true},
       {"NoMembers", twoInstances() + kSg + "}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:16:1: warning: vrrp_sync_group SG has no members; ignored"},
+       {"vipd.conf:16:1: warning: vrrp_sync_group SG has no members; ignored"},
        true},
       {"GroupBlockTwice",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n group {\n  VI_1\n }\n}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:20:2: warning: 'group' was already given at vipd.conf:17:2; ignored"},
+       {"vipd.conf:20:2: warning: 'group' was already given at vipd.conf:17:2; ignored"},
        true},
       {"DefinedTwice",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n}\n" + kSg + "}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:21:17: error: vrrp_sync_group SG is already defined at vipd.conf:16:1"},
+       {"vipd.conf:21:17: error: vrrp_sync_group SG is already defined at vipd.conf:16:1"},
        false},
       {"TrackScriptNamesNoScript",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n track_script {\n  nope\n }\n}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:21:3: warning: vrrp_sync_group SG track_script nope names no vrrp_script; "
+       {"vipd.conf:21:3: warning: vrrp_sync_group SG track_script nope names no vrrp_script; "
         "ignored"},
        true},
       {"TrackFileWeightKeepsItsRange",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n track_file {\n  f weight 255\n }\n}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:21:12: error: track_file weight expects an integer -254..254, got '255'"},
+       {"vipd.conf:21:12: error: track_file weight expects an integer -254..254, got '255'"},
        false},
       {"GlobalTrackingIsDeprecated",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n global_tracking\n}\n",
-       {"vipd.conf:16:1: " + kNotSynchronised,
-        "vipd.conf:20:2: warning: 'global_tracking' is deprecated; use "
+       {"vipd.conf:20:2: warning: 'global_tracking' is deprecated; use "
         "'sync_group_tracking_weight', or track_interface/track_script/track_file on the sync "
         "group"},
        true},
@@ -125,14 +108,17 @@ TEST(ConfigSyncGroupTest, ReportsExactlyTheseDiagnostics) {
   }
 }
 
-TEST(ConfigSyncGroupTest, StrictMakesTheUnsupportedWarningAnError) {
+// Sync groups and their notify scripts run: nothing to warn about, even strictly.
+TEST(ConfigSyncGroupTest, StrictAcceptsASyncGroupWithNotifyScripts) {
   ParseOptions o = testing::options();
   o.strict = true;
-  const ParseResult result =
-      parse(twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n}\n", o);
-  EXPECT_FALSE(result.ok());
-  ASSERT_EQ(result.diagnostics.size(), 1u);
-  EXPECT_EQ(result.diagnostics[0].code, DiagnosticCode::Unsupported);
+  const ParseResult result = parse(twoInstances() + kSg +
+                                       " group {\n  VI_1 VI_6\n }\n notify_master /bin/m\n"
+                                       " notify_backup /bin/b\n notify_fault /bin/f\n"
+                                       " notify_stop /bin/s\n notify /bin/n\n}\n",
+                                   o);
+  EXPECT_TRUE(result.ok());
+  EXPECT_TRUE(result.diagnostics.empty()) << ::testing::PrintToString(messages(result));
 }
 
 }  // namespace

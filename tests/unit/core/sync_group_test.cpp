@@ -181,6 +181,24 @@ TEST(SyncGroupTest, MemberRestartedUnderAMasterGroupIsNotHeld) {
                    "m0: Notify BACKUP->MASTER MasterDownTimer prio=100"}));
 }
 
+// A reload builds a group over routers that already run: it starts in their
+// state (no spurious GROUP transition) and settle() applies the fault rule.
+TEST(SyncGroupTest, GroupBuiltOverRunningRoutersStartsInTheirStateAndSettlesFaults) {
+  Router faulted(memberConfig(0));
+  Router healthy(memberConfig(1));
+  faulted.handle(Start{}, t(10s));
+  healthy.handle(Start{}, t(10s));
+  faulted.handle(FaultRaised{1}, t(11s));
+  SyncGroup group("G1", {&faulted, &healthy});
+  EXPECT_EQ(group.state(), State::Fault);
+  const SyncOutput out = group.settle(t(12s));
+  ASSERT_EQ(out.members.size(), 1u);
+  EXPECT_EQ(out.members[0].member, 1u);
+  EXPECT_TRUE(out.group.empty());
+  EXPECT_EQ(healthy.state(), State::Fault);
+  EXPECT_TRUE(group.settle(t(12s)).members.empty()) << "settling twice changes nothing";
+}
+
 // Every sync event in every state has a row (the router throws otherwise).
 TEST(SyncGroupTest, EverySyncEventInEveryStateHasARow) {
   const Event events[] = {SyncForceMaster{}, SyncForceBackup{}, SyncFault{}, SyncFaultCleared{}};
