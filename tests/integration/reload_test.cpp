@@ -4,15 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
 
-#include "advert_tap.h"
-#include "agents.h"
-#include "lab.h"
-#include "netns.h"
+#include "pair_lab.h"
 #include "rtnl.h"
 
 namespace vipd::lab {
@@ -44,25 +40,9 @@ std::string configText(const std::vector<InstanceText>& instances) {
 
 constexpr auto kSettle = 3s;  // far above Master_Down_Interval (0.3 s + skew)
 
-class ReloadTest : public ::testing::Test {
+class ReloadTest : public PairLabTest {
  protected:
-  void SetUp() override {
-    if (!testing::canCreateNamespaces()) GTEST_SKIP() << "needs root for network namespaces";
-    lab_ = std::make_unique<Lab>("reload");
-    h1_ = &lab_->addHost("h1", {"192.0.2.1/24"});
-    h2_ = &lab_->addHost("h2", {"192.0.2.2/24"});
-    auto& client = lab_->addHost("client", {"192.0.2.200/24"});
-    tap_ = std::make_unique<AdvertTap>(*client.ns, client.ifname);
-  }
-  void TearDown() override {
-    if (HasFailure()) {
-      for (const auto* c : {&c1_, &c2_}) {
-        if (c->pid > 0) std::cout << "---- " << c->name << "\n" << readLog(*c);
-      }
-    }
-    tap_.reset();
-    lab_.reset();
-  }
+  ReloadTest() : PairLabTest("reload") {}
 
   void startBoth(const std::vector<InstanceText>& h1, const std::vector<InstanceText>& h2) {
     c1_ = startVipd(*lab_, *h1_, configText(h1), "h1-vipd");
@@ -70,32 +50,6 @@ class ReloadTest : public ::testing::Test {
   }
 
   bool holds(const Host& h, const std::string& vip) { return lab_->hasAddress(h, vip); }
-
-  /// Waits until the log of `child` has `count` lines containing `text`.
-  bool logShows(const Child& child, const std::string& text, std::size_t count = 1) {
-    return waitFor(
-        [&] {
-          const auto log = readLog(child);
-          std::size_t n = 0;
-          for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
-          return n >= count;
-        },
-        5s);
-  }
-
-  std::size_t countInLog(const Child& child, const std::string& text) {
-    const auto log = readLog(child);
-    std::size_t n = 0;
-    for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
-    return n;
-  }
-
-  std::unique_ptr<Lab> lab_;
-  Host* h1_ = nullptr;
-  Host* h2_ = nullptr;
-  std::unique_ptr<AdvertTap> tap_;
-  Child c1_;
-  Child c2_;
 };
 
 const InstanceText kA1{"VI_A", 51, 150, "192.0.2.100"};

@@ -2,53 +2,26 @@
 // a group G1 of two instances (VRIDs 51 and 52, one IPv4 VIP each); who
 // holds the VIPs, and what the group's notify script received.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <string>
 #include <thread>
 
-#include "agents.h"
-#include "lab.h"
-#include "netns.h"
+#include "pair_lab.h"
 
 namespace vipd::lab {
 namespace {
 
 using namespace std::chrono_literals;
-using Lines = std::vector<std::string>;
 
 constexpr auto kSettle = 3s;
 const char* const kVip1 = "192.0.2.100";
 const char* const kVip2 = "192.0.2.101";
 
-class SyncGroupTest : public ::testing::Test {
+class SyncGroupTest : public PairLabTest {
  protected:
-  void SetUp() override {
-    if (!testing::canCreateNamespaces()) GTEST_SKIP() << "needs root for network namespaces";
-    lab_ = std::make_unique<Lab>("sync");
-    h1_ = &lab_->addHost("h1", {"192.0.2.1/24"});
-    h2_ = &lab_->addHost("h2", {"192.0.2.2/24"});
-  }
-  void TearDown() override {
-    if (HasFailure()) {
-      for (const auto* c : {&c1_, &c2_}) {
-        if (c->pid > 0) std::cout << "---- " << c->name << "\n" << readLog(*c);
-      }
-    }
-    lab_.reset();
-  }
-
-  std::string path(const std::string& name) const { return (lab_->dir() / name).string(); }
-
-  std::string script(const std::string& name, const std::string& body) {
-    const auto file = path(name);
-    std::ofstream(file) << "#!/bin/sh\n" << body << "\n";
-    ::chmod(file.c_str(), 0755);
-    return file;
-  }
+  SyncGroupTest() : PairLabTest("sync") {}
 
   static std::string instance(const char* name, int vrid, int priority, const char* vip,
                               const std::string& extra) {
@@ -70,30 +43,12 @@ class SyncGroupTest : public ::testing::Test {
            sh + "\n}\n";
   }
 
-  static Lines readLines(const std::string& file) {
-    Lines out;
-    std::ifstream in(file);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-  }
-
-  Lines waitForLines(const std::string& file, std::size_t count,
-                     std::chrono::milliseconds timeout = 5s) {
-    waitFor([&] { return readLines(file).size() >= count; }, timeout);
-    return readLines(file);
-  }
-
   bool holdsBoth(const Host& h) { return lab_->hasAddress(h, kVip1) && lab_->hasAddress(h, kVip2); }
   bool holdsNone(const Host& h) {
     return !lab_->hasAddress(h, kVip1) && !lab_->hasAddress(h, kVip2);
   }
   bool soleHolder(const Host& h, const Host& other) { return holdsBoth(h) && holdsNone(other); }
 
-  std::unique_ptr<Lab> lab_;
-  Host* h1_ = nullptr;
-  Host* h2_ = nullptr;
-  Child c1_;
-  Child c2_;
 };
 
 // A health check (weight 0) on ONE of h1's instances fails: keepalived's

@@ -2,58 +2,26 @@
 // who holds the VIP, what the operator's notify scripts and FIFO reader
 // received (they write it to files), and the adverts on the wire.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
 
-#include "advert_tap.h"
-#include "agents.h"
-#include "lab.h"
-#include "netns.h"
+#include "pair_lab.h"
 
 namespace vipd::lab {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-using Lines = std::vector<std::string>;
 
 constexpr auto kSettle = 3s;
 
-class TrackingTest : public ::testing::Test {
+class TrackingTest : public PairLabTest {
  protected:
-  void SetUp() override {
-    if (!testing::canCreateNamespaces()) GTEST_SKIP() << "needs root for network namespaces";
-    lab_ = std::make_unique<Lab>("track");
-    h1_ = &lab_->addHost("h1", {"192.0.2.1/24"});
-    h2_ = &lab_->addHost("h2", {"192.0.2.2/24"});
-    auto& client = lab_->addHost("client", {"192.0.2.200/24"});
-    tap_ = std::make_unique<AdvertTap>(*client.ns, client.ifname);
-  }
-  void TearDown() override {
-    if (HasFailure()) {
-      for (const auto* c : {&c1_, &c2_}) {
-        if (c->pid > 0) std::cout << "---- " << c->name << "\n" << readLog(*c);
-      }
-    }
-    tap_.reset();
-    lab_.reset();
-  }
-
-  std::string path(const std::string& name) const { return (lab_->dir() / name).string(); }
-
-  /// An executable shell script in the lab directory.
-  std::string script(const std::string& name, const std::string& body) {
-    const auto file = path(name);
-    std::ofstream(file) << "#!/bin/sh\n" << body << "\n";
-    ::chmod(file.c_str(), 0755);
-    return file;
-  }
+  TrackingTest() : PairLabTest("track") {}
 
   /// VRRPv3 at 100 ms; `extra` goes inside the instance, `outside` before it.
   static std::string config(int priority, const std::string& extra, const std::string& outside = "") {
@@ -64,29 +32,8 @@ class TrackingTest : public ::testing::Test {
            extra + "}\n";
   }
 
-  static Lines readLines(const std::string& file) {
-    Lines out;
-    std::ifstream in(file);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-  }
-
-  /// Waits until `file` has at least `count` lines; returns them.
-  Lines waitForLines(const std::string& file, std::size_t count,
-                     std::chrono::milliseconds timeout = 5s) {
-    waitFor([&] { return readLines(file).size() >= count; }, timeout);
-    return readLines(file);
-  }
-
   bool holds(const Host& h) { return lab_->hasAddress(h, "192.0.2.100"); }
   bool soleHolder(const Host& h, const Host& other) { return holds(h) && !holds(other); }
-
-  std::unique_ptr<Lab> lab_;
-  Host* h1_ = nullptr;
-  Host* h2_ = nullptr;
-  std::unique_ptr<AdvertTap> tap_;
-  Child c1_;
-  Child c2_;
 };
 
 // keepalived's contract (reference §2.1): the specific script gets exactly
