@@ -121,6 +121,9 @@ std::optional<TrackedObject> parseTracked(const Line& line, std::int32_t minWeig
                                           Diagnostics& diagnostics);
 /// `notify* CMD [USER [GROUP]]`, re-split with the script quoting rules.
 std::optional<NotifyScript> parseNotifyScript(const Line& line, Diagnostics& diagnostics);
+/// `notify_master|backup|fault|stop|notify CMD …` of an instance or sync
+/// group into its slot of `scripts`.
+void parseNotifyLine(const Line& line, NotifyScripts& scripts, Diagnostics& diagnostics);
 /// `script CMD`: like a notify command without USER and GROUP.
 std::optional<NotifyScript> parseCommand(const Line& line, Diagnostics& diagnostics);
 

@@ -334,4 +334,22 @@ std::optional<NotifyScript> parseCommand(const Line& line, Diagnostics& diagnost
                          diagnostics);
 }
 
+// The first script of each kind wins, as in keepalived.
+void parseNotifyLine(const Line& line, NotifyScripts& scripts, Diagnostics& diagnostics) {
+  const std::string& keyword = line.tokens[0].text;
+  std::optional<NotifyScript>& slot = keyword == "notify_master"   ? scripts.master
+                                      : keyword == "notify_backup" ? scripts.backup
+                                      : keyword == "notify_fault"  ? scripts.fault
+                                      : keyword == "notify_stop"   ? scripts.stop
+                                                                   : scripts.generic;
+  auto script = parseNotifyScript(line, diagnostics);
+  if (!script) return;
+  if (slot) {
+    diagnostics.warning(line.tokens[0].where, "'" + keyword + "' was already given at " +
+                                                  toString(slot->where) + "; ignored");
+    return;
+  }
+  slot = std::move(script);
+}
+
 }  // namespace vipd::config::detail

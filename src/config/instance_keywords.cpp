@@ -246,22 +246,9 @@ void onDontTrackPrimary(D& d, const Line& line, ParseContext& c) {
   d.dontTrackPrimary = true;
 }
 
-// [SRC vrrp_parser.c:vrrp_notify_*_handler]: the first script wins.
+// [SRC vrrp_parser.c:vrrp_notify_*_handler]
 void onNotify(D& d, const Line& line, ParseContext& c) {
-  const std::string& keyword = line.tokens[0].text;
-  std::optional<NotifyScript>& slot = keyword == "notify_master"   ? d.notify.master
-                                      : keyword == "notify_backup" ? d.notify.backup
-                                      : keyword == "notify_fault"  ? d.notify.fault
-                                      : keyword == "notify_stop"   ? d.notify.stop
-                                                                   : d.notify.generic;
-  auto script = parseNotifyScript(line, c.diagnostics);
-  if (!script) return;
-  if (slot) {
-    c.diagnostics.warning(line.tokens[0].where, "'" + keyword + "' was already given at " +
-                                                    toString(slot->where) + "; ignored");
-    return;
-  }
-  slot = std::move(script);
+  parseNotifyLine(line, d.notify, c.diagnostics);
 }
 
 void onTracking(D& d, const Line& line, ParseContext& c) {

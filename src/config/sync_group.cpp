@@ -30,23 +30,9 @@ void onGroup(G& g, const Line& line, ParseContext& c) {
   });
 }
 
-// [SRC vrrp_parser.c:vrrp_gnotify_*_handler]: the first script wins.
+// [SRC vrrp_parser.c:vrrp_gnotify_*_handler]
 void onNotify(G& g, const Line& line, ParseContext& c) {
-  const std::string& keyword = line.tokens[0].text;
-  NotifyScripts& n = g.group.notify;
-  std::optional<NotifyScript>& slot = keyword == "notify_master"   ? n.master
-                                      : keyword == "notify_backup" ? n.backup
-                                      : keyword == "notify_fault"  ? n.fault
-                                      : keyword == "notify_stop"   ? n.stop
-                                                                   : n.generic;
-  auto script = parseNotifyScript(line, c.diagnostics);
-  if (!script) return;
-  if (slot) {
-    c.diagnostics.warning(line.tokens[0].where, "'" + keyword + "' was already given at " +
-                                                    toString(slot->where) + "; ignored");
-    return;
-  }
-  slot = std::move(script);
+  parseNotifyLine(line, g.group.notify, c.diagnostics);
 }
 
 void onTracking(G& g, const Line& line, ParseContext& c) {
