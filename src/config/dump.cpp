@@ -153,6 +153,12 @@ void dumpNotifyScripts(Writer& w, const NotifyScripts& n) {
   dumpNotify(w, "notify_fault", n.fault);
   dumpNotify(w, "notify_stop", n.stop);
   dumpNotify(w, "notify", n.generic);
+  dumpNotify(w, "notify_master_rx_lower_pri", n.masterRxLowerPri);
+  if (n.deleted) {
+    dumpNotify(w, "notify_deleted", n.deleted);
+  } else if (n.notifyDeleted) {
+    w.line("notify_deleted");
+  }
 }
 
 /// `KEYWORD PATH [USER [GROUP]]` and its reader `KEYWORD_script CMD [USER [GROUP]]`.

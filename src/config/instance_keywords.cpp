@@ -251,6 +251,13 @@ void onNotify(D& d, const Line& line, ParseContext& c) {
   parseNotifyLine(line, d.notify, c.diagnostics);
 }
 
+// `notify_deleted` alone only switches FAULT to DELETED; with a command it
+// also runs it [K5 §VRRP instance(s)].
+void onNotifyDeleted(D& d, const Line& line, ParseContext& c) {
+  d.notify.notifyDeleted = true;
+  if (line.tokens.size() > 1) parseNotifyLine(line, d.notify, c.diagnostics);
+}
+
 void onTracking(D& d, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
   auto& list = keyword == "track_interface" ? d.trackInterfaces
@@ -303,6 +310,8 @@ constexpr std::array kInstanceKeywords = {
     Keyword<D>{"notify_fault", false, onNotify},
     Keyword<D>{"notify_stop", false, onNotify},
     Keyword<D>{"notify", false, onNotify},
+    Keyword<D>{"notify_master_rx_lower_pri", false, onNotify},
+    Keyword<D>{"notify_deleted", false, onNotifyDeleted},
     Keyword<D>{"track_interface", true, onTracking},
     Keyword<D>{"track_script", true, onTracking},
     Keyword<D>{"track_file", true, onTracking},
@@ -326,8 +335,6 @@ constexpr std::array kIgnoredInstance = {
     IgnoredKeyword{"v3_checksum_as_v2", kNotYet},
     IgnoredKeyword{"garp_extra_if", kNotYet},
     IgnoredKeyword{"vmac_garp_intvl", kNotYet},
-    IgnoredKeyword{"notify_deleted", kNotYet},
-    IgnoredKeyword{"notify_master_rx_lower_pri", kNotYet},
     IgnoredKeyword{"notify_priority_changes", kNotYet},
     IgnoredKeyword{"promote_secondaries", kNotYet},
     IgnoredKeyword{"virtual_routes", kNotYet},

@@ -308,7 +308,7 @@ Instance* Daemon::find(const std::string& name) {
 void Daemon::destroy(const std::string& name) {
   Instance* instance = find(name);
   if (instance == nullptr) return;
-  instance->shutdown();
+  instance->shutdown(/*deleted=*/true);
   retireNotifier(name);
   for (auto it = groups_.begin(); it != groups_.end(); ++it) {
     auto& members = (*it)->members;

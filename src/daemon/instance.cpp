@@ -71,8 +71,9 @@ void Instance::startWhenChecked() {
   dispatch(core::Start{});
 }
 
-void Instance::shutdown() {
+void Instance::shutdown(bool deleted) {
   startPending_ = false;
+  deleted_ = deleted;
   dispatch(core::Shutdown{});
 }
 
@@ -254,6 +255,9 @@ void Instance::execute(const core::Action& action) {
                    log_->info("({}) received advert from {} with lower priority {}, ours {}: "
                               "forcing new election",
                               settings_.name, a.from.toString(), a.theirPriority, a.ourPriority);
+                   if (notifier_) {
+                     notifier_->notify(notify::NotifyState::MasterRxLowerPri, a.ourPriority);
+                   }
                  },
                  [this](const core::ArmTimer& a) { armTimer(a); },
                  [this](const core::CancelTimer& a) { cancelTimer(a.timer); },
@@ -429,7 +433,8 @@ void Instance::notifyTransition(const core::NotifyTransition& t) {
       notifier_->notify(notify::NotifyState::Fault, t.priority);
       break;
     case core::State::Initialize:
-      notifier_->notify(notify::NotifyState::Stop, t.priority);
+      notifier_->notify(deleted_ ? notify::NotifyState::Deleted : notify::NotifyState::Stop,
+                        t.priority);
       break;
   }
 }

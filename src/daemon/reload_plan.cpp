@@ -39,7 +39,7 @@ std::vector<T> withoutLocations(std::vector<T> items) {
 
 config::NotifyScripts withoutLocations(config::NotifyScripts scripts) {
   for (auto* script : {&scripts.master, &scripts.backup, &scripts.fault, &scripts.stop,
-                       &scripts.generic}) {
+                       &scripts.generic, &scripts.deleted, &scripts.masterRxLowerPri}) {
     if (*script) (*script)->where = {};
   }
   return scripts;

@@ -18,6 +18,9 @@ Notifier::Notifier(Subject subject, std::string name, const config::NotifyScript
   fault_ = resolveOne(resolver, "notify_fault", scripts.fault);
   stop_ = resolveOne(resolver, "notify_stop", scripts.stop);
   generic_ = resolveOne(resolver, "notify", scripts.generic);
+  deleted_ = resolveOne(resolver, "notify_deleted", scripts.deleted);
+  rxLowerPri_ = resolveOne(resolver, "notify_master_rx_lower_pri", scripts.masterRxLowerPri);
+  notifyDeleted_ = scripts.notifyDeleted;
 }
 
 std::optional<exec::Command> Notifier::resolveOne(
@@ -30,7 +33,7 @@ std::optional<exec::Command> Notifier::resolveOne(
 }
 
 void Notifier::notify(NotifyState state, std::uint8_t priority) {
-  state = reportedState(state, /*notifyDeleted=*/false);
+  state = reportedState(state, notifyDeleted_);
   queue_.enqueue(state, commandsFor(state, priority));
   auto line = fifoLine(subject_, name_, state, priority);
   for (auto* fifo : fifos_) {
@@ -55,11 +58,16 @@ std::vector<exec::Command> Notifier::commandsFor(NotifyState state, std::uint8_t
       specific = &stop_;
       break;
     case NotifyState::Deleted:
+      specific = &deleted_;
+      break;
+    case NotifyState::MasterRxLowerPri:
+      specific = &rxLowerPri_;
       break;
   }
   std::vector<exec::Command> commands;
   if (specific && *specific) commands.push_back(**specific);
-  if (generic_) {
+  // Not a transition: keepalived runs only its own script [K5 §VRRP instance(s)].
+  if (generic_ && state != NotifyState::MasterRxLowerPri) {
     auto command = *generic_;
     auto extra = genericArgs(subject_, name_, state, priority);
     command.argv.insert(command.argv.end(), extra.begin(), extra.end());

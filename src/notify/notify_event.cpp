@@ -14,6 +14,8 @@ std::string_view stateName(NotifyState state) {
       return "STOP";
     case NotifyState::Deleted:
       return "DELETED";
+    case NotifyState::MasterRxLowerPri:
+      return "MASTER_RX_LOWER_PRI";
   }
   return "{UNKNOWN}";  // keepalived's word for an impossible state
 }
@@ -59,7 +61,11 @@ const config::NotifyScript* specificScript(const config::NotifyScripts& scripts,
       chosen = &scripts.stop;
       break;
     case NotifyState::Deleted:
-      return nullptr;
+      chosen = &scripts.deleted;
+      break;
+    case NotifyState::MasterRxLowerPri:
+      chosen = &scripts.masterRxLowerPri;
+      break;
   }
   return chosen && *chosen ? &**chosen : nullptr;
 }
@@ -69,7 +75,7 @@ std::vector<std::vector<std::string>> notifyArgvs(const config::NotifyScripts& s
                                                   NotifyState state, std::uint8_t priority) {
   std::vector<std::vector<std::string>> argvs;
   if (const auto* specific = specificScript(scripts, state)) argvs.push_back(specific->argv);
-  if (scripts.generic) {
+  if (scripts.generic && state != NotifyState::MasterRxLowerPri) {
     auto argv = scripts.generic->argv;
     auto extra = genericArgs(subject, name, state, priority);
     argv.insert(argv.end(), extra.begin(), extra.end());

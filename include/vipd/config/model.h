@@ -189,6 +189,13 @@ struct NotifyScripts {
   std::optional<NotifyScript> stop;
   /// `notify`: gets 4 extra arguments (TYPE NAME STATE PRIORITY) when run.
   std::optional<NotifyScript> generic;
+  /// `notify_deleted [CMD]` (instances): a reload that deletes the instance
+  /// reports DELETED instead of FAULT, and runs CMD if given.
+  bool notifyDeleted = false;
+  std::optional<NotifyScript> deleted;
+  /// `notify_master_rx_lower_pri CMD` (instances): run when the master hears
+  /// an advert with a lower priority.
+  std::optional<NotifyScript> masterRxLowerPri;
 
   friend bool operator==(const NotifyScripts&, const NotifyScripts&) = default;
 };

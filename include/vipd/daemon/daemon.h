@@ -88,6 +88,8 @@ class Daemon {
                                                      const config::Config& next);
   /// Creates the instance and joins its socket group; does not start it.
   Instance& create(Prepared prepared);
+  /// Stops the instance for a reload (it notifies FAULT, or DELETED with
+  /// notify_deleted, as keepalived) and removes it with its socket if unused.
   void destroy(const std::string& name);
   Instance* find(const std::string& name);
   void refreshReceivePolicies();

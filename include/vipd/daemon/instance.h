@@ -82,8 +82,10 @@ class Instance {
   /// then starts as BACKUP (or FAULT when `linkUsable` is false or a tracker
   /// faults) — once every tracked script has reported, as keepalived.
   void start(bool linkUsable);
-  /// Graceful stop: a master sends priority 0 and removes its VIPs.
-  void shutdown();
+  /// Graceful stop: a master sends priority 0 and removes its VIPs. It
+  /// notifies STOP, or, `deleted` by a reload, FAULT (DELETED with
+  /// notify_deleted) as keepalived.
+  void shutdown(bool deleted = false);
   /// True when `next` (a reload, possibly renaming the instance) keeps what
   /// the running Router depends on (core::Router::canReconfigure);
   /// otherwise the instance must be restarted.
@@ -178,6 +180,7 @@ class Instance {
   std::vector<core::FaultId> trackerFaults_;
   /// start() was called; Start waits for the first result of every script.
   bool startPending_ = false;
+  bool deleted_ = false;
   InstanceStats stats_;
   net::Ipv4IdCounter ipv4Id_;
   std::array<std::optional<Scheduler::TimerId>, core::kTimerCount> timers_;

@@ -37,8 +37,8 @@ class Notifier {
            NotifyQueue::Options queueOptions = {});
 
   /// Reports a transition to `state` with the instance's effective priority
-  /// (ignored for groups: they report 0). Deleted is reported as FAULT (the
-  /// config model has no notify_deleted; keepalived does the same without it).
+  /// (ignored for groups: they report 0). Deleted is reported as FAULT
+  /// unless notify_deleted is configured, as keepalived.
   void notify(NotifyState state, std::uint8_t priority);
 
   Subject subject() const { return subject_; }
@@ -55,7 +55,8 @@ class Notifier {
 
   Subject subject_;
   std::string name_;
-  std::optional<exec::Command> master_, backup_, fault_, stop_, generic_;
+  std::optional<exec::Command> master_, backup_, fault_, stop_, generic_, deleted_, rxLowerPri_;
+  bool notifyDeleted_ = false;
   std::vector<FifoWriter*> fifos_;
   NotifyQueue queue_;
   std::vector<std::string> refusals_;

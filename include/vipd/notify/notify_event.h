@@ -12,12 +12,14 @@
 namespace vipd::notify {
 
 /// The states a notify reports; names are keepalived's uppercase words.
-enum class NotifyState { Master, Backup, Fault, Stop, Deleted };
+/// MasterRxLowerPri is not a transition: a master heard a lower priority
+/// (its specific script and FIFO line only, no generic notify).
+enum class NotifyState { Master, Backup, Fault, Stop, Deleted, MasterRxLowerPri };
 
 /// Whether a vrrp_instance or a vrrp_sync_group changed state.
 enum class Subject { Instance, Group };
 
-/// "MASTER", "BACKUP", "FAULT", "STOP", "DELETED".
+/// "MASTER", "BACKUP", "FAULT", "STOP", "DELETED", "MASTER_RX_LOWER_PRI".
 std::string_view stateName(NotifyState state);
 /// "INSTANCE", "GROUP".
 std::string_view subjectName(Subject subject);
@@ -37,8 +39,8 @@ std::string fifoLine(Subject subject, std::string_view name, NotifyState state,
 std::vector<std::string> genericArgs(Subject subject, std::string_view name, NotifyState state,
                                      std::uint8_t priority);
 
-/// The state-specific script for `state` (notify_master/backup/fault/stop), or
-/// null. Deleted has none: the model has no notify_deleted (see notifyArgvs).
+/// The state-specific script for `state` (notify_master/backup/fault/stop/
+/// deleted/master_rx_lower_pri), or null.
 const config::NotifyScript* specificScript(const config::NotifyScripts& scripts, NotifyState state);
 
 /// The argv lists to run for one transition, in keepalived's order
@@ -46,10 +48,9 @@ const config::NotifyScript* specificScript(const config::NotifyScripts& scripts,
 /// exactly its configured argv (nothing appended), then the generic `notify`
 /// argv + genericArgs(). argv[0] is as configured (not yet resolved).
 ///
-/// Deleted is passed through as given (no specific script, generic gets
-/// DELETED). keepalived reports FAULT instead unless notify_deleted is
-/// configured, which config::NotifyScripts cannot express yet; Notifier maps
-/// Deleted to Fault before calling this (see reportedState()).
+/// Deleted is passed through as given; keepalived reports FAULT instead
+/// unless notify_deleted is configured (see reportedState(), which Notifier
+/// applies first). MasterRxLowerPri runs its specific script only.
 std::vector<std::vector<std::string>> notifyArgvs(const config::NotifyScripts& scripts,
                                                   Subject subject, std::string_view name,
                                                   NotifyState state, std::uint8_t priority);

@@ -22,7 +22,8 @@ using testing::messages;
 const std::string kDataDir = VIPD_CONFIG_TEST_DATA;
 
 void clearLocations(NotifyScripts& n) {
-  for (auto* script : {&n.master, &n.backup, &n.fault, &n.stop, &n.generic}) {
+  for (auto* script : {&n.master, &n.backup, &n.fault, &n.stop, &n.generic, &n.deleted,
+                       &n.masterRxLowerPri}) {
     if (*script) (*script)->where = {};
   }
 }
@@ -620,10 +621,11 @@ class ConfigGenerator {
       files_.insert(name);
       t += block("track_file", {tracked(name, 254)});
     }
-    for (const char* keyword :
-         {"notify_master", "notify_backup", "notify_fault", "notify_stop", "notify"}) {
+    for (const char* keyword : {"notify_master", "notify_backup", "notify_fault", "notify_stop",
+                                "notify", "notify_master_rx_lower_pri"}) {
       maybe(t, 25, keyword, notify());
     }
+    maybe(t, 20, "notify_deleted", chance(50) ? std::string() : notify());
     return t + "}\n";
   }
 

@@ -48,7 +48,6 @@ std::vector<FieldConfig> fieldConfigs() {
        {at("23:3", "'use_vmac' is not supported by vipd yet"),
         at("24:3", "'vmac_xmit_base' is not supported by vipd yet"),
         at("44:3", "'virtual_routes' is not supported by vipd yet"),
-        at("56:3", "'notify_master_rx_lower_pri' is not supported by vipd yet"),
         at("57:3", "'smtp_alert' is not supported by vipd, ignored"),
         at("26:17", "preempt_delay is not allowed with nopreempt; ignored"),
         at("48:5", "track_script haproxy_check_script names no vrrp_script; ignored")}},

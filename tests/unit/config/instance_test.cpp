@@ -161,6 +161,21 @@ TEST(ConfigInstanceTest, AnEmptyUnicastPeerBlockWarnsThatTheInstanceIsMulticast)
             std::vector<std::string>{});
 }
 
+TEST(ConfigInstanceTest, NotifyDeletedWithOrWithoutAScriptAndNotifyMasterRxLowerPri) {
+  const ParseResult bare = parse(instance("notify_deleted"));
+  ASSERT_TRUE(bare.ok());
+  EXPECT_TRUE(bare.config->instances[0].notify.notifyDeleted);
+  EXPECT_FALSE(bare.config->instances[0].notify.deleted);
+  const ParseResult full = parse(instance(
+      "notify_deleted \"/bin/d gone\"\nnotify_master_rx_lower_pri /bin/rx"));
+  ASSERT_TRUE(full.ok()) << testing::messages(full).front();
+  const auto& n = full.config->instances[0].notify;
+  EXPECT_TRUE(n.notifyDeleted);
+  EXPECT_EQ(n.deleted->argv, (std::vector<std::string>{"/bin/d", "gone"}));
+  EXPECT_EQ(n.masterRxLowerPri->argv, std::vector<std::string>{"/bin/rx"});
+  EXPECT_EQ(testing::warnings(full), std::vector<std::string>{});
+}
+
 TEST(ConfigInstanceTest, StateIsCaseSensitive) {
   const ParseResult result = parse(instance("state master"));
   EXPECT_EQ(testing::errors(result),

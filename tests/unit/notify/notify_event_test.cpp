@@ -30,7 +30,7 @@ TEST(FifoLineTest, EveryStateHasKeepalivedsUppercaseWord) {
   const std::pair<NotifyState, std::string_view> table[] = {
       {NotifyState::Master, "MASTER"},   {NotifyState::Backup, "BACKUP"},
       {NotifyState::Fault, "FAULT"},     {NotifyState::Stop, "STOP"},
-      {NotifyState::Deleted, "DELETED"},
+      {NotifyState::Deleted, "DELETED"}, {NotifyState::MasterRxLowerPri, "MASTER_RX_LOWER_PRI"},
   };
   for (const auto& [state, word] : table) {
     SCOPED_TRACE(word);
@@ -83,6 +83,24 @@ TEST(NotifyArgvsTest, GroupGenericGetsGroupAndPriorityZero) {
 
 TEST(NotifyArgvsTest, NothingConfiguredRunsNothing) {
   EXPECT_TRUE(notifyArgvs({}, Subject::Instance, "VI_1", NotifyState::Master, 1).empty());
+}
+
+TEST(NotifyArgvsTest, DeletedRunsNotifyDeletedThenGenericWithDeleted) {
+  config::NotifyScripts scripts;
+  scripts.notifyDeleted = true;
+  scripts.deleted = script({"/d", "gone"});
+  scripts.generic = script({"/g"});
+  EXPECT_EQ(notifyArgvs(scripts, Subject::Instance, "VI_1", NotifyState::Deleted, 90),
+            (std::vector<Argv>{{"/d", "gone"}, {"/g", "INSTANCE", "VI_1", "DELETED", "90"}}));
+}
+
+// Not a transition: only its own script runs [K5 §VRRP instance(s)].
+TEST(NotifyArgvsTest, MasterRxLowerPriRunsOnlyItsOwnScript) {
+  config::NotifyScripts scripts;
+  scripts.masterRxLowerPri = script({"/rx", "lower"});
+  scripts.generic = script({"/g"});
+  EXPECT_EQ(notifyArgvs(scripts, Subject::Instance, "VI_1", NotifyState::MasterRxLowerPri, 150),
+            (std::vector<Argv>{{"/rx", "lower"}}));
 }
 
 TEST(ReportedStateTest, DeletedIsReportedAsFaultWithoutNotifyDeleted) {
