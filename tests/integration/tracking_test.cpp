@@ -71,6 +71,26 @@ TEST_F(TrackingTest, NotifyScriptsGetKeepalivedsArgumentsInTransitionOrder) {
                    "INSTANCE VI_1 MASTER 100"}));
 }
 
+// keepalived reports an instance a reload deletes as FAULT, or as DELETED
+// (running notify_deleted) when configured.
+TEST_F(TrackingTest, AnInstanceDeletedByAReloadNotifiesDeleted) {
+  const auto log = path("h1-notify.log");
+  const auto sh = script("h1-notify.sh", "echo \"$*\" >> " + log);
+  const std::string vi2 =
+      "vrrp_instance VI_2 {\n    interface eth0\n    virtual_router_id 52\n    advert_int 0.1\n"
+      "    virtual_ipaddress {\n        192.0.2.101/24\n    }\n}\n";
+  const std::string notify =
+      "    notify " + sh + "\n    notify_deleted \"" + sh + " deleted_script\"\n";
+  c1_ = startVipd(*lab_, *h1_, config(150, notify) + vi2, "h1-vipd");
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_); }, kSettle));
+  waitForLines(log, 2);
+  reloadWith(*lab_, c1_, "global_defs {\n    vrrp_version 3\n}\n" + vi2);
+  EXPECT_EQ(waitForLines(log, 4),
+            (Lines{"INSTANCE VI_1 BACKUP 150", "INSTANCE VI_1 MASTER 150", "deleted_script",
+                   "INSTANCE VI_1 DELETED 150"}));
+  EXPECT_TRUE(waitFor([&] { return !holds(*h1_); }, kSettle)) << "its VIP is removed";
+}
+
 TEST_F(TrackingTest, FifoReaderGetsEveryTransitionIncludingStop) {
   const auto fifo = path("h1.fifo");
   const auto out = path("h1-fifo.log");
