@@ -1,0 +1,107 @@
+// The Daemon's notifiers and FIFOs, and the graceful stop that waits for them.
+#include "vipd/daemon/daemon.h"
+#include "vipd/daemon/logging.h"
+
+namespace vipd::daemon {
+
+void Daemon::stop(std::function<void()> done) {
+  if (scripts_) scripts_->stop();
+  for (auto& instance : instances_) instance->shutdown();
+  waitForScripts(std::move(done), loop_.now() + kStopDrainLimit);
+}
+
+// Polled: shutdown is rare, and a script's exit already wakes the loop.
+void Daemon::waitForScripts(std::function<void()> done, EventLoop::Clock::time_point deadline) {
+  if (notifiersIdle()) {
+    finishStop(std::move(done));
+    return;
+  }
+  if (loop_.now() >= deadline) {
+    log_->warn("notify scripts still running after {} s; stopping anyway",
+               kStopDrainLimit.count());
+    for (auto& [name, notifier] : notifiers_) notifier->queue().cancelAll();
+    for (auto& notifier : retiredNotifiers_) notifier->queue().cancelAll();
+    syncGroups_.cancelAll();
+    finishStop(std::move(done));
+    return;
+  }
+  loop_.armTimer(loop_.now() + std::chrono::milliseconds(20),
+                 [this, done = std::move(done), deadline]() mutable {
+                   waitForScripts(std::move(done), deadline);
+                 });
+}
+
+// A FIFO reader gets a moment to read the STOP lines before it is stopped:
+// keepalived kills it first, and its users miss them (reference §2.2).
+void Daemon::finishStop(std::function<void()> done) {
+  if (fifos_.empty()) {
+    done();
+    return;
+  }
+  loop_.armTimer(loop_.now() + std::chrono::milliseconds(200), [this, done = std::move(done)] {
+    for (auto& fifo : fifos_) fifo->stop();
+    done();
+  });
+}
+
+void Daemon::startFifos() {
+  const std::pair<const char*, const std::optional<config::NotifyFifo>*> configured[] = {
+      {"notify_fifo", &config_.global.notifyFifo},
+      {"vrrp_notify_fifo", &config_.global.vrrpNotifyFifo}};
+  for (const auto& [keyword, fifo] : configured) {
+    if (!*fifo) continue;
+    auto channel = std::make_unique<notify::FifoChannel>(keyword, **fifo, *resolver_, *runner_);
+    if (auto error = channel->start()) {
+      log_->error("{} {}: {}", keyword, (*fifo)->path, error.message());
+    }
+    fifos_.push_back(std::move(channel));
+  }
+}
+
+std::vector<notify::FifoWriter*> Daemon::fifoWriters() {
+  std::vector<notify::FifoWriter*> out;
+  for (auto& fifo : fifos_) out.push_back(&fifo->writer());
+  return out;
+}
+
+void Daemon::attachNotifier(Instance& instance, const config::VrrpInstance& in) {
+  retireNotifier(in.name);
+  auto notifier = std::make_unique<notify::Notifier>(notify::Subject::Instance, in.name, in.notify,
+                                                     *resolver_, *runner_, fifoWriters());
+  instance.setNotifier(notifier.get());
+  notifiers_[in.name] = std::move(notifier);
+}
+
+// The instance is gone or gets a new notifier, but the scripts it queued
+// (its STOP notify, say) still run to the end, in order.
+void Daemon::retireNotifier(const std::string& name) {
+  auto it = notifiers_.find(name);
+  if (it == notifiers_.end()) return;
+  if (Instance* instance = find(name); instance && instance->notifier() == it->second.get()) {
+    instance->setNotifier(nullptr);
+  }
+  auto notifier = std::move(it->second);
+  notifiers_.erase(it);
+  if (notifier->queue().idle()) return;
+  notifier->queue().onIdle([this] {
+    // Not from inside the queue's own callback: it is destroyed here.
+    loop_.armTimer(loop_.now(), [this] { dropIdleRetired(); });
+  });
+  retiredNotifiers_.push_back(std::move(notifier));
+}
+
+void Daemon::dropIdleRetired() {
+  std::erase_if(retiredNotifiers_, [](const auto& n) { return n->queue().idle(); });
+}
+
+bool Daemon::notifiersIdle() const {
+  for (const auto& [name, notifier] : notifiers_) {
+    if (!notifier->queue().idle()) return false;
+  }
+  for (const auto& notifier : retiredNotifiers_) {
+    if (!notifier->queue().idle()) return false;
+  }
+  return syncGroups_.idle();
+}
+
+}  // namespace vipd::daemon

@@ -1,0 +1,98 @@
+// The Daemon's SIGHUP reload: plan, resolve, then apply per instance.
+#include <algorithm>
+
+#include "vipd/daemon/daemon.h"
+#include "vipd/daemon/logging.h"
+#include "vipd/daemon/reload_plan.h"
+#include "vipd/track/script_schedule.h"
+
+namespace vipd::daemon {
+
+std::optional<std::vector<Daemon::Prepared>> Daemon::prepareReload(
+    const std::vector<PlannedChange>& plan, const config::Config& next) {
+  std::vector<Prepared> prepared;
+  try {
+    for (const auto& change : plan) {
+      if (change.change == InstanceChange::Unchanged || change.change == InstanceChange::Removed) {
+        continue;
+      }
+      for (const auto& in : next.instances) {
+        if (in.name != change.nextName()) continue;
+        prepared.push_back(prepare(in, next.global));
+        if (change.change != InstanceChange::Added) prepared.back().runningName = change.instance;
+      }
+    }
+  } catch (const std::exception& e) {
+    log_->error("reload failed, keeping the running configuration: {}", e.what());
+    return std::nullopt;
+  }
+  return prepared;
+}
+
+bool Daemon::reload(config::Config next) {
+  const auto plan = planReload(config_, next);
+  // Phase 1, nothing changed yet: resolve what the host must answer.
+  auto prepared = prepareReload(plan, next);
+  if (!prepared) return false;
+  watchLinksOf(next);
+  if (next.trackFiles != config_.trackFiles) watchFiles(next, false);
+  // Dissolved before any member is stopped or replaced; rebuilt below.
+  const bool regroup = SyncGroups::needRebuild(config_, next, plan);
+  if (regroup) syncGroups_.release();
+  scripts_->reload(track::scriptSchedule(next), scriptResolver(next.global));
+  // Phase 2: stop what goes away first, so a VIP moving between instances is
+  // released before it is claimed again.
+  std::size_t counts[5] = {};
+  for (const auto& change : plan) {
+    ++counts[static_cast<std::size_t>(change.change)];
+    if (change.change == InstanceChange::Unchanged) continue;
+    log_->info("({}) reload: {}{}{}{}", change.instance, toString(change.change),
+               change.detail.empty() ? "" : ": ", change.detail,
+               change.renamedTo.empty() ? "" : " (now " + change.renamedTo + ")");
+    if (change.change == InstanceChange::Removed || change.change == InstanceChange::Restarted) {
+      destroy(change.instance);
+    }
+  }
+  std::vector<Instance*> fresh;
+  std::vector<std::string> failed;
+  for (auto& p : *prepared) {
+    const std::string name = p.settings.name;
+    Instance* running = p.runningName.empty() ? nullptr : find(p.runningName);
+    if (running != nullptr && running->canReconfigure(p.settings)) {
+      running->reconfigure(std::move(p.settings), trackingFor(next, *p.config));
+      if (!p.runningName.empty() && p.runningName != name) retireNotifier(p.runningName);
+      attachNotifier(*running, *p.config);
+      continue;
+    }
+    // The host changed under an updated instance (e.g. its advert source
+    // address): only a restart can apply it.
+    if (running != nullptr) destroy(p.runningName);
+    try {
+      fresh.push_back(&create(std::move(p)));
+    } catch (const std::exception& e) {
+      log_->error("reload: {}", e.what());
+      failed.push_back(name);
+    }
+  }
+  config_ = std::move(next);
+  // Not running, so not "running config": the next reload tries it again.
+  std::erase_if(config_.instances, [&](const auto& in) {
+    return std::find(failed.begin(), failed.end(), in.name) != failed.end();
+  });
+  if (regroup) syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
+  refreshReceivePolicies();
+  refreshTracking();
+  for (auto* instance : fresh) {
+    for (const auto& in : config_.instances) {
+      if (in.name != instance->settings().name) continue;
+      instance->setTracking(trackingFor(config_, in));
+      attachNotifier(*instance, in);
+    }
+    instance->start(links_->effectiveUp(instance->settings().interface.name));
+  }
+  log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added",
+             counts[0], counts[1], counts[2], counts[3], counts[4]);
+  return true;
+}
+
+}  // namespace vipd::daemon

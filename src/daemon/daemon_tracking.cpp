@@ -1,0 +1,114 @@
+// The Daemon's health checks and trackers: vrrp_scripts, watched links
+// and track files, and each instance's tracking state.
+#include <algorithm>
+
+#include "vipd/daemon/daemon.h"
+#include "vipd/daemon/logging.h"
+#include "vipd/track/script_schedule.h"
+
+namespace vipd::daemon {
+
+// Scripts whose command cannot be built are left out, as keepalived
+// disables them: the instances then do not track them at all.
+void Daemon::prepareScripts() {
+  scripts_ = std::make_unique<ScriptChecks>(track::scriptSchedule(config_), loop_, *runner_,
+                                            scriptResolver(config_.global), logger("vrrp"));
+}
+
+// keepalived checks scripts at load and reload only [GH#2438]; so does vipd.
+ScriptChecks::Resolver Daemon::scriptResolver(const config::GlobalDefs& global) {
+  resolver_ = std::make_unique<notify::ScriptResolver>(notify::ScriptPolicy::fromGlobals(global),
+                                                       files_, accounts_);
+  return [this](const config::VrrpScript& script) {
+    return resolver_->resolve("vrrp_script " + script.name, script.argv, script.user).command;
+  };
+}
+
+// Trackers can change without their instance changing (a vrrp_script's
+// weight, a sync group's track_script): re-derive them for every instance.
+void Daemon::refreshTracking() {
+  for (auto& instance : instances_) {
+    for (const auto& in : config_.instances) {
+      if (in.name != instance->settings().name) continue;
+      auto tracking = trackingFor(config_, in);
+      if (tracking.trackers() != instance->tracking().trackers()) {
+        log_->info("({}) reload: trackers changed", in.name);
+        instance->setTracking(std::move(tracking));
+      }
+    }
+  }
+}
+
+// Every interface an instance depends on: its own and its track_interface
+// entries (and its sync group's), with the state at start-up.
+void Daemon::watchLinks() {
+  links_ = std::make_unique<LinkWatch>(
+      config_.global.interfaceDelays, loop_,
+      [this](const std::string& interface, bool up) { onLinkChange(interface, up); });
+  watchLinksOf(config_);
+}
+
+void Daemon::watchFiles(const config::Config& config, bool atStart) {
+  if (trackFiles_) loop_.removeReader(trackFiles_->fd());
+  trackFiles_.reset();
+  if (config.trackFiles.empty()) return;
+  trackFiles_ = std::make_unique<FileWatch>(
+      config.trackFiles, atStart, [this](const std::string& file, std::int32_t value) {
+        for (auto& instance : instances_) instance->onFileValue(file, value);
+      });
+  loop_.addReader(trackFiles_->fd(), [this] { trackFiles_->onReadable(); });
+}
+
+void Daemon::watchLinksOf(const config::Config& config) {
+  for (const auto& in : config.instances) {
+    if (in.interface) watchLink(*in.interface);
+    for (const auto& t : track::resolveTrackers(config, in)) {
+      if (t.kind == track::TrackerKind::Interface) watchLink(t.name);
+    }
+  }
+}
+
+void Daemon::watchLink(const std::string& name) {
+  if (links_->watches(name)) return;
+  auto link = addresses_.linkByName(name);
+  if (link) {
+    links_->setInitial(link.value().ifindex, name, link.value().usable());
+  } else {
+    links_->setInitial(0, name, false);
+  }
+}
+
+void Daemon::onLinkChange(const std::string& interface, bool up) {
+  log_->info("interface {} is {}", interface, up ? "up" : "down");
+  for (auto& instance : instances_) {
+    if (instance->settings().interface.name == interface) instance->onLinkState(up);
+    instance->onInterfaceChanged(interface, up);
+  }
+}
+
+track::InstanceTracking Daemon::trackingFor(const config::Config& config,
+                                            const config::VrrpInstance& in) const {
+  const auto runnable = scripts_->names();
+  auto trackers = track::resolveTrackers(config, in);
+  std::erase_if(trackers, [&](const track::ResolvedTracker& t) {
+    return t.kind == track::TrackerKind::Script &&
+           std::find(runnable.begin(), runnable.end(), t.name) == runnable.end();
+  });
+  track::InstanceTracking tracking(in.priority, std::move(trackers));
+  for (const auto& t : tracking.trackers()) {
+    if (t.kind == track::TrackerKind::Interface) {
+      tracking.interfaceChanged(t.name, links_->effectiveUp(t.name));
+    } else if (t.kind == track::TrackerKind::File && trackFiles_) {
+      tracking.fileValue(t.name, trackFiles_->value(t.name));
+    }
+  }
+  for (const auto& name : runnable) {
+    const auto status = scripts_->status(name);
+    if (status && *status != track::ScriptStatus::Init) {
+      tracking.scriptChanged(name, *status == track::ScriptStatus::Good);
+    }
+  }
+  return tracking;
+}
+
+}  // namespace vipd::daemon
