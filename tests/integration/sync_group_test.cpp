@@ -62,8 +62,10 @@ TEST_F(SyncGroupTest, FailingCheckOnOneMemberMovesBothVipsAndRecoveryBringsBothB
   c1_ = startVipd(*lab_, *h1_,
                   config("h1", 150, scriptBlock, "    track_script {\n        chk\n    }\n"),
                   "h1-vipd");
-  c2_ = startVipd(*lab_, *h2_, config("h2", 100), "h2-vipd");
+  // h1 first: h2 started within the 20 ms that separate the two skew times
+  // would become master before h1 (correctly) and be preempted by it.
   ASSERT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, kSettle));
+  c2_ = startVipd(*lab_, *h2_, config("h2", 100), "h2-vipd");
   const auto h1Log = path("h1-group.log");
   // Until its first result, the script holds VI_1 (so the group) in FAULT,
   // as a lone instance (track::InstanceTracking, keepalived num_script_init).
