@@ -159,6 +159,7 @@ void dumpNotifyScripts(Writer& w, const NotifyScripts& n) {
   } else if (n.notifyDeleted) {
     w.line("notify_deleted");
   }
+  if (n.priorityChanges) w.line("notify_priority_changes " + boolWord(*n.priorityChanges));
 }
 
 /// `KEYWORD PATH [USER [GROUP]]` and its reader `KEYWORD_script CMD [USER [GROUP]]`.
@@ -207,6 +208,7 @@ void dumpGlobal(Writer& w, const GlobalDefs& g) {
   w.line("vrrp_down_timer_adverts " + std::to_string(g.downTimerAdverts));
   w.line("vrrp_lower_prio_no_advert " + boolWord(g.lowerPrioNoAdvert));
   w.line("vrrp_higher_prio_send_advert " + boolWord(g.higherPrioSendAdvert));
+  w.line("vrrp_notify_priority_changes " + boolWord(g.notifyPriorityChanges));
   // These three take no argument in keepalived: present means on.
   if (g.skipCheckAdvAddr) w.line("vrrp_skip_check_adv_addr");
   if (g.checkUnicastSrc) w.line("vrrp_check_unicast_src");

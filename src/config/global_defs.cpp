@@ -145,6 +145,10 @@ void onHigherPrioSendAdvert(GlobalDraft& g, const Line& line, ParseContext& c) {
   if (auto value = readOptionalBool(c, line)) g.defs.higherPrioSendAdvert = *value;
 }
 
+void onNotifyPriorityChanges(GlobalDraft& g, const Line& line, ParseContext& c) {
+  if (auto value = readOptionalBool(c, line)) g.defs.notifyPriorityChanges = *value;
+}
+
 void onSkipCheckAdvAddr(GlobalDraft& g, const Line& line, ParseContext& c) {
   checkArgs(c, line, 0, 0);
   g.defs.skipCheckAdvAddr = true;
@@ -206,6 +210,7 @@ constexpr std::array kGlobalKeywords = {
     Keyword<GlobalDraft>{"vrrp_notify_fifo", false, onNotifyFifo},
     Keyword<GlobalDraft>{"vrrp_notify_fifo_script", false, onNotifyFifoScript},
     Keyword<GlobalDraft>{"vrrp_startup_delay", false, onStartupDelay},
+    Keyword<GlobalDraft>{"vrrp_notify_priority_changes", false, onNotifyPriorityChanges},
 };
 
 constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
@@ -216,7 +221,6 @@ constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
 constexpr std::array kIgnoredGlobal = {
     IgnoredKeyword{"default_interface", kNotYet},
     IgnoredKeyword{"dynamic_interfaces", kNotYet},
-    IgnoredKeyword{"vrrp_notify_priority_changes", kNotYet},
     IgnoredKeyword{"fifo_write_vrrp_states_on_reload", kNotYet},
     IgnoredKeyword{"vrrp_garp_extra_if", kNotYet},
     IgnoredKeyword{"vrrp_vmac_garp_intvl", kNotYet},

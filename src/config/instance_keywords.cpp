@@ -258,6 +258,10 @@ void onNotifyDeleted(D& d, const Line& line, ParseContext& c) {
   if (line.tokens.size() > 1) parseNotifyLine(line, d.notify, c.diagnostics);
 }
 
+void onNotifyPriorityChanges(D& d, const Line& line, ParseContext& c) {
+  if (auto value = readOptionalBool(c, line)) d.notify.priorityChanges = value;
+}
+
 void onTracking(D& d, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
   auto& list = keyword == "track_interface" ? d.trackInterfaces
@@ -312,6 +316,7 @@ constexpr std::array kInstanceKeywords = {
     Keyword<D>{"notify", false, onNotify},
     Keyword<D>{"notify_master_rx_lower_pri", false, onNotify},
     Keyword<D>{"notify_deleted", false, onNotifyDeleted},
+    Keyword<D>{"notify_priority_changes", false, onNotifyPriorityChanges},
     Keyword<D>{"track_interface", true, onTracking},
     Keyword<D>{"track_script", true, onTracking},
     Keyword<D>{"track_file", true, onTracking},
@@ -335,7 +340,6 @@ constexpr std::array kIgnoredInstance = {
     IgnoredKeyword{"v3_checksum_as_v2", kNotYet},
     IgnoredKeyword{"garp_extra_if", kNotYet},
     IgnoredKeyword{"vmac_garp_intvl", kNotYet},
-    IgnoredKeyword{"notify_priority_changes", kNotYet},
     IgnoredKeyword{"promote_secondaries", kNotYet},
     IgnoredKeyword{"virtual_routes", kNotYet},
     IgnoredKeyword{"virtual_rules", kNotYet},

@@ -35,6 +35,10 @@ void onNotify(G& g, const Line& line, ParseContext& c) {
   parseNotifyLine(line, g.group.notify, c.diagnostics);
 }
 
+void onNotifyPriorityChanges(G& g, const Line& line, ParseContext& c) {
+  if (auto value = readOptionalBool(c, line)) g.group.notify.priorityChanges = value;
+}
+
 void onTracking(G& g, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
   auto& list = keyword == "track_interface" ? g.group.trackInterfaces
@@ -60,6 +64,7 @@ constexpr std::array kSyncGroupKeywords = {
     Keyword<G>{"notify_fault", false, onNotify},
     Keyword<G>{"notify_stop", false, onNotify},
     Keyword<G>{"notify", false, onNotify},
+    Keyword<G>{"notify_priority_changes", false, onNotifyPriorityChanges},
     Keyword<G>{"track_interface", true, onTracking},
     Keyword<G>{"track_script", true, onTracking},
     Keyword<G>{"track_file", true, onTracking},
@@ -69,7 +74,6 @@ constexpr std::array kSyncGroupKeywords = {
 
 constexpr std::array kIgnoredSyncGroup = {
     IgnoredKeyword{"smtp_alert"},
-    IgnoredKeyword{"notify_priority_changes", "not supported by vipd yet, ignored"},
     IgnoredKeyword{"track_process", "not supported by vipd yet, ignored"},
     IgnoredKeyword{"track_bfd"},
 };
@@ -94,10 +98,10 @@ void checkMembers(const Document& document, const SyncGroupDraft& draft, SyncGro
     } else if (existing != memberOf.end() && existing->second.group == draft.group.name) {
       diagnostics.warning(where, subject + " lists " + name + " twice; ignored");
     } else if (existing != memberOf.end()) {
-      diagnostics.error(where, subject + " lists " + name + ", which is already in vrrp_sync_group " +
-                                   existing->second.group + " at " +
-                                   toString(existing->second.where) +
-                                   "; an instance can be in one sync group only");
+      diagnostics.error(where,
+                        subject + " lists " + name + ", which is already in vrrp_sync_group " +
+                            existing->second.group + " at " + toString(existing->second.where) +
+                            "; an instance can be in one sync group only");
     } else {
       memberOf.emplace(name, Membership{draft.group.name, where});
       group.members.push_back(name);
@@ -112,9 +116,9 @@ void parseSyncGroup(ParseContext& context, const Line& line, Document& document)
   if (name == nullptr) return;
   for (const SyncGroupDraft& other : document.syncGroups) {
     if (other.group.name != name->text) continue;
-    context.diagnostics.error(name->where, "vrrp_sync_group " + name->text +
-                                               " is already defined at " +
-                                               toString(other.group.where));
+    context.diagnostics.error(
+        name->where,
+        "vrrp_sync_group " + name->text + " is already defined at " + toString(other.group.where));
     skipToBlockEnd(context, line);
     return;
   }

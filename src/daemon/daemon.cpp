@@ -68,9 +68,8 @@ ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
   for (const auto& a : addrs.value()) {
     // RFC 5798 §5.1.2.1: IPv6 adverts come from the link-local address;
     // IPv4 from the primary address (never one of our own VIPs).
-    bool usable = in.family == util::Family::V6
-                      ? a.address.isLinkLocal()
-                      : !a.secondary && !isConfiguredVip(in, a.address);
+    bool usable = in.family == util::Family::V6 ? a.address.isLinkLocal()
+                                                : !a.secondary && !isConfiguredVip(in, a.address);
     if (usable) {
       itf.source = a.address;
       return itf;
@@ -120,8 +119,7 @@ net::AddressAnnouncer& Daemon::announcerFor(const ResolvedInterface& itf) {
   return *announcers_.back().second;
 }
 
-Daemon::Prepared Daemon::prepare(const config::VrrpInstance& in,
-                                 const config::GlobalDefs& global) {
+Daemon::Prepared Daemon::prepare(const config::VrrpInstance& in, const config::GlobalDefs& global) {
   auto itf = resolveInterface(in);
   auto settings = resolveInstance(in, global, itf, [this](const std::string& name) {
     auto link = addresses_.linkByName(name);
@@ -139,11 +137,10 @@ Instance& Daemon::create(Prepared prepared) {
                    other->settings().name + " on the same interface and family");
     }
   }
-  Instance::Deps deps{loop_, addresses_, announcerFor(prepared.settings.interface),
-                      *group.socket};
+  Instance::Deps deps{loop_, addresses_, announcerFor(prepared.settings.interface), *group.socket};
   log_->info("({}) interface={} vrid={} version={} priority={} advert_int={}cs source={} {}",
-             in.name, prepared.settings.interface.name, in.virtualRouterId, in.version,
-             in.priority, in.advertInterval.count(), prepared.settings.interface.source.toString(),
+             in.name, prepared.settings.interface.name, in.virtualRouterId, in.version, in.priority,
+             in.advertInterval.count(), prepared.settings.interface.source.toString(),
              in.isUnicast() ? "unicast" : "multicast");
   auto instance = std::make_unique<Instance>(std::move(prepared.settings), deps, logger("vrrp"));
   group.members.push_back(instance.get());
@@ -185,6 +182,7 @@ void Daemon::start() {
     }
     instance->start(links_->effectiveUp(instance->settings().interface.name));
   }
+  refreshPriorityReporting();
   scripts_->start([this](const std::string& script, bool good) {
     for (auto& instance : instances_) instance->onScriptChanged(script, good);
   });

@@ -17,8 +17,7 @@ void Daemon::waitForScripts(std::function<void()> done, EventLoop::Clock::time_p
     return;
   }
   if (loop_.now() >= deadline) {
-    log_->warn("notify scripts still running after {} s; stopping anyway",
-               kStopDrainLimit.count());
+    log_->warn("notify scripts still running after {} s; stopping anyway", kStopDrainLimit.count());
     for (auto& [name, notifier] : notifiers_) notifier->queue().cancelAll();
     for (auto& notifier : retiredNotifiers_) notifier->queue().cancelAll();
     syncGroups_.cancelAll();
@@ -70,6 +69,19 @@ void Daemon::attachNotifier(Instance& instance, const config::VrrpInstance& in) 
                                                      *resolver_, *runner_, fifoWriters());
   instance.setNotifier(notifier.get());
   notifiers_[in.name] = std::move(notifier);
+}
+
+// After start and reload: the setting may come from the sync group or the
+// global vrrp_notify_priority_changes, which a reload can change alone.
+void Daemon::refreshPriorityReporting() {
+  for (const auto& in : config_.instances) {
+    auto it = notifiers_.find(in.name);
+    if (it == notifiers_.end()) continue;
+    const config::SyncGroup* group = config::syncGroupOf(config_, in.name);
+    it->second->setReportsPriorityChanges(notify::reportsPriorityChanges(
+        in.notify.priorityChanges, group ? group->notify.priorityChanges : std::nullopt,
+        config_.global.notifyPriorityChanges));
+  }
 }
 
 // The instance is gone or gets a new notifier, but the scripts it queued

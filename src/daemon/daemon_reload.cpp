@@ -90,8 +90,9 @@ bool Daemon::reload(config::Config next) {
     }
     instance->start(links_->effectiveUp(instance->settings().interface.name));
   }
-  log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added",
-             counts[0], counts[1], counts[2], counts[3], counts[4]);
+  refreshPriorityReporting();
+  log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added", counts[0],
+             counts[1], counts[2], counts[3], counts[4]);
   return true;
 }
 

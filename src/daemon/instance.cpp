@@ -1,9 +1,9 @@
 #include "vipd/daemon/instance.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <stdexcept>
-
-#include <spdlog/spdlog.h>
 
 #include "vipd/proto/encode.h"
 #include "vipd/proto/validate.h"
@@ -131,11 +131,15 @@ void Instance::applyTracking(const track::TrackingUpdate& update) {
     trackerFaults_.push_back(id);
   }
   for (auto id : update.cleared) std::erase(trackerFaults_, id);
-  if (update.priority && router_.state() != core::State::Initialize) {
-    log_->info("({}) effective priority {} -> {}", settings_.name, router_.priority(),
-               *update.priority);
+  const std::uint8_t before = router_.priority();
+  const bool running = router_.state() != core::State::Initialize;
+  if (update.priority && running) {
+    log_->info("({}) effective priority {} -> {}", settings_.name, before, *update.priority);
   }
   for (const auto& event : update.events()) dispatch(event);
+  if (running && notifier_ != nullptr && router_.priority() != before) {
+    notifier_->priorityChanged(router_.state() == core::State::Master, router_.priority());
+  }
   startWhenChecked();
 }
 
@@ -161,8 +165,8 @@ void Instance::swapVips(const std::vector<net::InterfaceAddress>& before) {
     auto added = deps_.addresses.add(a);
     if (!added) {
       ++stats_.addressErrors;
-      log_->error("({}) cannot add {}/{}: {}", settings_.name, a.address.toString(),
-                  a.prefixLength, added.error().message());
+      log_->error("({}) cannot add {}/{}: {}", settings_.name, a.address.toString(), a.prefixLength,
+                  added.error().message());
       continue;
     }
     for (std::uint32_t round = 0; round < settings_.garp.masterRepeat; ++round) {
@@ -252,9 +256,10 @@ void Instance::execute(const core::Action& action) {
                  [this](const core::RemoveVips&) { removeVips(false); },
                  [this](const core::SendGratuitous& a) { startAnnouncements(a.reason); },
                  [this](const core::MasterRxLowerPriority& a) {
-                   log_->info("({}) received advert from {} with lower priority {}, ours {}: "
-                              "forcing new election",
-                              settings_.name, a.from.toString(), a.theirPriority, a.ourPriority);
+                   log_->info(
+                       "({}) received advert from {} with lower priority {}, ours {}: "
+                       "forcing new election",
+                       settings_.name, a.from.toString(), a.theirPriority, a.ourPriority);
                    if (notifier_) {
                      notifier_->notify(notify::NotifyState::MasterRxLowerPri, a.ourPriority);
                    }
@@ -298,8 +303,8 @@ void Instance::addVips() {
     auto added = deps_.addresses.add(a);
     if (!added) {
       ++stats_.addressErrors;
-      log_->error("({}) cannot add {}/{}: {}", settings_.name, a.address.toString(),
-                  a.prefixLength, added.error().message());
+      log_->error("({}) cannot add {}/{}: {}", settings_.name, a.address.toString(), a.prefixLength,
+                  added.error().message());
     }
   }
   vipsInstalled_ = true;
@@ -358,11 +363,12 @@ void Instance::startAnnouncements(core::GratuitousReason reason) {
 void Instance::scheduleAnnouncement(std::chrono::seconds after, std::uint32_t repeat,
                                     bool periodic) {
   auto id = std::make_shared<Scheduler::TimerId>();
-  *id = deps_.scheduler.armTimer(deps_.scheduler.now() + after, [this, after, repeat, periodic, id] {
-    std::erase(announceTimers_, *id);
-    announceBurst(repeat);
-    if (periodic) scheduleAnnouncement(after, repeat, true);
-  });
+  *id =
+      deps_.scheduler.armTimer(deps_.scheduler.now() + after, [this, after, repeat, periodic, id] {
+        std::erase(announceTimers_, *id);
+        announceBurst(repeat);
+        if (periodic) scheduleAnnouncement(after, repeat, true);
+      });
   announceTimers_.push_back(*id);
 }
 
@@ -400,16 +406,18 @@ void Instance::onTransition(const core::NotifyTransition& t) {
   // Telemetry is logged after the work that mattered (advert, VIPs, first
   // announcement) was done: the actions come in that order.
   TakeoverTiming timing = pendingTakeover_.value_or(TakeoverTiming{});
-  if (eventDeadline_) timing.timerLateness = duration_cast<microseconds>(eventStart_ - *eventDeadline_);
-  if (lastAdvertHeard_) timing.detection = duration_cast<microseconds>(eventStart_ - *lastAdvertHeard_);
+  if (eventDeadline_)
+    timing.timerLateness = duration_cast<microseconds>(eventStart_ - *eventDeadline_);
+  if (lastAdvertHeard_)
+    timing.detection = duration_cast<microseconds>(eventStart_ - *lastAdvertHeard_);
   stats_.lastTakeover = timing;
   pendingTakeover_.reset();
-  log_->info("({}) entering MASTER state: cause={} priority={} since_last_advert_ms={} "
-             "timer_late_us={} vips_added_us={} first_announcement_us={}",
-             settings_.name, core::toString(t.cause), t.priority,
-             timing.detection ? fmt::format("{:.3f}", ms(*timing.detection)) : "none",
-             timing.timerLateness.count(), timing.vipsInstalled.count(),
-             timing.firstAnnouncement.count());
+  log_->info(
+      "({}) entering MASTER state: cause={} priority={} since_last_advert_ms={} "
+      "timer_late_us={} vips_added_us={} first_announcement_us={}",
+      settings_.name, core::toString(t.cause), t.priority,
+      timing.detection ? fmt::format("{:.3f}", ms(*timing.detection)) : "none",
+      timing.timerLateness.count(), timing.vipsInstalled.count(), timing.firstAnnouncement.count());
   notifyTransition(t);
 }
 

@@ -35,7 +35,16 @@ std::optional<exec::Command> Notifier::resolveOne(
 void Notifier::notify(NotifyState state, std::uint8_t priority) {
   state = reportedState(state, notifyDeleted_);
   queue_.enqueue(state, commandsFor(state, priority));
-  auto line = fifoLine(subject_, name_, state, priority);
+  writeFifos(state, priority);
+}
+
+void Notifier::priorityChanged(bool master, std::uint8_t priority) {
+  if (!reportsPriorityChanges_) return;
+  writeFifos(master ? NotifyState::MasterPriority : NotifyState::BackupPriority, priority);
+}
+
+void Notifier::writeFifos(NotifyState state, std::uint8_t priority) {
+  const auto line = fifoLine(subject_, name_, state, priority);
   for (auto* fifo : fifos_) {
     if (fifo) fifo->write(line);
   }
@@ -63,11 +72,14 @@ std::vector<exec::Command> Notifier::commandsFor(NotifyState state, std::uint8_t
     case NotifyState::MasterRxLowerPri:
       specific = &rxLowerPri_;
       break;
+    case NotifyState::MasterPriority:
+    case NotifyState::BackupPriority:
+      break;
   }
   std::vector<exec::Command> commands;
   if (specific && *specific) commands.push_back(**specific);
   // Not a transition: keepalived runs only its own script [K5 §VRRP instance(s)].
-  if (generic_ && state != NotifyState::MasterRxLowerPri) {
+  if (generic_ && isTransition(state)) {
     auto command = *generic_;
     auto extra = genericArgs(subject_, name_, state, priority);
     command.argv.insert(command.argv.end(), extra.begin(), extra.end());

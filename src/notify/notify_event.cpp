@@ -16,8 +16,23 @@ std::string_view stateName(NotifyState state) {
       return "DELETED";
     case NotifyState::MasterRxLowerPri:
       return "MASTER_RX_LOWER_PRI";
+    case NotifyState::MasterPriority:
+      return "MASTER_PRIORITY";
+    case NotifyState::BackupPriority:
+      return "BACKUP_PRIORITY";
   }
   return "{UNKNOWN}";  // keepalived's word for an impossible state
+}
+
+bool isTransition(NotifyState state) {
+  switch (state) {
+    case NotifyState::MasterRxLowerPri:
+    case NotifyState::MasterPriority:
+    case NotifyState::BackupPriority:
+      return false;
+    default:
+      return true;
+  }
 }
 
 std::string_view subjectName(Subject subject) {
@@ -66,6 +81,9 @@ const config::NotifyScript* specificScript(const config::NotifyScripts& scripts,
     case NotifyState::MasterRxLowerPri:
       chosen = &scripts.masterRxLowerPri;
       break;
+    case NotifyState::MasterPriority:
+    case NotifyState::BackupPriority:
+      break;
   }
   return chosen && *chosen ? &**chosen : nullptr;
 }
@@ -75,7 +93,7 @@ std::vector<std::vector<std::string>> notifyArgvs(const config::NotifyScripts& s
                                                   NotifyState state, std::uint8_t priority) {
   std::vector<std::vector<std::string>> argvs;
   if (const auto* specific = specificScript(scripts, state)) argvs.push_back(specific->argv);
-  if (scripts.generic && state != NotifyState::MasterRxLowerPri) {
+  if (scripts.generic && isTransition(state)) {
     auto argv = scripts.generic->argv;
     auto extra = genericArgs(subject, name, state, priority);
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -86,6 +104,10 @@ std::vector<std::vector<std::string>> notifyArgvs(const config::NotifyScripts& s
 
 NotifyState reportedState(NotifyState state, bool notifyDeleted) {
   return state == NotifyState::Deleted && !notifyDeleted ? NotifyState::Fault : state;
+}
+
+bool reportsPriorityChanges(std::optional<bool> instance, std::optional<bool> group, bool global) {
+  return instance.value_or(group.value_or(global));
 }
 
 }  // namespace vipd::notify

@@ -19,15 +19,6 @@ const T* findByName(const std::vector<T>& items, const std::string& name) {
   return it == items.end() ? nullptr : &*it;
 }
 
-const config::SyncGroup* groupOf(const config::Config& config, const std::string& instance) {
-  for (const config::SyncGroup& group : config.syncGroups) {
-    if (std::find(group.members.begin(), group.members.end(), instance) != group.members.end()) {
-      return &group;
-    }
-  }
-  return nullptr;
-}
-
 bool hasOwnerMember(const config::Config& config, const config::SyncGroup& group) {
   return std::any_of(group.members.begin(), group.members.end(), [&](const std::string& m) {
     const config::VrrpInstance* member = findByName(config.instances, m);
@@ -139,7 +130,7 @@ void addGroup(const config::Config& config, const config::SyncGroup& group,
 std::vector<ResolvedTracker> resolveTrackers(const config::Config& config,
                                              const config::VrrpInstance& instance) {
   std::vector<ResolvedTracker> trackers;
-  const config::SyncGroup* group = groupOf(config, instance.name);
+  const config::SyncGroup* group = config::syncGroupOf(config, instance.name);
   addOwn(config, instance, group, trackers);
   if (group != nullptr) addGroup(config, *group, trackers);
   return trackers;

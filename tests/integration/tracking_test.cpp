@@ -24,7 +24,8 @@ class TrackingTest : public PairLabTest {
   TrackingTest() : PairLabTest("track") {}
 
   /// VRRPv3 at 100 ms; `extra` goes inside the instance, `outside` before it.
-  static std::string config(int priority, const std::string& extra, const std::string& outside = "") {
+  static std::string config(int priority, const std::string& extra,
+                            const std::string& outside = "") {
     return "global_defs {\n    vrrp_version 3\n}\n" + outside +
            "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority " +
            std::to_string(priority) +
@@ -45,10 +46,10 @@ TEST_F(TrackingTest, NotifyScriptsGetKeepalivedsArgumentsInTransitionOrder) {
   for (const char* host : {"h1", "h2"}) {
     const auto log = path(std::string(host) + "-notify.log");
     const auto sh = script(std::string(host) + "-notify.sh", "echo \"$*\" >> " + log);
-    notifyConfig[host] = "    notify_master \"" + sh + " master_script\"\n    notify_backup \"" + sh +
-                         " backup_script\"\n    notify_fault \"" + sh +
-                         " fault_script\"\n    notify_stop \"" + sh + " stop_script\"\n    notify " +
-                         sh + "\n";
+    notifyConfig[host] = "    notify_master \"" + sh + " master_script\"\n    notify_backup \"" +
+                         sh + " backup_script\"\n    notify_fault \"" + sh +
+                         " fault_script\"\n    notify_stop \"" + sh +
+                         " stop_script\"\n    notify " + sh + "\n";
   }
   c1_ = startVipd(*lab_, *h1_, config(150, notifyConfig["h1"]), "h1-vipd");
   c2_ = startVipd(*lab_, *h2_, config(100, notifyConfig["h2"]), "h2-vipd");
@@ -85,9 +86,8 @@ TEST_F(TrackingTest, AnInstanceDeletedByAReloadNotifiesDeleted) {
   ASSERT_TRUE(waitFor([&] { return holds(*h1_); }, kSettle));
   waitForLines(log, 2);
   reloadWith(*lab_, c1_, "global_defs {\n    vrrp_version 3\n}\n" + vi2);
-  EXPECT_EQ(waitForLines(log, 4),
-            (Lines{"INSTANCE VI_1 BACKUP 150", "INSTANCE VI_1 MASTER 150", "deleted_script",
-                   "INSTANCE VI_1 DELETED 150"}));
+  EXPECT_EQ(waitForLines(log, 4), (Lines{"INSTANCE VI_1 BACKUP 150", "INSTANCE VI_1 MASTER 150",
+                                         "deleted_script", "INSTANCE VI_1 DELETED 150"}));
   EXPECT_TRUE(waitFor([&] { return !holds(*h1_); }, kSettle)) << "its VIP is removed";
 }
 
@@ -109,6 +109,30 @@ TEST_F(TrackingTest, FifoReaderGetsEveryTransitionIncludingStop) {
       << "keepalived kills its reader before the STOP line; vipd lets it read it";
 }
 
+// vrrp_notify_priority_changes: the FIFO hears each effective priority change
+// (MASTER_PRIORITY while master), and no notify script runs for it.
+TEST_F(TrackingTest, FifoReportsPriorityChangesWhenAsked) {
+  const auto fifo = path("h1.fifo");
+  const auto out = path("h1-fifo.log");
+  const auto file = path("prio");
+  std::ofstream(file) << "0\n";
+  const auto reader =
+      script("reader.sh", "while read -r line; do echo \"$line\" >> " + out + "; done < \"$1\"");
+  const std::string blocks = "global_defs {\n    vrrp_notify_fifo " + fifo +
+                             "\n    vrrp_notify_fifo_script " + reader +
+                             "\n    vrrp_notify_priority_changes\n}\n" +
+                             "track_file prio {\n    file " + file + "\n    weight -10\n}\n";
+  c1_ = startVipd(*lab_, *h1_, config(150, "    track_file {\n        prio\n    }\n", blocks),
+                  "h1-vipd");
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_); }, kSettle));
+  const Lines started{"INSTANCE \"VI_1\" BACKUP 150", "INSTANCE \"VI_1\" MASTER 150"};
+  EXPECT_EQ(waitForLines(out, 2), started);
+  std::ofstream(file, std::ios::trunc) << "3\n";
+  Lines expected = started;
+  expected.push_back("INSTANCE \"VI_1\" MASTER_PRIORITY 120");
+  EXPECT_EQ(waitForLines(out, 3), expected);
+}
+
 /// h1's health check fails while the flag file exists.
 struct HealthCase {
   std::string name;
@@ -123,8 +147,8 @@ class HealthCheckTest : public TrackingTest, public ::testing::WithParamInterfac
 TEST_P(HealthCheckTest, FailingCheckMovesTheVipAndRecoveryBringsItBack) {
   const auto flag = path("h1-fail");
   const auto check = script("check.sh", "test ! -e " + flag);
-  const std::string scriptBlock = "vrrp_script chk {\n    script " + check +
-                                  "\n    interval 1\n" + GetParam().weight + "}\n";
+  const std::string scriptBlock =
+      "vrrp_script chk {\n    script " + check + "\n    interval 1\n" + GetParam().weight + "}\n";
   c1_ = startVipd(*lab_, *h1_, config(150, "    track_script {\n        chk\n    }\n", scriptBlock),
                   "h1-vipd");
   c2_ = startVipd(*lab_, *h2_, config(100, ""), "h2-vipd");
@@ -169,8 +193,7 @@ TEST_F(TrackingTest, TrackedInterfaceDownFaultsTheMaster) {
 TEST_F(TrackingTest, TrackFileValueChangesThePriority) {
   const auto file = path("prio");
   std::ofstream(file) << "0\n";
-  const std::string block =
-      "track_file prio {\n    file " + file + "\n    weight -10\n}\n";
+  const std::string block = "track_file prio {\n    file " + file + "\n    weight -10\n}\n";
   c1_ = startVipd(*lab_, *h1_, config(150, "    track_file {\n        prio\n    }\n", block),
                   "h1-vipd");
   c2_ = startVipd(*lab_, *h2_, config(100, ""), "h2-vipd");
@@ -186,10 +209,10 @@ TEST_F(TrackingTest, TrackFileValueChangesThePriority) {
 // sends adverts never waits for it: the spacing on the wire stays at 100 ms.
 TEST_F(TrackingTest, HangingCheckIsKilledAtItsTimeoutAndAdvertsStayOnTime) {
   const auto check = script("hang.sh", "sleep 100");
-  const std::string scriptBlock =
-      "vrrp_script hang {\n    script " + check + "\n    interval 2\n    timeout 1\n    weight -10\n}\n";
-  c1_ = startVipd(*lab_, *h1_, config(150, "    track_script {\n        hang\n    }\n", scriptBlock),
-                  "h1-vipd");
+  const std::string scriptBlock = "vrrp_script hang {\n    script " + check +
+                                  "\n    interval 2\n    timeout 1\n    weight -10\n}\n";
+  c1_ = startVipd(*lab_, *h1_,
+                  config(150, "    track_script {\n        hang\n    }\n", scriptBlock), "h1-vipd");
   ASSERT_TRUE(waitFor([&] { return holds(*h1_); }, kSettle));
   tap_->clear();
   ASSERT_TRUE(waitFor([&] { return readLog(c1_).find("timed out") != std::string::npos; }, 5s))
@@ -198,7 +221,8 @@ TEST_F(TrackingTest, HangingCheckIsKilledAtItsTimeoutAndAdvertsStayOnTime) {
   const auto seen = tap_->seen();
   ASSERT_GE(seen.size(), 20u);
   Clock::duration widest{};
-  for (std::size_t i = 1; i < seen.size(); ++i) widest = std::max(widest, seen[i].at - seen[i - 1].at);
+  for (std::size_t i = 1; i < seen.size(); ++i)
+    widest = std::max(widest, seen[i].at - seen[i - 1].at);
   EXPECT_LT(widest, 150ms) << "an advert was late while a check hung";
   EXPECT_NE(readLog(c1_).find("vrrp_script hang is now BAD"), std::string::npos);
 }

@@ -81,6 +81,8 @@ struct GlobalDefs {
   /// `vrrp_lower_prio_no_advert`.
   bool lowerPrioNoAdvert = false;
   bool higherPrioSendAdvert = false;
+  /// `vrrp_notify_priority_changes`: default of notify_priority_changes.
+  bool notifyPriorityChanges = false;
   bool skipCheckAdvAddr = false;
   bool checkUnicastSrc = false;
   /// `vrrp_strict`; its effects are applied to each instance (strictMode).
@@ -196,6 +198,10 @@ struct NotifyScripts {
   /// `notify_master_rx_lower_pri CMD` (instances): run when the master hears
   /// an advert with a lower priority.
   std::optional<NotifyScript> masterRxLowerPri;
+  /// `notify_priority_changes [BOOL]` (instances and sync groups): FIFO
+  /// MASTER_PRIORITY / BACKUP_PRIORITY lines when the effective priority
+  /// changes. nullopt: the sync group's setting, then the global one.
+  std::optional<bool> priorityChanges;
 
   friend bool operator==(const NotifyScripts&, const NotifyScripts&) = default;
 };
@@ -360,5 +366,8 @@ struct Config {
 
   friend bool operator==(const Config&, const Config&) = default;
 };
+
+/// The sync group `instance` belongs to (validation allows one), or null.
+const SyncGroup* syncGroupOf(const Config& config, const std::string& instance);
 
 }  // namespace vipd::config

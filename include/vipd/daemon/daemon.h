@@ -10,20 +10,20 @@
 
 #include "vipd/config/model.h"
 #include "vipd/daemon/event_loop.h"
-#include "vipd/exec/loop_process_runner.h"
-#include "vipd/exec/reactor.h"
-#include "vipd/exec/script_security.h"
-#include "vipd/notify/fifo_channel.h"
-#include "vipd/notify/notifier.h"
-#include "vipd/notify/script_resolver.h"
-#include "vipd/daemon/instance.h"
 #include "vipd/daemon/file_watch.h"
+#include "vipd/daemon/instance.h"
 #include "vipd/daemon/link_watch.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
 #include "vipd/daemon/sync_groups.h"
+#include "vipd/exec/loop_process_runner.h"
+#include "vipd/exec/reactor.h"
+#include "vipd/exec/script_security.h"
 #include "vipd/net/address_manager_netlink.h"
 #include "vipd/net/netlink_monitor.h"
+#include "vipd/notify/fifo_channel.h"
+#include "vipd/notify/notifier.h"
+#include "vipd/notify/script_resolver.h"
 #include "vipd/proto/decode.h"
 
 namespace vipd::daemon {
@@ -109,6 +109,7 @@ class Daemon {
   /// Gives the instance a notifier for `in`'s notify scripts (replacing and
   /// retiring any previous one).
   void attachNotifier(Instance& instance, const config::VrrpInstance& in);
+  void refreshPriorityReporting();
   void retireNotifier(const std::string& name);
   void dropIdleRetired();
   bool notifiersIdle() const;

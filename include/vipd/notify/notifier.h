@@ -41,6 +41,12 @@ class Notifier {
   /// unless notify_deleted is configured, as keepalived.
   void notify(NotifyState state, std::uint8_t priority);
 
+  /// notify_priority_changes (resolved with reportsPriorityChanges()).
+  void setReportsPriorityChanges(bool on) { reportsPriorityChanges_ = on; }
+  /// The effective priority changed: when reporting, a MASTER_PRIORITY (in
+  /// MASTER) or BACKUP_PRIORITY (any other state) FIFO line, and no script.
+  void priorityChanged(bool master, std::uint8_t priority);
+
   Subject subject() const { return subject_; }
   const std::string& name() const { return name_; }
   /// Wait for it to drain at shutdown (idle()/onIdle()), or cancelAll().
@@ -52,11 +58,13 @@ class Notifier {
   std::optional<exec::Command> resolveOne(ScriptResolver& resolver, const char* keyword,
                                           const std::optional<config::NotifyScript>& script);
   std::vector<exec::Command> commandsFor(NotifyState state, std::uint8_t priority) const;
+  void writeFifos(NotifyState state, std::uint8_t priority);
 
   Subject subject_;
   std::string name_;
   std::optional<exec::Command> master_, backup_, fault_, stop_, generic_, deleted_, rxLowerPri_;
   bool notifyDeleted_ = false;
+  bool reportsPriorityChanges_ = false;
   std::vector<FifoWriter*> fifos_;
   NotifyQueue queue_;
   std::vector<std::string> refusals_;

@@ -14,12 +14,28 @@ namespace vipd::notify {
 /// The states a notify reports; names are keepalived's uppercase words.
 /// MasterRxLowerPri is not a transition: a master heard a lower priority
 /// (its specific script and FIFO line only, no generic notify).
-enum class NotifyState { Master, Backup, Fault, Stop, Deleted, MasterRxLowerPri };
+/// MasterPriority and BackupPriority are not transitions either: the
+/// effective priority changed in MASTER or in any other state (a FIFO line
+/// only, with notify_priority_changes) [SRC vrrp_notify.c:send_instance_priority_notifies].
+enum class NotifyState {
+  Master,
+  Backup,
+  Fault,
+  Stop,
+  Deleted,
+  MasterRxLowerPri,
+  MasterPriority,
+  BackupPriority
+};
+
+/// Whether `state` is a transition (so the generic `notify` script runs).
+bool isTransition(NotifyState state);
 
 /// Whether a vrrp_instance or a vrrp_sync_group changed state.
 enum class Subject { Instance, Group };
 
-/// "MASTER", "BACKUP", "FAULT", "STOP", "DELETED", "MASTER_RX_LOWER_PRI".
+/// "MASTER", "BACKUP", "FAULT", "STOP", "DELETED", "MASTER_RX_LOWER_PRI",
+/// "MASTER_PRIORITY", "BACKUP_PRIORITY".
 std::string_view stateName(NotifyState state);
 /// "INSTANCE", "GROUP".
 std::string_view subjectName(Subject subject);
@@ -59,5 +75,11 @@ std::vector<std::vector<std::string>> notifyArgvs(const config::NotifyScripts& s
 /// `notifyDeleted` (keepalived's notify_deleted) is set [SRC vrrp.c:clear_diff_vrrp;
 /// reference §2.3 "Reload"].
 NotifyState reportedState(NotifyState state, bool notifyDeleted);
+
+/// Whether an instance reports priority changes: its own
+/// notify_priority_changes, else its sync group's, else the global
+/// vrrp_notify_priority_changes. (keepalived 2.2.7 parses the sync group's
+/// keyword; vipd makes it the default of the group's members.)
+bool reportsPriorityChanges(std::optional<bool> instance, std::optional<bool> group, bool global);
 
 }  // namespace vipd::notify

@@ -22,8 +22,8 @@ using testing::messages;
 const std::string kDataDir = VIPD_CONFIG_TEST_DATA;
 
 void clearLocations(NotifyScripts& n) {
-  for (auto* script : {&n.master, &n.backup, &n.fault, &n.stop, &n.generic, &n.deleted,
-                       &n.masterRxLowerPri}) {
+  for (auto* script :
+       {&n.master, &n.backup, &n.fault, &n.stop, &n.generic, &n.deleted, &n.masterRxLowerPri}) {
     if (*script) (*script)->where = {};
   }
 }
@@ -175,6 +175,7 @@ vrrp_instance VI_1 {
     vrrp_down_timer_adverts 3
     vrrp_lower_prio_no_advert false
     vrrp_higher_prio_send_advert false
+    vrrp_notify_priority_changes false
     vrrp_priority 0
     script_user keepalived_script
     enable_script_security
@@ -403,6 +404,7 @@ class ConfigGenerator {
     maybe(t, 30, "vrrp_down_timer_adverts", number(1, 100));
     maybe(t, 30, "vrrp_lower_prio_no_advert", optionalBool());
     maybe(t, 30, "vrrp_higher_prio_send_advert", optionalBool());
+    maybe(t, 30, "vrrp_notify_priority_changes", optionalBool());
     maybe(t, 20, "vrrp_skip_check_adv_addr", "");
     maybe(t, 20, "vrrp_check_unicast_src", "");
     maybe(t, 5, "vrrp_strict", "");
@@ -468,6 +470,7 @@ class ConfigGenerator {
       t += block("track_file", {tracked("tf1", 254)});
     }
     maybe(t, 40, pick({"sync_group_tracking_weight", "global_tracking"}), "");
+    maybe(t, 30, "notify_priority_changes", optionalBool());
     for (const char* keyword :
          {"notify_master", "notify_backup", "notify_fault", "notify_stop", "notify"}) {
       maybe(t, 20, keyword, "/usr/local/bin/sg_notify.sh" + pick({"", " root"}));
@@ -626,6 +629,7 @@ class ConfigGenerator {
       maybe(t, 25, keyword, notify());
     }
     maybe(t, 20, "notify_deleted", chance(50) ? std::string() : notify());
+    maybe(t, 20, "notify_priority_changes", optionalBool());
     return t + "}\n";
   }
 
@@ -749,7 +753,10 @@ TEST(DumpConfigTest, GeneratedConfigurationsRoundTripAndUseEveryKeyword) {
                               "\n    notify \"",
                               "\\044_HASH",
                               "\\042q\\042 \\134back",
-                              "\"my user\" \"a group\""}) {
+                              "\"my user\" \"a group\"",
+                              "vrrp_notify_priority_changes true",
+                              "    notify_priority_changes false\n",
+                              "    notify_priority_changes true\n"}) {
     EXPECT_NE(allDumps.find(keyword), std::string::npos) << "no generated dump has " << keyword;
   }
 }

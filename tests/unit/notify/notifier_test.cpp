@@ -170,5 +170,30 @@ TEST_F(NotifierTest, FifoLineGoesToEveryFifoAtOnce) {
   std::filesystem::remove_all(dir);
 }
 
+// notify_priority_changes: a FIFO line only, MASTER_PRIORITY in MASTER and
+// BACKUP_PRIORITY otherwise [SRC vrrp_notify.c:send_instance_priority_notifies].
+TEST_F(NotifierTest, PriorityChangesWriteAFifoLineOnlyWhenReported) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "vipd-notifier-XXXXXX").string();
+  std::string dir = ::mkdtemp(pattern.data());
+  FifoWriter fifo({dir + "/f", FifoWriter::OpenMode::ReadWrite, {}, {}});
+  ASSERT_FALSE(fifo.prepare());
+  {
+    ScriptResolver resolver({}, files_, accounts_);
+    Notifier notifier(Subject::Instance, "VI_1", scripts_, resolver, runner_, {&fifo});
+    notifier.priorityChanged(true, 140);  // not reported: the default
+    notifier.setReportsPriorityChanges(true);
+    notifier.priorityChanged(true, 130);
+    notifier.priorityChanged(false, 120);
+  }
+  EXPECT_TRUE(runner_.runs().empty()) << "no notify script runs for a priority change";
+  util::UniqueFd reader(::open((dir + "/f").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  char buf[256];
+  auto n = ::read(reader.get(), buf, sizeof buf);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)),
+            "INSTANCE \"VI_1\" MASTER_PRIORITY 130\nINSTANCE \"VI_1\" BACKUP_PRIORITY 120\n");
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace vipd::notify

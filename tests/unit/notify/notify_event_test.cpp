@@ -28,9 +28,14 @@ TEST(FifoLineTest, GroupLineAlwaysCarriesZero) {
 
 TEST(FifoLineTest, EveryStateHasKeepalivedsUppercaseWord) {
   const std::pair<NotifyState, std::string_view> table[] = {
-      {NotifyState::Master, "MASTER"},   {NotifyState::Backup, "BACKUP"},
-      {NotifyState::Fault, "FAULT"},     {NotifyState::Stop, "STOP"},
-      {NotifyState::Deleted, "DELETED"}, {NotifyState::MasterRxLowerPri, "MASTER_RX_LOWER_PRI"},
+      {NotifyState::Master, "MASTER"},
+      {NotifyState::Backup, "BACKUP"},
+      {NotifyState::Fault, "FAULT"},
+      {NotifyState::Stop, "STOP"},
+      {NotifyState::Deleted, "DELETED"},
+      {NotifyState::MasterRxLowerPri, "MASTER_RX_LOWER_PRI"},
+      {NotifyState::MasterPriority, "MASTER_PRIORITY"},
+      {NotifyState::BackupPriority, "BACKUP_PRIORITY"},
   };
   for (const auto& [state, word] : table) {
     SCOPED_TRACE(word);
@@ -101,6 +106,30 @@ TEST(NotifyArgvsTest, MasterRxLowerPriRunsOnlyItsOwnScript) {
   scripts.generic = script({"/g"});
   EXPECT_EQ(notifyArgvs(scripts, Subject::Instance, "VI_1", NotifyState::MasterRxLowerPri, 150),
             (std::vector<Argv>{{"/rx", "lower"}}));
+}
+
+// Priority changes are FIFO lines only [SRC vrrp_notify.c:send_instance_priority_notifies].
+TEST(NotifyArgvsTest, PriorityChangesRunNoScript) {
+  config::NotifyScripts scripts;
+  scripts.master = script({"/m"});
+  scripts.backup = script({"/b"});
+  scripts.generic = script({"/g"});
+  for (auto state : {NotifyState::MasterPriority, NotifyState::BackupPriority}) {
+    SCOPED_TRACE(stateName(state));
+    EXPECT_FALSE(isTransition(state));
+    EXPECT_TRUE(notifyArgvs(scripts, Subject::Instance, "VI_1", state, 150).empty());
+  }
+  EXPECT_TRUE(isTransition(NotifyState::Stop));
+  EXPECT_FALSE(isTransition(NotifyState::MasterRxLowerPri));
+}
+
+TEST(ReportsPriorityChangesTest, InstanceThenSyncGroupThenGlobal) {
+  EXPECT_FALSE(reportsPriorityChanges(std::nullopt, std::nullopt, false));
+  EXPECT_TRUE(reportsPriorityChanges(std::nullopt, std::nullopt, true));
+  EXPECT_TRUE(reportsPriorityChanges(std::nullopt, true, false));
+  EXPECT_FALSE(reportsPriorityChanges(std::nullopt, false, true));
+  EXPECT_FALSE(reportsPriorityChanges(false, true, true));
+  EXPECT_TRUE(reportsPriorityChanges(true, false, false));
 }
 
 TEST(ReportedStateTest, DeletedIsReportedAsFaultWithoutNotifyDeleted) {
