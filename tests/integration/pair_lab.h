@@ -30,9 +30,9 @@ class PairLabTest : public ::testing::Test {
   void SetUp() override {
     if (!testing::canCreateNamespaces()) GTEST_SKIP() << "needs root for network namespaces";
     lab_ = std::make_unique<Lab>(tag_);
-    h1_ = &lab_->addHost("h1", {"192.0.2.1/24"});
-    h2_ = &lab_->addHost("h2", {"192.0.2.2/24"});
-    auto& client = lab_->addHost("client", {"192.0.2.200/24"});
+    h1_ = &lab_->addHost("h1", {"192.0.2.1/24", "2001:db8::1/64"});
+    h2_ = &lab_->addHost("h2", {"192.0.2.2/24", "2001:db8::2/64"});
+    auto& client = lab_->addHost("client", {"192.0.2.200/24", "2001:db8::200/64"});
     tap_ = std::make_unique<AdvertTap>(*client.ns, client.ifname);
   }
 

@@ -1,5 +1,6 @@
 // vrrp_sync_group on a running pair, observed from outside: each host runs
-// a group G1 of two instances (VRIDs 51 and 52, one IPv4 VIP each); who
+// a group G1 of two instances (VRID 51 with an IPv4 VIP, VRID 52 with an
+// IPv6 one: the group moves both families together); who
 // holds the VIPs, and what the group's notify script received.
 #include <gtest/gtest.h>
 
@@ -17,7 +18,7 @@ using namespace std::chrono_literals;
 
 constexpr auto kSettle = 3s;
 const char* const kVip1 = "192.0.2.100";
-const char* const kVip2 = "192.0.2.101";
+const char* const kVip2 = "2001:db8::100";
 
 class SyncGroupTest : public PairLabTest {
  protected:
@@ -27,8 +28,9 @@ class SyncGroupTest : public PairLabTest {
                               const std::string& extra) {
     return std::string("vrrp_instance ") + name + " {\n    interface eth0\n    virtual_router_id " +
            std::to_string(vrid) + "\n    priority " + std::to_string(priority) +
-           "\n    advert_int 0.1\n    virtual_ipaddress {\n        " + vip + "/24\n    }\n" +
-           extra + "}\n";
+           "\n    advert_int 0.1\n    virtual_ipaddress {\n        " + vip +
+           (std::string(vip).find(':') == std::string::npos ? "/24" : "/64") + "\n    }\n" + extra +
+           "}\n";
   }
 
   /// VRRPv3 at 100 ms; VI_1 gets `trackVi1`, the group's generic notify
@@ -48,7 +50,6 @@ class SyncGroupTest : public PairLabTest {
     return !lab_->hasAddress(h, kVip1) && !lab_->hasAddress(h, kVip2);
   }
   bool soleHolder(const Host& h, const Host& other) { return holdsBoth(h) && holdsNone(other); }
-
 };
 
 // A health check (weight 0) on ONE of h1's instances fails: keepalived's

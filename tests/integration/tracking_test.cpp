@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "pair_lab.h"
 
@@ -137,22 +138,28 @@ TEST_F(TrackingTest, FifoReportsPriorityChangesWhenAsked) {
 struct HealthCase {
   std::string name;
   std::string weight;  ///< "" = weight 0: a failure is FAULT
+  bool nopreempt = false;
 };
 
 class HealthCheckTest : public TrackingTest, public ::testing::WithParamInterface<HealthCase> {};
 
 // A failing check on the master moves the VIP to the backup: weight 0 puts
 // the master in FAULT; a negative weight lowers it below the backup, which
-// preempts. When the check recovers, preemption brings the VIP back.
+// preempts. When the check recovers, preemption brings the VIP back, unless
+// h1 has nopreempt: then the VIP stays where it is.
 TEST_P(HealthCheckTest, FailingCheckMovesTheVipAndRecoveryBringsItBack) {
   const auto flag = path("h1-fail");
   const auto check = script("check.sh", "test ! -e " + flag);
   const std::string scriptBlock =
       "vrrp_script chk {\n    script " + check + "\n    interval 1\n" + GetParam().weight + "}\n";
-  c1_ = startVipd(*lab_, *h1_, config(150, "    track_script {\n        chk\n    }\n", scriptBlock),
+  const std::string preempt = GetParam().nopreempt ? "    nopreempt\n" : "";
+  c1_ = startVipd(*lab_, *h1_,
+                  config(150, "    track_script {\n        chk\n    }\n" + preempt, scriptBlock),
                   "h1-vipd");
-  c2_ = startVipd(*lab_, *h2_, config(100, ""), "h2-vipd");
   ASSERT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, kSettle));
+  // Started once h1 is master: else h2 could win the start-up election
+  // while h1 waits for its first check result, and nopreempt would keep it.
+  c2_ = startVipd(*lab_, *h2_, config(100, ""), "h2-vipd");
 
   std::ofstream(flag) << "down\n";
   EXPECT_TRUE(waitFor([&] { return soleHolder(*h2_, *h1_); }, 5s)) << "the backup took over";
@@ -161,14 +168,24 @@ TEST_P(HealthCheckTest, FailingCheckMovesTheVipAndRecoveryBringsItBack) {
             std::string::npos);
 
   std::filesystem::remove(flag);
-  EXPECT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, 5s)) << "h1 preempted back";
+  if (!GetParam().nopreempt) {
+    EXPECT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, 5s)) << "h1 preempted back";
+    return;
+  }
+  ASSERT_TRUE(waitFor(
+      [&] { return readLog(c1_).find("effective priority 90 -> 150") != std::string::npos; }, 5s))
+      << "the check recovered";
+  // Observing that nothing happens takes time: 20 advert intervals.
+  std::this_thread::sleep_for(2s);
+  EXPECT_TRUE(soleHolder(*h2_, *h1_)) << "nopreempt: h1 stays backup at a higher priority";
 }
 
-INSTANTIATE_TEST_SUITE_P(Weights, HealthCheckTest,
-                         ::testing::Values(HealthCase{"Weight0Faults", ""},
-                                           HealthCase{"NegativeWeightLowersPriority",
-                                                      "    weight -60\n"}),
-                         [](const auto& param) { return param.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Weights, HealthCheckTest,
+    ::testing::Values(HealthCase{"Weight0Faults", ""},
+                      HealthCase{"NegativeWeightLowersPriority", "    weight -60\n"},
+                      HealthCase{"NopreemptKeepsTheBackupMaster", "    weight -60\n", true}),
+    [](const auto& param) { return param.param.name; });
 
 // track_interface without a weight: the tracked link going down is a
 // FAULT; back up, the master preempts again.
