@@ -1,4 +1,7 @@
 // The Daemon's notifiers and FIFOs, and the graceful stop that waits for them.
+#include <algorithm>
+#include <csignal>
+
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/logging.h"
 
@@ -30,17 +33,44 @@ void Daemon::waitForScripts(std::function<void()> done, EventLoop::Clock::time_p
                  });
 }
 
-// A FIFO reader gets a moment to read the STOP lines before it is stopped:
-// keepalived kills it first, and its users miss them (reference §2.2).
+// The FIFO readers get the STOP lines, which keepalived's users miss because
+// it kills the reader first (reference §2.2): vipd closes its end, so a reader
+// sees EOF after the last line and ends on its own; one that does not gets
+// SIGTERM (keepalived's signal) and, last, SIGKILL.
 void Daemon::finishStop(std::function<void()> done) {
-  if (fifos_.empty()) {
-    done();
+  bool readers = false;
+  for (auto& fifo : fifos_) readers = fifo->finishWriting() || readers;
+  if (!readers) {
+    stopFifos(std::move(done));
     return;
   }
-  loop_.armTimer(loop_.now() + std::chrono::milliseconds(200), [this, done = std::move(done)] {
-    for (auto& fifo : fifos_) fifo->stop();
-    done();
+  waitForReaders(std::move(done), loop_.now() + kReaderEofGrace, false);
+}
+
+void Daemon::waitForReaders(std::function<void()> done, EventLoop::Clock::time_point deadline,
+                            bool terminated) {
+  const bool running = std::any_of(fifos_.begin(), fifos_.end(), [](const auto& fifo) {
+    return fifo->reader() != nullptr && fifo->reader()->running();
   });
+  if (!running || (terminated && loop_.now() >= deadline)) {
+    stopFifos(std::move(done));
+    return;
+  }
+  if (!terminated && loop_.now() >= deadline) {
+    // Only the readers are left running: scripts and notifies have ended.
+    runner_->killAll(SIGTERM);
+    terminated = true;
+    deadline = loop_.now() + kReaderTermGrace;
+  }
+  loop_.armTimer(loop_.now() + std::chrono::milliseconds(20),
+                 [this, done = std::move(done), deadline, terminated]() mutable {
+                   waitForReaders(std::move(done), deadline, terminated);
+                 });
+}
+
+void Daemon::stopFifos(std::function<void()> done) {
+  for (auto& fifo : fifos_) fifo->stop();
+  done();
 }
 
 void Daemon::startFifos() {

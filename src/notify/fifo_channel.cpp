@@ -53,6 +53,13 @@ std::error_code FifoChannel::start() {
   return {};
 }
 
+bool FifoChannel::finishWriting() {
+  writer_.close();
+  if (!reader_ || !reader_->running()) return false;
+  reader_->expectExit();
+  return true;
+}
+
 void FifoChannel::stop() {
   if (reader_) reader_->stop();
   writer_.close();

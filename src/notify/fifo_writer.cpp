@@ -127,6 +127,11 @@ void FifoReader::start() {
   run_ = runner_.run(command_, [this](const exec::Outcome& outcome) {
     run_ = 0;
     ++exits_;
+    if (exitExpected_) {
+      notifyLog()->info("notify fifo script ended at shutdown script=\"{}\" result=\"{}\"",
+                        command_.name, exec::describe(outcome));
+      return;
+    }
     notifyLog()->warn("notify fifo script terminated script=\"{}\" result=\"{}\" (not restarted)",
                       command_.name, exec::describe(outcome));
   });

@@ -108,6 +108,30 @@ TEST_F(TrackingTest, FifoReaderGetsEveryTransitionIncludingStop) {
   EXPECT_EQ(readLines(out), (Lines{"INSTANCE \"VI_1\" BACKUP 150", "INSTANCE \"VI_1\" MASTER 150",
                                    "INSTANCE \"VI_1\" STOP 150"}))
       << "keepalived kills its reader before the STOP line; vipd lets it read it";
+  EXPECT_NE(readLog(c1_).find("notify fifo script ended at shutdown "
+                              "script=\"vrrp_notify_fifo_script\" result=\"exited code=0\""),
+            std::string::npos)
+      << "the reader saw EOF and ended on its own";
+}
+
+// A reader that does not end at EOF gets keepalived's SIGTERM; vipd does not
+// wait for it longer than about a second.
+TEST_F(TrackingTest, FifoReaderThatIgnoresEofIsTerminated) {
+  const auto fifo = path("h1.fifo");
+  const auto reader = script("reader.sh", "exec sleep 600 < \"$1\"");
+  const std::string globals = "global_defs {\n    vrrp_notify_fifo " + fifo +
+                              "\n    vrrp_notify_fifo_script " + reader + "\n}\n";
+  c1_ = startVipd(*lab_, *h1_, config(150, "", globals), "h1-vipd");
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_); }, kSettle));
+  const auto stopAt = Clock::now();
+  lab_->signal(c1_, SIGTERM);
+  ASSERT_TRUE(lab_->waitExit(c1_, 10s));
+  EXPECT_LT(Clock::now() - stopAt, 3s);
+  EXPECT_NE(
+      readLog(c1_).find("notify fifo script ended at shutdown "
+                        "script=\"vrrp_notify_fifo_script\" result=\"killed signal=SIGTERM\""),
+      std::string::npos)
+      << readLog(c1_);
 }
 
 // vrrp_notify_priority_changes: the FIFO hears each effective priority change

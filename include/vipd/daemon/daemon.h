@@ -62,6 +62,9 @@ class Daemon {
 
   /// How long stop() waits for scripts (notify_stop included) to finish.
   static constexpr std::chrono::seconds kStopDrainLimit{15};
+  /// How long a FIFO reader has to end after EOF, then after SIGTERM.
+  static constexpr std::chrono::milliseconds kReaderEofGrace{500};
+  static constexpr std::chrono::milliseconds kReaderTermGrace{500};
 
  private:
   /// Instances sharing one socket: same interface, family, mode and source.
@@ -114,6 +117,9 @@ class Daemon {
   void dropIdleRetired();
   bool notifiersIdle() const;
   void finishStop(std::function<void()> done);
+  void waitForReaders(std::function<void()> done, EventLoop::Clock::time_point deadline,
+                      bool terminated);
+  void stopFifos(std::function<void()> done);
   void prepareScripts();
   SocketGroup& socketGroupFor(const InstanceSettings& settings, const config::VrrpInstance& in);
   net::AddressAnnouncer& announcerFor(const ResolvedInterface& itf);

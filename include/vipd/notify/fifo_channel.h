@@ -35,6 +35,9 @@ class FifoChannel {
   std::error_code start();
   /// Kills the reader, closes the FIFO and removes it if start() created it.
   void stop();
+  /// The first step of a graceful stop: closes vipd's end, so that the reader
+  /// reads what is left and then EOF. True while the reader still runs.
+  bool finishWriting();
 
   FifoWriter& writer() { return writer_; }
   bool hasReader() const { return reader_ != nullptr; }

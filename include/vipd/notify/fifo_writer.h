@@ -98,9 +98,10 @@ class FifoWriter {
 /// keepalived starts it once before opening the FIFO and logs its exit; it is
 /// not restarted (as far as could be checked) and vipd does the same, with the
 /// exit status in the log line. At shutdown keepalived SIGTERMs every script
-/// [SRC vrrp_daemon.c:vrrp_terminate_phase1]; the daemon does that with
-/// ProcessRunner::killAll(SIGTERM) before stop(). stop() itself can only
-/// SIGKILL (ProcessRunner::cancel): the exec API has no per-run signal.
+/// [SRC vrrp_daemon.c:vrrp_terminate_phase1]. vipd first closes its end so the
+/// reader reads the last lines and then EOF, and ends on its own; the daemon
+/// then SIGTERMs what is left (ProcessRunner::killAll) and finally stop()s it
+/// (SIGKILL, ProcessRunner::cancel: the exec API has no per-run signal).
 ///
 /// NOTE: single-threaded; the runner must outlive the reader. Destruction stops it.
 class FifoReader {
@@ -115,6 +116,8 @@ class FifoReader {
   void start();
   /// Kills the reader's process group; its end is not reported.
   void stop();
+  /// The daemon is stopping: the reader's own exit is expected (info, not a warning).
+  void expectExit() { exitExpected_ = true; }
   bool running() const { return run_ != 0; }
   /// How often the reader ended on its own.
   std::uint64_t exits() const { return exits_; }
@@ -124,6 +127,7 @@ class FifoReader {
   exec::Command command_;
   exec::ProcessRunner::RunId run_ = 0;
   std::uint64_t exits_ = 0;
+  bool exitExpected_ = false;
 };
 
 }  // namespace vipd::notify

@@ -1,5 +1,6 @@
 #include "vipd/notify/fifo_channel.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include "fakes/fake_process_runner.h"
 #include "fakes/fake_script_env.h"
 #include "log_capture.h"
+#include "vipd/util/unique_fd.h"
 
 namespace vipd::notify {
 namespace {
@@ -90,6 +92,26 @@ TEST_F(FifoChannelTest, StopKillsTheReaderAndRemovesTheFifoItCreated) {
   channel.stop();
   EXPECT_THAT(runner_.cancelled(), ElementsAre(runner_.last().id));
   EXPECT_FALSE(std::filesystem::exists(fifo_.path));
+}
+
+// A graceful stop closes vipd's end first: the reader reads what is left,
+// then EOF, and may end on its own; nothing is killed yet.
+TEST_F(FifoChannelTest, FinishWritingClosesOurEndAndLeavesTheReaderRunning) {
+  fifo_.readerArgv = {"/x/reader.sh"};
+  auto channel = make();
+  ASSERT_FALSE(channel.start());
+  const std::string line = "INSTANCE \"VI_1\" STOP 100\n";
+  channel.writer().write(line);
+  util::UniqueFd reader(::open(fifo_.path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  ASSERT_TRUE(reader.valid());
+  EXPECT_TRUE(channel.finishWriting()) << "the reader still runs";
+  EXPECT_TRUE(runner_.cancelled().empty());
+  char buf[64];
+  EXPECT_EQ(::read(reader.get(), buf, sizeof buf), static_cast<ssize_t>(line.size()))
+      << "the last line is still there";
+  EXPECT_EQ(::read(reader.get(), buf, sizeof buf), 0) << "then EOF: no writer is left";
+  runner_.exitWith(runner_.last().id, 0);
+  EXPECT_FALSE(channel.finishWriting()) << "the reader has ended";
 }
 
 }  // namespace
