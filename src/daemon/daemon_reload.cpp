@@ -36,6 +36,13 @@ bool Daemon::reload(config::Config next) {
   if (!prepared) return false;
   watchLinksOf(next);
   if (next.trackFiles != config_.trackFiles) watchFiles(next, false);
+  // NOTE the FIFOs and their readers are set up once: every notifier holds
+  // their writers. Say so rather than silently keep the old ones.
+  if (next.global.notifyFifo != config_.global.notifyFifo ||
+      next.global.vrrpNotifyFifo != config_.global.vrrpNotifyFifo) {
+    log_->warn("reload: notify_fifo/vrrp_notify_fifo changes take effect at the next restart; "
+               "the running FIFOs and readers are kept");
+  }
   // Dissolved before any member is stopped or replaced; rebuilt below.
   const bool regroup = SyncGroups::needRebuild(config_, next, plan);
   if (regroup) syncGroups_.release();
