@@ -1,5 +1,6 @@
 // vipd: parses options, builds objects, runs the loop; nothing else.
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,14 +9,13 @@
 #include <fstream>
 #include <iostream>
 
-#include <spdlog/spdlog.h>
-
 #include "vipd/config/dump.h"
 #include "vipd/config/parser.h"
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/event_loop.h"
 #include "vipd/daemon/logging.h"
 #include "vipd/daemon/options.h"
+#include "vipd/daemon/service_manager.h"
 #include "vipd/exec/script_security.h"
 #include "vipd/notify/script_audit.h"
 
@@ -87,6 +87,15 @@ void reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon) {
   daemon.reload(std::move(*result.config));
 }
 
+// systemd hears of the reload (RELOADING=1), and READY=1 after it, whether it
+// applied or kept the running configuration.
+void reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon,
+                  vipd::daemon::ServiceManager& service) {
+  service.reloading();
+  reloadConfig(opts, daemon);
+  service.ready();
+}
+
 void writePidFile(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
@@ -118,21 +127,31 @@ int run(const Options& opts, vipd::config::Config config) {
   try {
     vipd::daemon::EventLoop loop;
     vipd::daemon::Daemon daemon(std::move(config), loop);
+    vipd::daemon::ServiceManager service(
+        loop, vipd::daemon::systemdNotify(),
+        [&daemon] {
+          std::vector<vipd::core::State> states;
+          for (const auto& instance : daemon.instances()) states.push_back(instance->state());
+          return states;
+        },
+        vipd::daemon::systemdWatchdog());
     bool stopping = false;
     auto stop = [&] {
       if (stopping) return;  // a second SIGTERM while scripts finish changes nothing
       stopping = true;
+      service.stopping();
       log->info("stopping");
       daemon.stop([&] { loop.stop(); });
     };
     loop.onSignal(SIGTERM, stop);
     loop.onSignal(SIGINT, stop);
-    loop.onSignal(SIGHUP, [&] { reloadConfig(opts, daemon); });
+    loop.onSignal(SIGHUP, [&] { reloadConfig(opts, daemon, service); });
     signal(SIGPIPE, SIG_IGN);
     daemon.start();
     writePidFile(opts.pidFile);
     log->info("vipd {} started with {} instance(s)", VIPD_VERSION_STRING,
               daemon.instances().size());
+    service.ready();
     loop.run();
     log->info("stopped");
   } catch (const std::exception& e) {
