@@ -36,6 +36,9 @@ bool Daemon::reload(config::Config next) {
   if (!prepared) return false;
   watchLinksOf(next);
   if (next.trackFiles != config_.trackFiles) watchFiles(next, false);
+  // keepalived re-reads /proc at every reload [SRC core/track_process.c:
+  // reload_track_processes]; so does vipd, with the new definitions.
+  if (!next.trackProcesses.empty() || processes_) watchProcesses(next);
   // Dissolved before any member is stopped or replaced; rebuilt below.
   const bool regroup = SyncGroups::needRebuild(config_, next, plan);
   if (regroup) syncGroups_.release();
