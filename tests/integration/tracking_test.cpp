@@ -53,6 +53,9 @@ TEST_F(TrackingTest, NotifyScriptsGetKeepalivedsArgumentsInTransitionOrder) {
                          sh + "\n";
   }
   c1_ = startVipd(*lab_, *h1_, config(150, notifyConfig["h1"]), "h1-vipd");
+  // h1 first: h2 started within the skew difference would be master for a
+  // moment (and notify it) before h1 preempts it.
+  ASSERT_TRUE(waitFor([&] { return holds(*h1_); }, kSettle));
   c2_ = startVipd(*lab_, *h2_, config(100, notifyConfig["h2"]), "h2-vipd");
   ASSERT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, kSettle));
   EXPECT_EQ(waitForLines(path("h1-notify.log"), 4),
