@@ -16,6 +16,8 @@ using std::chrono::microseconds;
 using std::chrono::seconds;
 
 constexpr std::uint64_t kMaxQuorum = 65535;
+/// TASK_COMM_LEN - 1: the longest name /proc/PID/comm holds.
+constexpr std::size_t kCommLength = 15;
 
 struct ProcessDraft {
   TrackProcess process;
@@ -157,6 +159,14 @@ void parseTrackProcess(ParseContext& context, const Line& line, Document& docume
                                                    " has no 'process'; removed, as keepalived "
                                                    "does");
     return;
+  }
+  // keepalived compares such a name with the comm anyway, silently.
+  if (!draft.process.fullCommand && draft.process.process.size() > kCommLength) {
+    context.diagnostics.warning(*draft.processLine,
+                                "process " + draft.process.process + " is longer than the " +
+                                    std::to_string(kCommLength) +
+                                    " bytes of a process name (/proc/PID/comm), so it never "
+                                    "matches without full_command");
   }
   document.trackProcesses.push_back(std::move(draft.process));
 }

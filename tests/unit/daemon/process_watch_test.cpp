@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -214,6 +215,20 @@ TEST_F(ProcFsTest, IdentityReadsCommAndTheCommandLineIfAsked) {
   EXPECT_EQ(fs.identity(20, 0), (track::ProcessIdentity{"sleeper", {}}));
   EXPECT_EQ(fs.identity(20, 64), (track::ProcessIdentity{"sleeper", "/tmp/sleeper\0"s + "30\0"s}));
   EXPECT_EQ(fs.identity(21, 0), std::nullopt);
+}
+
+TEST(ProcFsRealTest, TheRealProcListsThisProcessByItsComm) {
+  std::ifstream in("/proc/self/comm");
+  std::string comm;
+  std::getline(in, comm);
+  ProcFs fs;
+  bool found = false;
+  for (const auto& p : fs.scan(0)) found |= p.pid == ::getpid() && p.identity.comm == comm;
+  EXPECT_TRUE(found);
+  const auto self = fs.identity(::getpid(), 4096);
+  ASSERT_TRUE(self);
+  EXPECT_EQ(self->comm, comm);
+  EXPECT_FALSE(self->cmdline.empty());
 }
 
 }  // namespace
