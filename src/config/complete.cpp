@@ -39,7 +39,9 @@ class InstanceBuilder {
   std::optional<VrrpInstance> build() {
     const std::size_t errorsBefore = diagnostics_.errorCount();
     i_.name = d_.name;
-    i_.where = d_.where;
+    // Assigned from a temporary: GCC 12 (-O2) warns of an uninitialized read
+    // in a plain copy-assignment here.
+    i_.where = SourceLocation(d_.where);
     if (d_.interface) i_.interface = d_.interface->value;
     if (d_.virtualRouterId) {
       i_.virtualRouterId = d_.virtualRouterId->value;
@@ -350,6 +352,8 @@ class InstanceBuilder {
         i_.trackFiles.push_back(t);
       }
     }
+    i_.trackProcesses =
+        resolveOwnTrackedProcesses(d_.trackProcesses, owner, document_, subject, diagnostics_);
   }
 
   const InstanceDraft& d_;
@@ -403,6 +407,7 @@ std::optional<Config> complete(const Document& document, Diagnostics& diagnostic
   checkVridConflicts(config.instances, diagnostics);
   config.scripts = document.scripts;
   config.trackFiles = document.trackFiles;
+  config.trackProcesses = document.trackProcesses;
   config.syncGroups = completeSyncGroups(document, diagnostics);
   config.garpGroups = document.garpGroups;
   if (diagnostics.hasErrors()) return std::nullopt;

@@ -71,6 +71,7 @@ struct InstanceDraft {
   std::vector<TrackedObject> trackInterfaces;
   std::vector<TrackedObject> trackScripts;
   std::vector<TrackedObject> trackFiles;
+  std::vector<TrackedObject> trackProcesses;
 };
 
 /// The first element of `list` called `name`, or nullptr.
@@ -97,12 +98,14 @@ struct Document {
   std::vector<InstanceDraft> instances;
   std::vector<VrrpScript> scripts;
   std::vector<TrackFile> trackFiles;
+  std::vector<TrackProcess> trackProcesses;
   std::vector<SyncGroupDraft> syncGroups;
   std::vector<GarpGroup> garpGroups;
 };
 
-/// What a track_interface / track_script / track_file entry refers to.
-enum class TrackKind : std::uint8_t { Interface, Script, File };
+/// What a track_interface / track_script / track_file / track_process entry
+/// refers to.
+enum class TrackKind : std::uint8_t { Interface, Script, File, Process };
 
 std::span<const Keyword<GlobalDraft>> globalDefsKeywords();
 std::span<const IgnoredKeyword> ignoredGlobalDefsKeywords();
@@ -127,15 +130,23 @@ void parseNotifyLine(const Line& line, NotifyScripts& scripts, Diagnostics& diag
 /// `script CMD`: like a notify command without USER and GROUP.
 std::optional<NotifyScript> parseCommand(const Line& line, Diagnostics& diagnostics);
 
-/// A track_interface / track_script / track_file block of an instance or a
-/// sync group, whose `{` is consumed.
+/// A track_interface / track_script / track_file / track_process block of an
+/// instance or a sync group, whose `{` is consumed.
 void parseTrackingBlock(ParseContext& context, const Line& opener,
                         std::vector<TrackedObject>& list);
-/// The entries that name an existing vrrp_script / track_file; the others are
+/// The entries that name an existing vrrp_script / track_file /
+/// vrrp_track_process; the others are
 /// reported (`subject`, e.g. "vrrp_instance VI_1", starts the message) and dropped.
 std::vector<TrackedObject> resolveTracked(const std::vector<TrackedObject>& entries, TrackKind kind,
                                           const Document& document, const std::string& subject,
                                           Diagnostics& diagnostics);
+
+/// An instance's track_process entries: resolveTracked(), then an address
+/// owner (`owner`) drops the weighted ones with a warning.
+std::vector<TrackedObject> resolveOwnTrackedProcesses(const std::vector<TrackedObject>& entries,
+                                                      bool owner, const Document& document,
+                                                      const std::string& subject,
+                                                      Diagnostics& diagnostics);
 
 /// Warns (Unsupported) that `keyword` is parsed and checked but that vipd
 /// does not act on it yet, and what follows: `consequence`, e.g. "the instance
@@ -143,11 +154,31 @@ std::vector<TrackedObject> resolveTracked(const std::vector<TrackedObject>& entr
 void reportNotRunYet(Diagnostics& diagnostics, const Token& keyword,
                      std::string_view consequence = "ignored");
 
+/// `weight N [reverse]` of a vrrp_script, track_file or vrrp_track_process
+/// definition, -limit..limit [script_blocks.cpp].
+bool readWeight(ParseContext& c, const Line& line, std::string_view what, std::int64_t limit,
+                std::int32_t& weight, bool& reverse);
+
+/// Reports a second definition of `name` (the block is skipped); keepalived
+/// would use the first.
+template <typename T>
+bool alreadyDefined(ParseContext& c, const std::vector<T>& list, const Token& keyword,
+                    const Token& name, const Line& line) {
+  const T* other = findByName(list, name.text);
+  if (other == nullptr) return false;
+  c.diagnostics.error(name.where, keyword.text + " " + name.text + " is already defined at " +
+                                      toString(other->where));
+  skipToBlockEnd(c, line);
+  return true;
+}
+
 /// Root blocks: `vrrp_script`, `track_file` / `vrrp_track_file`
-/// [script_blocks.cpp], `vrrp_sync_group` [sync_group.cpp], `garp_group` and
+/// [script_blocks.cpp], `vrrp_track_process` [track_process_block.cpp],
+/// `vrrp_sync_group` [sync_group.cpp], `garp_group` and
 /// `interface_up_down_delays` [interface_blocks.cpp]. Called with the keyword line.
 void parseVrrpScript(ParseContext& context, const Line& line, Document& document);
 void parseTrackFile(ParseContext& context, const Line& line, Document& document);
+void parseTrackProcess(ParseContext& context, const Line& line, Document& document);
 void parseSyncGroup(ParseContext& context, const Line& line, Document& document);
 void parseGarpGroup(ParseContext& context, const Line& line, Document& document);
 void parseInterfaceDelays(ParseContext& context, const Line& line, Document& document);

@@ -273,6 +273,39 @@ void dumpTrackFile(Writer& w, const TrackFile& f) {
   w.close();
 }
 
+/// `quorum` before `quorum_max` is the order the parser checks them in; a
+/// quorum_max of 0 sets quorum 0 itself (written, quorum 0 is refused).
+void dumpTrackProcess(Writer& w, const TrackProcess& p) {
+  w.blank();
+  w.open("vrrp_track_process " + word(p.name));
+  std::string process = "process " + word(p.process);
+  for (const std::string& parameter : p.parameters) process += " " + word(parameter);
+  w.line(process);
+  switch (p.paramMatch) {
+    case ParamMatch::None:
+      break;
+    case ParamMatch::Exact:
+      w.line("param_match");  // no argument: exact
+      break;
+    case ParamMatch::Partial:
+      w.line("param_match partial");
+      break;
+    case ParamMatch::Initial:
+      w.line("param_match initial");
+      break;
+  }
+  if (p.fullCommand) w.line("full_command");  // takes no argument
+  w.line("weight " + weightWords(p.weight, p.reverse));
+  if (p.quorum != 0) w.line("quorum " + std::to_string(p.quorum));
+  if (p.quorumMax != TrackProcess::kUnlimited) {
+    w.line("quorum_max " + std::to_string(p.quorumMax));
+  }
+  // 0 (unset) has no keyword: the parser refuses delays below 1 µs.
+  if (p.forkDelay.count() != 0) w.line("fork_delay " + seconds(p.forkDelay));
+  if (p.terminateDelay.count() != 0) w.line("terminate_delay " + seconds(p.terminateDelay));
+  w.close();
+}
+
 std::string addressLine(const VirtualAddress& a) {
   std::string text = a.address.toString();
   // With peer the length is always the full one, and giving it is a warning.
@@ -393,6 +426,7 @@ void dumpInstance(Writer& w, const VrrpInstance& i) {
   dumpTracked(w, "track_interface", i.trackInterfaces);
   dumpTracked(w, "track_script", i.trackScripts);
   dumpTracked(w, "track_file", i.trackFiles);
+  dumpTracked(w, "track_process", i.trackProcesses);
   dumpNotifyScripts(w, i.notify);
   w.close();
 }
@@ -404,6 +438,7 @@ void dumpSyncGroup(Writer& w, const SyncGroup& g) {
   dumpTracked(w, "track_interface", g.trackInterfaces);
   dumpTracked(w, "track_script", g.trackScripts);
   dumpTracked(w, "track_file", g.trackFiles);
+  dumpTracked(w, "track_process", g.trackProcesses);
   if (g.trackingWeight) w.line("sync_group_tracking_weight");  // takes no argument
   dumpNotifyScripts(w, g.notify);
   w.close();
@@ -420,6 +455,7 @@ std::string dumpConfig(const Config& config) {
   // parser resolves references only once everything is read.
   for (const VrrpScript& script : config.scripts) dumpScript(w, script);
   for (const TrackFile& file : config.trackFiles) dumpTrackFile(w, file);
+  for (const TrackProcess& process : config.trackProcesses) dumpTrackProcess(w, process);
   for (const VrrpInstance& instance : config.instances) dumpInstance(w, instance);
   for (const SyncGroup& group : config.syncGroups) dumpSyncGroup(w, group);
   return w.take();

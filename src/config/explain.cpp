@@ -96,9 +96,10 @@ void explainInstance(const InstanceDraft& draft, const VrrpInstance& instance,
 void explainSyncGroup(const SyncGroup& group, Diagnostics& diagnostics) {
   if (group.trackingWeight) return;
   diagnostics.note(group.where, "vrrp_sync_group " + group.name +
-                                    ": the weights of its members' track_* entries count as 0, "
-                                    "so any tracker failure is a FAULT of the whole group, "
-                                    "unless sync_group_tracking_weight is set");
+                                    ": the weights of its members' track_* entries (except "
+                                    "track_process) count as 0, so any tracker failure is a "
+                                    "FAULT of the whole group, unless sync_group_tracking_weight "
+                                    "is set");
 }
 
 }  // namespace vipd::config::detail

@@ -266,6 +266,7 @@ void onTracking(D& d, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
   auto& list = keyword == "track_interface" ? d.trackInterfaces
                : keyword == "track_file"    ? d.trackFiles
+               : keyword == "track_process" ? d.trackProcesses
                                             : d.trackScripts;
   parseTrackingBlock(c, line, list);
 }
@@ -320,6 +321,7 @@ constexpr std::array kInstanceKeywords = {
     Keyword<D>{"track_interface", true, onTracking},
     Keyword<D>{"track_script", true, onTracking},
     Keyword<D>{"track_file", true, onTracking},
+    Keyword<D>{"track_process", true, onTracking},
     Keyword<D>{"debug", false, onDebug},
 };
 
@@ -343,7 +345,6 @@ constexpr std::array kIgnoredInstance = {
     IgnoredKeyword{"promote_secondaries", kNotYet},
     IgnoredKeyword{"virtual_routes", kNotYet},
     IgnoredKeyword{"virtual_rules", kNotYet},
-    IgnoredKeyword{"track_process", kNotYet},
     IgnoredKeyword{"kernel_rx_buf_size", kNotYet},
     IgnoredKeyword{"no_virtual_ipaddress", kNotYet},
     IgnoredKeyword{"timer_expired_backup", kNotYet},

@@ -27,7 +27,6 @@ constexpr std::array kIgnoredRoot = {
     IgnoredKeyword{"static_rules", kNotYet},
     IgnoredKeyword{"track_group", kNotYet},
     IgnoredKeyword{"linkbeat_interfaces", kNotYet},
-    IgnoredKeyword{"vrrp_track_process", kNotYet},
     IgnoredKeyword{"net_namespace", kNotYet},
     IgnoredKeyword{"instance", kNotYet},
     IgnoredKeyword{"use_pid_dir", kNotYet},
@@ -52,6 +51,7 @@ constexpr std::array kRootBlocks = {
     RootBlock{"track_file", parseTrackFile},
     // Deprecated synonym since 2.0.20 [SRC track_file.c:add_track_file_keywords].
     RootBlock{"vrrp_track_file", parseTrackFile},
+    RootBlock{"vrrp_track_process", parseTrackProcess},
     RootBlock{"vrrp_sync_group", parseSyncGroup},
     RootBlock{"garp_group", parseGarpGroup},
     RootBlock{"interface_up_down_delays", parseInterfaceDelays},

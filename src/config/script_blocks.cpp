@@ -37,22 +37,6 @@ std::optional<seconds> scriptSeconds(ParseContext& c, const Line& line) {
   return seconds(*value);
 }
 
-/// `weight N [reverse]` of a vrrp_script or track_file definition.
-bool readWeight(ParseContext& c, const Line& line, std::string_view what, std::int64_t limit,
-                std::int32_t& weight, bool& reverse) {
-  if (!checkArgs(c, line, 1, 2)) return false;
-  const auto value = readInteger(line.tokens[1], -limit, limit, what, c.diagnostics);
-  if (!value) return false;
-  if (line.tokens.size() > 2 && line.tokens[2].text != "reverse") {
-    c.diagnostics.error(line.tokens[2].where,
-                        "unexpected '" + line.tokens[2].text + "' after weight (expected reverse)");
-    return false;
-  }
-  weight = static_cast<std::int32_t>(*value);
-  reverse = line.tokens.size() > 2;
-  return true;
-}
-
 void onScript(ScriptDraft& d, const Line& line, ParseContext& c) {
   auto command = parseCommand(line, c.diagnostics);
   if (!command) return;
@@ -163,19 +147,23 @@ constexpr std::array kFileKeywords = {
     Keyword<FileDraft>{"init_file", false, onInitFile},
 };
 
-/// Reports a second definition of `name`; keepalived would use the first.
-template <typename T>
-bool alreadyDefined(ParseContext& c, const std::vector<T>& list, const Token& keyword,
-                    const Token& name, const Line& line) {
-  const T* other = findByName(list, name.text);
-  if (other == nullptr) return false;
-  c.diagnostics.error(name.where, keyword.text + " " + name.text + " is already defined at " +
-                                      toString(other->where));
-  skipToBlockEnd(c, line);
+}  // namespace
+
+/// `weight N [reverse]` of a vrrp_script or track_file definition.
+bool readWeight(ParseContext& c, const Line& line, std::string_view what, std::int64_t limit,
+                std::int32_t& weight, bool& reverse) {
+  if (!checkArgs(c, line, 1, 2)) return false;
+  const auto value = readInteger(line.tokens[1], -limit, limit, what, c.diagnostics);
+  if (!value) return false;
+  if (line.tokens.size() > 2 && line.tokens[2].text != "reverse") {
+    c.diagnostics.error(line.tokens[2].where,
+                        "unexpected '" + line.tokens[2].text + "' after weight (expected reverse)");
+    return false;
+  }
+  weight = static_cast<std::int32_t>(*value);
+  reverse = line.tokens.size() > 2;
   return true;
 }
-
-}  // namespace
 
 // [SRC vrrp_parser.c:vrrp_vscript_end_handler]: a script without a command is removed.
 void parseVrrpScript(ParseContext& context, const Line& line, Document& document) {

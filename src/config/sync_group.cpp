@@ -43,6 +43,7 @@ void onTracking(G& g, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
   auto& list = keyword == "track_interface" ? g.group.trackInterfaces
                : keyword == "track_file"    ? g.group.trackFiles
+               : keyword == "track_process" ? g.group.trackProcesses
                                             : g.group.trackScripts;
   parseTrackingBlock(c, line, list);
 }
@@ -68,13 +69,13 @@ constexpr std::array kSyncGroupKeywords = {
     Keyword<G>{"track_interface", true, onTracking},
     Keyword<G>{"track_script", true, onTracking},
     Keyword<G>{"track_file", true, onTracking},
+    Keyword<G>{"track_process", true, onTracking},
     Keyword<G>{"global_tracking", false, onTrackingWeight},
     Keyword<G>{"sync_group_tracking_weight", false, onTrackingWeight},
 };
 
 constexpr std::array kIgnoredSyncGroup = {
     IgnoredKeyword{"smtp_alert"},
-    IgnoredKeyword{"track_process", "not supported by vipd yet, ignored"},
     IgnoredKeyword{"track_bfd"},
 };
 
@@ -105,6 +106,28 @@ void checkMembers(const Document& document, const SyncGroupDraft& draft, SyncGro
     } else {
       memberOf.emplace(name, Membership{draft.group.name, where});
       group.members.push_back(name);
+    }
+  }
+}
+
+// keepalived's man page asks for weight 0 on the members' track_process
+// entries, but keepalived 2.2.7 does not force it as it does for the other
+// trackers [SRC vrrp.c:vrrp_complete_instance]: their weights still move the
+// member's priority. vipd does the same, and says so.
+void warnWeightedProcesses(const Document& document, const SyncGroup& group,
+                           Diagnostics& diagnostics) {
+  if (group.trackingWeight) return;
+  for (const std::string& member : group.members) {
+    const InstanceDraft* instance = findByName(document.instances, member);
+    if (instance == nullptr) continue;
+    for (const TrackedObject& t : instance->trackProcesses) {
+      const TrackProcess* process = findByName(document.trackProcesses, t.name);
+      if (process == nullptr || t.weight.value_or(process->weight) == 0) continue;
+      diagnostics.warning(t.where, "vrrp_instance " + member + " is in vrrp_sync_group " +
+                                       group.name + " but its track_process " + t.name +
+                                       " has a weight: keepalived applies it anyway (the other "
+                                       "trackers' weights count as 0), and so does vipd; set "
+                                       "weight 0 or sync_group_tracking_weight");
     }
   }
 }
@@ -141,6 +164,8 @@ std::vector<SyncGroup> completeSyncGroups(const Document& document, Diagnostics&
         resolveTracked(group.trackScripts, TrackKind::Script, document, subject, diagnostics);
     group.trackFiles =
         resolveTracked(group.trackFiles, TrackKind::File, document, subject, diagnostics);
+    group.trackProcesses =
+        resolveTracked(group.trackProcesses, TrackKind::Process, document, subject, diagnostics);
     if (group.members.empty()) {
       // Members that do not exist were errors already.
       if (draft.group.members.empty()) {
@@ -152,6 +177,7 @@ std::vector<SyncGroup> completeSyncGroups(const Document& document, Diagnostics&
       diagnostics.warning(group.where, subject + " has only one member (" + group.members[0] +
                                            "); this probably isn't what you want");
     }
+    warnWeightedProcesses(document, group, diagnostics);
     if (diagnostics.explaining()) explainSyncGroup(group, diagnostics);
     groups.push_back(std::move(group));
   }

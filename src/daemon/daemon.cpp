@@ -46,6 +46,8 @@ Daemon::Daemon(config::Config config, EventLoop& loop)
 Daemon::~Daemon() {
   if (monitor_) loop_.removeReader(monitor_->fd());
   if (trackFiles_) loop_.removeReader(trackFiles_->fd());
+  processes_.reset();
+  closeProcessConnector();
   for (auto& g : groups_) loop_.removeReader(g->socket->fd());
 }
 
@@ -172,6 +174,7 @@ void Daemon::start() {
   startFifos();
   watchLinks();
   watchFiles(config_, true);
+  watchProcesses(config_);
   syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) {

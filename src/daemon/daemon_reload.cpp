@@ -43,6 +43,9 @@ bool Daemon::reload(config::Config next) {
     log_->warn("reload: notify_fifo/vrrp_notify_fifo changes take effect at the next restart; "
                "the running FIFOs and readers are kept");
   }
+  // keepalived re-reads /proc at every reload [SRC core/track_process.c:
+  // reload_track_processes]; so does vipd, with the new definitions.
+  if (!next.trackProcesses.empty() || processes_) watchProcesses(next);
   // Dissolved before any member is stopped or replaced; rebuilt below.
   const bool regroup = SyncGroups::needRebuild(config_, next, plan);
   if (regroup) syncGroups_.release();

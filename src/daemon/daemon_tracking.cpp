@@ -1,6 +1,7 @@
-// The Daemon's health checks and trackers: vrrp_scripts, watched links
-// and track files, and each instance's tracking state.
+// The Daemon's health checks and trackers: vrrp_scripts, watched links,
+// track files and processes, and each instance's tracking state.
 #include <algorithm>
+#include <system_error>
 
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/logging.h"
@@ -59,6 +60,51 @@ void Daemon::watchFiles(const config::Config& config, bool atStart) {
   loop_.addReader(trackFiles_->fd(), [this] { trackFiles_->onReadable(); });
 }
 
+// keepalived drops its vrrp_track_process blocks when the kernel has no
+// process events; vipd keeps the trackers on the scan it made at start
+// (and at each reload), and says so.
+void Daemon::watchProcesses(const config::Config& config) {
+  processes_.reset();
+  if (config.trackProcesses.empty()) {
+    closeProcessConnector();
+    return;
+  }
+  if (!procConnector_) {
+    try {
+      procConnector_ = std::make_unique<net::ProcConnector>();
+      loop_.addReader(procConnector_->fd(), [this] {
+        const auto events = procConnector_->readEvents();
+        if (processes_) processes_->onEvents(events);
+      });
+    } catch (const std::system_error& e) {
+      log_->error("track_process: no process events ({}); quorums follow /proc as read at start "
+                  "and reload only",
+                  e.what());
+    }
+  }
+  processes_ = std::make_unique<ProcessWatch>(
+      config.trackProcesses, loop_, procFs_,
+      [this](const std::string& tracker, bool quorum) {
+        for (auto& instance : instances_) instance->onProcessQuorum(tracker, quorum);
+      },
+      logger("vrrp"));
+  // A rebuild (reload) drops pending delays and counts afresh: running
+  // instances learn the quorums now; new ones get them with their tracking.
+  for (auto& instance : instances_) {
+    for (const auto& t : instance->tracking().trackers()) {
+      if (t.kind == track::TrackerKind::Process) {
+        instance->onProcessQuorum(t.name, processes_->hasQuorum(t.name));
+      }
+    }
+  }
+}
+
+void Daemon::closeProcessConnector() {
+  if (!procConnector_) return;
+  loop_.removeReader(procConnector_->fd());
+  procConnector_.reset();
+}
+
 void Daemon::watchLinksOf(const config::Config& config) {
   for (const auto& in : config.instances) {
     if (in.interface) watchLink(*in.interface);
@@ -100,6 +146,8 @@ track::InstanceTracking Daemon::trackingFor(const config::Config& config,
       tracking.interfaceChanged(t.name, links_->effectiveUp(t.name));
     } else if (t.kind == track::TrackerKind::File && trackFiles_) {
       tracking.fileValue(t.name, trackFiles_->value(t.name));
+    } else if (t.kind == track::TrackerKind::Process && processes_) {
+      tracking.processChanged(t.name, processes_->hasQuorum(t.name));
     }
   }
   for (const auto& name : runnable) {

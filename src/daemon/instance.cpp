@@ -121,6 +121,10 @@ void Instance::onFileValue(const std::string& file, std::int32_t value) {
   applyTracking(tracking_.fileValue(file, value));
 }
 
+void Instance::onProcessQuorum(const std::string& tracker, bool quorum) {
+  applyTracking(tracking_.processChanged(tracker, quorum));
+}
+
 // Raised before cleared: an instance whose faulting tracker is replaced by
 // another never leaves FAULT in between.
 void Instance::applyTracking(const track::TrackingUpdate& update) {

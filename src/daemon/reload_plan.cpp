@@ -54,6 +54,7 @@ VrrpInstance withoutLocations(VrrpInstance in) {
   in.trackInterfaces = withoutLocations(std::move(in.trackInterfaces));
   in.trackScripts = withoutLocations(std::move(in.trackScripts));
   in.trackFiles = withoutLocations(std::move(in.trackFiles));
+  in.trackProcesses = withoutLocations(std::move(in.trackProcesses));
   return in;
 }
 
@@ -114,6 +115,7 @@ std::vector<Aspect> settingAspects() {
       aspect("track_interface", [](I in) { return withoutLocations(in.trackInterfaces); }),
       aspect("track_script", [](I in) { return withoutLocations(in.trackScripts); }),
       aspect("track_file", [](I in) { return withoutLocations(in.trackFiles); }),
+      aspect("track_process", [](I in) { return withoutLocations(in.trackProcesses); }),
   };
 }
 

@@ -88,6 +88,13 @@ TrackingUpdate InstanceTracking::interfaceChanged(std::string_view name, bool up
   return recompute();
 }
 
+TrackingUpdate InstanceTracking::processChanged(std::string_view name, bool quorum) {
+  TrackerState* s = find(TrackerKind::Process, name);
+  if (s == nullptr) return {};
+  s->up = quorum;
+  return recompute();
+}
+
 TrackingUpdate InstanceTracking::fileValue(std::string_view name, std::int32_t value) {
   TrackerState* s = find(TrackerKind::File, name);
   if (s == nullptr) return {};

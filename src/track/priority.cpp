@@ -13,7 +13,8 @@ constexpr std::int64_t kFileMax = 253;
 
 std::int64_t multiplier(const TrackerState& t) { return t.reverse ? -1 : 1; }
 
-// Interfaces and scripts: up/down (GOOD/BAD) with an optional INIT.
+// Interfaces, scripts and processes: up/down (GOOD/BAD, quorum or not),
+// scripts with an optional INIT.
 Contribution upDownContribution(const TrackerState& t) {
   if (t.weight == 0) {
     // INIT holds the instance down (num_script_init); otherwise the

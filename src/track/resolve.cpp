@@ -1,6 +1,7 @@
 // Which trackers keepalived attaches to an instance, with which weights
-// [SRC vrrp.c:vrrp_complete_instance, sync_group_tracking_init;
-//  vrrp_track.c:alloc_track_script; trackers/track_file.c:add_obj_to_track_file].
+// [SRC vrrp.c:vrrp_complete_instance, sync_group_tracking_init,
+//  add_vrrp_to_track_process; vrrp_track.c:alloc_track_script, alloc_track_process;
+//  trackers/track_file.c:add_obj_to_track_file].
 
 #include <algorithm>
 
@@ -48,6 +49,11 @@ std::optional<ResolvedTracker> resolve(const config::Config& config, TrackerKind
     t.initFail = script->initFail;
     return t;
   }
+  if (kind == TrackerKind::Process) {
+    const config::TrackProcess* process = findByName(config.trackProcesses, ref.name);
+    if (process == nullptr) return std::nullopt;
+    return fromReference(kind, ref, process->weight, process->reverse);
+  }
   const config::TrackFile* file = findByName(config.trackFiles, ref.name);
   if (file == nullptr) return std::nullopt;
   return fromReference(kind, ref, file->weight, file->reverse);
@@ -68,6 +74,10 @@ std::optional<ResolvedTracker> applyNoWeightRule(ResolvedTracker t, bool syncNoW
       if (t.weight != 1) return std::nullopt;
       t.weight = 0;  // weight 1 is the default: "specify weight 0"
       return t;
+    case TrackerKind::Process:
+      // Not in keepalived's list: the weight stays (an owner's priority is
+      // fixed at 255 anyway, so only a sync member's priority moves).
+      return t;
   }
   return std::nullopt;
 }
@@ -80,9 +90,11 @@ void addUnique(std::vector<ResolvedTracker>& list, ResolvedTracker t) {
     list.push_back(std::move(t));
   } else if (t.fromGroup && same->weight != 0) {
     // Tracked by instance and group: the group's weight wins unless the
-    // instance's is 0 [SRC trackers/track_file.c:add_obj_to_track_file].
+    // instance's is 0 [SRC trackers/track_file.c:add_obj_to_track_file]. For
+    // a process keepalived copies the weight only, not the reverse flag
+    // [SRC vrrp.c:add_vrrp_to_track_process].
     same->weight = t.weight;
-    same->reverse = t.reverse;
+    if (t.kind != TrackerKind::Process) same->reverse = t.reverse;
   }
   // A duplicate reference in one block is ignored, as keepalived does.
 }
@@ -96,7 +108,8 @@ void addOwn(const config::Config& config, const config::VrrpInstance& instance,
   const std::pair<TrackerKind, const TrackedList*> lists[] = {
       {TrackerKind::Interface, &instance.trackInterfaces},
       {TrackerKind::Script, &instance.trackScripts},
-      {TrackerKind::File, &instance.trackFiles}};
+      {TrackerKind::File, &instance.trackFiles},
+      {TrackerKind::Process, &instance.trackProcesses}};
   for (const auto& [kind, list] : lists) {
     for (const config::TrackedObject& ref : *list) {
       auto t = resolve(config, kind, ref);
@@ -112,7 +125,8 @@ void addGroup(const config::Config& config, const config::SyncGroup& group,
   const std::pair<TrackerKind, const TrackedList*> lists[] = {
       {TrackerKind::Interface, &group.trackInterfaces},
       {TrackerKind::Script, &group.trackScripts},
-      {TrackerKind::File, &group.trackFiles}};
+      {TrackerKind::File, &group.trackFiles},
+      {TrackerKind::Process, &group.trackProcesses}};
   for (const auto& [kind, list] : lists) {
     for (const config::TrackedObject& ref : *list) {
       auto t = resolve(config, kind, ref);

@@ -206,8 +206,8 @@ struct NotifyScripts {
   friend bool operator==(const NotifyScripts&, const NotifyScripts&) = default;
 };
 
-/// An entry of track_interface / track_script / track_file. Stored only; the
-/// trackers are implemented elsewhere.
+/// An entry of track_interface / track_script / track_file / track_process.
+/// Stored only; the trackers are implemented elsewhere.
 struct TrackedObject {
   std::string name;
   /// nullopt: no weight given (interface: down means FAULT; script/file: the
@@ -269,6 +269,7 @@ struct VrrpInstance {
   std::vector<TrackedObject> trackInterfaces;
   std::vector<TrackedObject> trackScripts;
   std::vector<TrackedObject> trackFiles;
+  std::vector<TrackedObject> trackProcesses;
   SourceLocation where;
 
   bool isUnicast() const { return !unicastPeers.empty(); }
@@ -325,6 +326,55 @@ struct TrackFile {
   friend bool operator==(const TrackFile&, const TrackFile&) = default;
 };
 
+/// How a vrrp_track_process compares a command line's parameters
+/// [SRC core/track_process.c:check_params].
+enum class ParamMatch : std::uint8_t {
+  /// Parameters are not looked at (no parameters given, no param_match).
+  None,
+  /// Exactly the configured parameters, no more (`process` with parameters,
+  /// or a bare `param_match`: then "no parameters at all").
+  Exact,
+  /// The configured parameters start the command line, more may follow
+  /// (`param_match partial`).
+  Partial,
+  /// Like Partial, but the last configured parameter may be the start of a
+  /// longer one (`param_match initial`).
+  Initial,
+};
+
+/// `vrrp_track_process NAME { ... }` [SRC vrrp_parser.c:vrrp_tprocess_*_handler,
+/// vrrp_data.c:alloc_vrrp_process; K5 §VRRP track processes]. Up while the
+/// number of matching processes is within [quorum, quorumMax].
+struct TrackProcess {
+  /// quorum_max when not given: no upper limit.
+  static constexpr std::uint32_t kUnlimited = 0xffffffffU;
+
+  std::string name;
+  /// `process NAME [PARAM...]`: compared with /proc/PID/comm, or with argv[0]
+  /// of /proc/PID/cmdline when fullCommand.
+  std::string process;
+  std::vector<std::string> parameters;
+  ParamMatch paramMatch = ParamMatch::None;
+  /// `full_command`, also implied by parameters and by param_match.
+  bool fullCommand = false;
+  /// -254..254; 0 (the default) means losing the quorum puts the tracking
+  /// instances in FAULT.
+  std::int32_t weight = 0;
+  bool reverse = false;
+  /// 0..65535; 0 only together with quorum_max 0 ("must not run").
+  std::uint32_t quorum = 1;
+  /// 0..65535 or kUnlimited; never below quorum.
+  std::uint32_t quorumMax = kUnlimited;
+  /// How long a quorum gained by a fork of a tracked process must last
+  /// before it counts (0: at once).
+  std::chrono::microseconds forkDelay{0};
+  /// How long a quorum lost by a process exiting must last before it counts.
+  std::chrono::microseconds terminateDelay{0};
+  SourceLocation where;
+
+  friend bool operator==(const TrackProcess&, const TrackProcess&) = default;
+};
+
 /// `vrrp_sync_group NAME { ... }`: members move between MASTER and
 /// BACKUP/FAULT together [SRC vrrp_parser.c:vrrp_sync_group_handler, vrrp_sync.c].
 struct SyncGroup {
@@ -336,6 +386,7 @@ struct SyncGroup {
   std::vector<TrackedObject> trackInterfaces;
   std::vector<TrackedObject> trackScripts;
   std::vector<TrackedObject> trackFiles;
+  std::vector<TrackedObject> trackProcesses;
   /// `sync_group_tracking_weight` (or the deprecated `global_tracking`):
   /// the members' tracker weights apply; without it they count as 0.
   bool trackingWeight = false;
@@ -361,6 +412,7 @@ struct Config {
   std::vector<VrrpInstance> instances;
   std::vector<VrrpScript> scripts;
   std::vector<TrackFile> trackFiles;
+  std::vector<TrackProcess> trackProcesses;
   std::vector<SyncGroup> syncGroups;
   std::vector<GarpGroup> garpGroups;
 

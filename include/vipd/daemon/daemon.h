@@ -13,6 +13,7 @@
 #include "vipd/daemon/file_watch.h"
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/link_watch.h"
+#include "vipd/daemon/process_watch.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
 #include "vipd/daemon/sync_groups.h"
@@ -21,6 +22,7 @@
 #include "vipd/exec/script_security.h"
 #include "vipd/net/address_manager_netlink.h"
 #include "vipd/net/netlink_monitor.h"
+#include "vipd/net/proc_connector.h"
 #include "vipd/notify/fifo_channel.h"
 #include "vipd/notify/notifier.h"
 #include "vipd/notify/script_resolver.h"
@@ -105,6 +107,10 @@ class Daemon {
   void startFifos();
   void watchLinks();
   void watchFiles(const config::Config& config, bool atStart);
+  /// (Re)builds the process watch for config's vrrp_track_process blocks
+  /// (a fresh /proc scan), opening the process connector on first use.
+  void watchProcesses(const config::Config& config);
+  void closeProcessConnector();
   void watchLinksOf(const config::Config& config);
   void watchLink(const std::string& name);
   void onLinkChange(const std::string& interface, bool up);
@@ -138,6 +144,9 @@ class Daemon {
   std::unique_ptr<ScriptChecks> scripts_;
   std::unique_ptr<LinkWatch> links_;
   std::unique_ptr<FileWatch> trackFiles_;
+  ProcFs procFs_;
+  std::unique_ptr<net::ProcConnector> procConnector_;
+  std::unique_ptr<ProcessWatch> processes_;
   std::vector<std::unique_ptr<notify::FifoChannel>> fifos_;
   std::map<std::string, std::unique_ptr<notify::Notifier>> notifiers_;
   /// Notifiers of instances that are gone, kept until their scripts have run.

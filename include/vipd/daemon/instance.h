@@ -97,7 +97,8 @@ class Instance {
   /// std::invalid_argument when !canReconfigure(next).
   void reconfigure(InstanceSettings next,
                    std::optional<track::InstanceTracking> tracking = std::nullopt);
-  /// Replaces the trackers (track_script, track_interface, track_file) and
+  /// Replaces the trackers (track_script, track_interface, track_file,
+  /// track_process) and
   /// applies the difference: new faults first, then cleared ones, then the
   /// effective priority.
   void setTracking(track::InstanceTracking tracking);
@@ -107,6 +108,8 @@ class Instance {
   void onInterfaceChanged(const std::string& interface, bool up);
   /// A tracked file has a new value.
   void onFileValue(const std::string& file, std::int32_t value);
+  /// A tracked vrrp_track_process gained or lost its quorum.
+  void onProcessQuorum(const std::string& tracker, bool quorum);
   /// Where transitions are reported (notify scripts, FIFOs); null: nowhere.
   /// Not owned: the daemon keeps it alive until its scripts have run.
   void setNotifier(notify::Notifier* notifier) { notifier_ = notifier; }

@@ -29,16 +29,20 @@ struct ResolvedTracker {
 };
 
 /// The trackers of `instance`, in order: its own track_interface, track_script,
-/// track_file entries, then those of its sync group not already present.
-/// keepalived's rules [SRC vrrp.c:vrrp_complete_instance, sync_group_tracking_init]:
+/// track_file, track_process entries, then those of its sync group not
+/// already present. keepalived's rules [SRC vrrp.c:vrrp_complete_instance,
+/// sync_group_tracking_init, add_vrrp_to_track_process]:
 /// - a sync-group member without `sync_group_tracking_weight`, or an address
 ///   owner (priority 255): weighted interfaces get weight 0 (owner outside a
 ///   sync group: dropped), weighted scripts are dropped, files with weight 1
 ///   (the default) get weight 0 and other weighted files are dropped;
+///   processes keep their weights (keepalived does not restrict them; an
+///   owner's priority cannot change anyway);
 /// - the group's own trackers keep their weights on every member, unless some
 ///   member is an address owner (then weight 0);
 /// - an object tracked by both the instance and its group takes the group's
-///   weight, unless the instance's weight is 0.
+///   weight, unless the instance's weight is 0; for a process keepalived
+///   takes only the weight and keeps the instance's reverse flag.
 /// A reference with `weight N` uses its own reverse flag; without a weight it
 /// inherits the definition's.
 std::vector<ResolvedTracker> resolveTrackers(const config::Config& config,
@@ -61,15 +65,17 @@ struct TrackingUpdate {
 
 /// The tracking state of one vrrp_instance: turns tracker results into its
 /// effective priority and faults. Pure; the daemon feeds it debounced link
-/// changes (LinkStates), script status changes (ScriptResult) and file values
-/// (parseTrackFileValue), and forwards the returned events to the core.
+/// changes (LinkStates), script status changes (ScriptResult), file values
+/// (parseTrackFileValue) and process quorum changes (ProcessTable), and
+/// forwards the returned events to the core.
 ///
 /// FaultIds are 1 + the tracker's index in trackers(): stable for a given
 /// configuration. FaultId 0 stays free for the instance's own interface,
 /// which the daemon tracks.
 ///
 /// Initial state: interfaces up, scripts INIT (or BAD with init_fail), files
-/// 0. The daemon sends initial() to the core, then feeds the real states.
+/// 0, processes with quorum. The daemon sends initial() to the core, then
+/// feeds the real states.
 class InstanceTracking {
  public:
   InstanceTracking(std::uint8_t basePriority, std::vector<ResolvedTracker> trackers);
@@ -85,6 +91,8 @@ class InstanceTracking {
   TrackingUpdate interfaceChanged(std::string_view name, bool up);
   /// A track file's new value.
   TrackingUpdate fileValue(std::string_view name, std::int32_t value);
+  /// A vrrp_track_process gained (true) or lost its quorum.
+  TrackingUpdate processChanged(std::string_view name, bool quorum);
 
   std::uint8_t priority() const { return current_.priority; }
   /// True while some tracked script has not reported yet (INIT): keepalived

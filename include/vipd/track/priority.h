@@ -8,7 +8,7 @@
 
 namespace vipd::track {
 
-enum class TrackerKind : std::uint8_t { Interface, Script, File };
+enum class TrackerKind : std::uint8_t { Interface, Script, File, Process };
 
 /// One tracker of an instance with its effective weight (after the
 /// per-reference override and the sync-group/owner rules) and its state.
@@ -16,8 +16,8 @@ struct TrackerState {
   TrackerKind kind = TrackerKind::Interface;
   std::int32_t weight = 0;
   bool reverse = false;
-  /// Interface: link up. Script: GOOD. nullopt: a script that has not
-  /// reported yet (INIT). Ignored for files.
+  /// Interface: link up. Script: GOOD. Process: quorum reached. nullopt: a
+  /// script that has not reported yet (INIT). Ignored for files.
   std::optional<bool> up = true;
   /// File: the value read (see parseTrackFileValue).
   std::int32_t fileValue = 0;
@@ -30,10 +30,12 @@ struct Contribution {
 };
 
 /// keepalived's rule for one tracker; `m` is -1 with reverse, else 1:
-/// - interface / script, weight 0: FAULT when down/BAD (reverse: when
-///   up/GOOD). A script in INIT with weight 0 also keeps the instance down
+/// - interface / script / process, weight 0: FAULT when down/BAD/without
+///   quorum (reverse: when up/GOOD/with quorum). A script in INIT with
+///   weight 0 also keeps the instance down
 ///   [SRC vrrp_track.c:process_script_update_priority, initialise_track_script_state;
-///    vrrp_track.c:initialise_interface_tracking_priorities].
+///    vrrp_track.c:initialise_interface_tracking_priorities,
+///    initialise_process_tracking_priorities, process_update_track_process_status].
 /// - weight W > 0: W×m while up/GOOD, 0 while down/BAD;
 ///   weight W < 0: W×m while down/BAD, 0 while up/GOOD. So reverse flips the
 ///   sign of what is applied, not when it is applied: `weight 10 reverse`

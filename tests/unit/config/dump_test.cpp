@@ -47,6 +47,7 @@ void clearLocations(VrrpInstance& instance) {
   clearLocations(instance.trackInterfaces);
   clearLocations(instance.trackScripts);
   clearLocations(instance.trackFiles);
+  clearLocations(instance.trackProcesses);
   clearLocations(instance.notify);
 }
 
@@ -55,6 +56,7 @@ void clearLocations(SyncGroup& group) {
   clearLocations(group.trackInterfaces);
   clearLocations(group.trackScripts);
   clearLocations(group.trackFiles);
+  clearLocations(group.trackProcesses);
   clearLocations(group.notify);
 }
 
@@ -65,6 +67,7 @@ Config withoutLocations(Config config) {
   for (VrrpInstance& instance : config.instances) clearLocations(instance);
   for (VrrpScript& script : config.scripts) script.where = {};
   for (TrackFile& file : config.trackFiles) file.where = {};
+  for (TrackProcess& process : config.trackProcesses) process.where = {};
   for (SyncGroup& group : config.syncGroups) clearLocations(group);
   for (GarpGroup& group : config.garpGroups) group.where = {};
   return config;
@@ -314,6 +317,48 @@ vrrp_instance "VI {1}" {
 
 // vrrp_min_garp leaves garp_master_refresh_repeat at 0, which no explicit
 // keyword can state (0 reads as 1).
+TEST(DumpConfigTest, TrackProcessIsWrittenInTheOrderTheParserChecksIt) {
+  const ParseResult result = testing::parse(R"(
+vrrp_track_process web {
+  quorum_max 4
+  delay 0.5
+  process "/usr/sbin/my daemon" -c "/etc/a b.conf"
+  param_match partial
+  quorum 2
+  weight -3 reverse
+}
+vrrp_track_process none {
+  process bad
+  quorum_max 0
+}
+)" + testing::instance("track_process {\n web weight 2\n none\n}"));
+  ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
+  const std::string dumped = dumpConfig(*result.config);
+  EXPECT_NE(dumped.find(R"(vrrp_track_process web {
+    process "/usr/sbin/my daemon" -c "/etc/a b.conf"
+    param_match partial
+    full_command
+    weight -3 reverse
+    quorum 2
+    quorum_max 4
+    fork_delay 0.5
+    terminate_delay 0.5
+}
+
+vrrp_track_process none {
+    process bad
+    weight 0
+    quorum_max 0
+}
+)"),
+            std::string::npos)
+      << dumped;
+  EXPECT_NE(dumped.find("    track_process {\n        web weight 2\n        none\n    }\n"),
+            std::string::npos)
+      << dumped;
+  expectRoundTrip(result);
+}
+
 TEST(DumpConfigTest, ZeroRefreshRepeatIsWrittenAsMinGarp) {
   const ParseResult result =
       testing::parse("global_defs {\n vrrp_min_garp\n}\n" + testing::instance(""));
@@ -362,6 +407,7 @@ class ConfigGenerator {
     // Written last: the parser resolves the names only once everything is read.
     for (const std::string& name : scripts_) text += vrrpScript(name);
     for (const std::string& name : files_) text += trackFile(name);
+    for (const std::string& name : processes_) text += trackProcess(name);
     return text;
   }
 
@@ -469,6 +515,10 @@ class ConfigGenerator {
       files_.insert("tf1");
       t += block("track_file", {tracked("tf1", 254)});
     }
+    if (chance(30)) {
+      processes_.insert("tp_sg");
+      t += block("track_process", {tracked("tp_sg", 254)});
+    }
     maybe(t, 40, pick({"sync_group_tracking_weight", "global_tracking"}), "");
     maybe(t, 30, "notify_priority_changes", optionalBool());
     for (const char* keyword :
@@ -499,6 +549,28 @@ class ConfigGenerator {
     maybe(t, 100, "file", pick({"/run/tf", "\"/run/my file\"", "\"/tmp/a#b\""}));
     maybe(t, 40, "weight", weight(254) + (chance(30) ? " reverse" : ""));
     maybe(t, 40, "init_file", pick({"", "5", "-3", "overwrite", "7 overwrite", "overwrite -254"}));
+    return t + "}\n";
+  }
+
+  /// quorum before quorum_max, both in the order the parser accepts them.
+  std::string trackProcess(const std::string& name) {
+    std::string t = "vrrp_track_process " + name + " {\n";
+    maybe(t, 100, "process",
+          pick({"nginx", "\"/usr/sbin/my daemon\" -c \"/etc/a b.conf\"",
+                "/usr/bin/python3 /opt/app.py", "\"a#b\""}));
+    maybe(t, 30, "param_match", pick({"", "initial", "partial"}));
+    maybe(t, 20, "full_command", "");
+    maybe(t, 50, "weight", weight(254) + (chance(30) ? " reverse" : ""));
+    if (chance(15)) {
+      maybe(t, 100, "quorum_max", "0");
+    } else {
+      const std::uint32_t quorum = 1 + below(5);
+      maybe(t, 40, "quorum", std::to_string(quorum));
+      maybe(t, 30, "quorum_max", number(quorum, quorum + 5));
+    }
+    maybe(t, 25, "delay", pick({"0.5", "1", "0.000001", "3600"}));
+    maybe(t, 25, "fork_delay", pick({"0.5", "2"}));
+    maybe(t, 25, "terminate_delay", pick({"0.25", "10"}));
     return t + "}\n";
   }
 
@@ -624,6 +696,11 @@ class ConfigGenerator {
       files_.insert(name);
       t += block("track_file", {tracked(name, 254)});
     }
+    if (chance(30)) {
+      const std::string name = pick({"tp1", "\"tp 2\""});
+      if (chance(90)) processes_.insert(name);
+      t += block("track_process", {tracked(name, 254)});
+    }
     for (const char* keyword : {"notify_master", "notify_backup", "notify_fault", "notify_stop",
                                 "notify", "notify_master_rx_lower_pri"}) {
       maybe(t, 25, keyword, notify());
@@ -638,6 +715,7 @@ class ConfigGenerator {
   std::vector<std::string> instances_;
   std::set<std::string> scripts_;
   std::set<std::string> files_;
+  std::set<std::string> processes_;
 };
 
 TEST(DumpConfigTest, GeneratedConfigurationsRoundTripAndUseEveryKeyword) {
@@ -744,6 +822,21 @@ TEST(DumpConfigTest, GeneratedConfigurationsRoundTripAndUseEveryKeyword) {
                               "dont_track_primary",
                               "track_interface {",
                               "track_script {",
+                              "track_process {",
+                              "vrrp_track_process \"tp 2\" {",
+                              "    process \"/usr/sbin/my daemon\" -c \"/etc/a b.conf\"\n",
+                              "    process \"a#b\"\n",
+                              "    param_match\n",
+                              "    param_match initial\n",
+                              "    param_match partial\n",
+                              "    full_command\n",
+                              "    quorum 3\n",
+                              "    quorum_max 0\n",
+                              "    quorum_max 7\n",
+                              "    fork_delay 0.000001\n",
+                              "    fork_delay 2\n",
+                              "    terminate_delay 3600\n",
+                              "    terminate_delay 0.25\n",
                               "\"includer\"",
                               " reverse\n",
                               "notify_master \"",

@@ -87,8 +87,8 @@ TEST(ConfigExplainTest, SyncGroupMemberWeightsCountAsZero) {
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
   EXPECT_EQ(messages(result).back(),
             "vipd.conf:23:1: note: vrrp_sync_group SG: the weights of its members' track_* "
-            "entries count as 0, so any tracker failure is a FAULT of the whole group, unless "
-            "sync_group_tracking_weight is set");
+            "entries (except track_process) count as 0, so any tracker failure is a FAULT of the "
+            "whole group, unless sync_group_tracking_weight is set");
 }
 
 TEST(ConfigExplainTest, FormatPrintsNote) {

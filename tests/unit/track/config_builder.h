@@ -34,6 +34,16 @@ inline config::TrackFile trackFile(std::string name, std::int32_t weight = 1,
   return f;
 }
 
+inline config::TrackProcess trackProcess(std::string name, std::int32_t weight = 0,
+                                         bool reverse = false) {
+  config::TrackProcess p;
+  p.name = std::move(name);
+  p.process = p.name;
+  p.weight = weight;
+  p.reverse = reverse;
+  return p;
+}
+
 inline config::VrrpInstance instance(std::string name, std::uint8_t priority = 100) {
   config::VrrpInstance i;
   i.name = std::move(name);

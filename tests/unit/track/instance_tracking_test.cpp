@@ -138,7 +138,85 @@ TEST(ResolveTrackersTest, GroupWeightWinsUnlessInstanceWeightIsZero) {
       (std::vector<ResolvedTracker>{resolved(K::File, "a", 0), resolved(K::File, "b", 9, true)}));
 }
 
+// keepalived does not restrict track_process weights on sync members
+// [SRC vrrp.c:vrrp_complete_instance lists interfaces, scripts, files, bfd].
+TEST(ResolveTrackersTest, SyncMemberWithoutTrackingWeightKeepsProcessWeights) {
+  config::Config c;
+  c.trackProcesses = {trackProcess("nginx", -20), trackProcess("sshd")};
+  auto vi = instance("VI_1");
+  vi.trackProcesses = {ref("nginx"), ref("sshd", 5, true)};
+  c.instances = {vi, instance("VI_2")};
+  c.syncGroups = {group("G", {"VI_1", "VI_2"})};
+  EXPECT_EQ(resolveTrackers(c, vi),
+            (std::vector<ResolvedTracker>{resolved(K::Process, "nginx", -20),
+                                          resolved(K::Process, "sshd", 5, true)}));
+}
+
+TEST(ResolveTrackersTest, UndefinedProcessIsLeftOut) {
+  config::Config c;
+  auto vi = instance("VI_1");
+  vi.trackProcesses = {ref("gone")};
+  c.instances = {vi};
+  EXPECT_TRUE(resolveTrackers(c, vi).empty());
+}
+
+// [SRC vrrp.c:add_vrrp_to_track_process] copies the group's weight but not
+// its reverse flag.
+TEST(ResolveTrackersTest, GroupProcessWeightWinsButNotItsReverse) {
+  config::Config c;
+  c.trackProcesses = {trackProcess("a"), trackProcess("b")};
+  auto vi = instance("VI_1");
+  vi.trackProcesses = {ref("a", 0), ref("b", 4)};
+  c.instances = {vi, instance("VI_2")};
+  auto g = group("G", {"VI_1", "VI_2"}, true);
+  g.trackProcesses = {ref("a", 7), ref("b", 9, true)};
+  c.syncGroups = {g};
+  EXPECT_EQ(resolveTrackers(c, vi), (std::vector<ResolvedTracker>{resolved(K::Process, "a", 0),
+                                                                  resolved(K::Process, "b", 9)}));
+}
+
+TEST(ResolveTrackersTest, GroupProcessWeightIsClearedByAnOwnerMember) {
+  config::Config c;
+  c.trackProcesses = {trackProcess("a", 10)};
+  c.instances = {instance("VI_1"), instance("VI_2", 255)};
+  auto g = group("G", {"VI_1", "VI_2"}, true);
+  g.trackProcesses = {ref("a")};
+  c.syncGroups = {g};
+  EXPECT_EQ(resolveTrackers(c, c.instances[0]),
+            (std::vector<ResolvedTracker>{resolved(K::Process, "a", 0, false, true)}));
+}
+
 // --- InstanceTracking ----------------------------------------------------------
+
+// [SRC vrrp_track.c:process_update_track_process_status]
+TEST(InstanceTrackingTest, ProcessWithWeightZeroFaultsWithoutQuorum) {
+  InstanceTracking t(100, {resolved(K::Process, "web", 0)});
+  EXPECT_EQ(t.processChanged("web", false), (TrackingUpdate{std::nullopt, {1}, {}}));
+  EXPECT_EQ(t.processChanged("web", true), (TrackingUpdate{std::nullopt, {}, {1}}));
+}
+
+TEST(InstanceTrackingTest, ReverseProcessWithWeightZeroFaultsWithQuorum) {
+  InstanceTracking t(100, {resolved(K::Process, "web", 0, true)});
+  EXPECT_EQ(t.initial().raised, (std::vector<core::FaultId>{1}));
+  EXPECT_EQ(t.processChanged("web", false), (TrackingUpdate{std::nullopt, {}, {1}}));
+}
+
+TEST(InstanceTrackingTest, ProcessWeightsAddWhenUpAndSubtractWhenDown) {
+  InstanceTracking plus(100, {resolved(K::Process, "web", 10)});
+  EXPECT_EQ(plus.priority(), 110);
+  EXPECT_EQ(plus.processChanged("web", false), (TrackingUpdate{100, {}, {}}));
+  InstanceTracking minus(100, {resolved(K::Process, "web", -10)});
+  EXPECT_EQ(minus.priority(), 100);
+  EXPECT_EQ(minus.processChanged("web", false), (TrackingUpdate{90, {}, {}}));
+  InstanceTracking reversed(100, {resolved(K::Process, "web", 10, true)});
+  EXPECT_EQ(reversed.priority(), 90);  // `weight 10 reverse` subtracts while up
+  EXPECT_EQ(reversed.processChanged("web", false), (TrackingUpdate{100, {}, {}}));
+}
+
+TEST(InstanceTrackingTest, ProcessUpdatesNeedAProcessTracker) {
+  InstanceTracking t(100, {resolved(K::Script, "web", 0)});
+  EXPECT_TRUE(t.processChanged("web", false).empty());
+}
 
 TEST(InstanceTrackingTest, InitialScriptWithWeightZeroHoldsInstanceInFault) {
   InstanceTracking t(100, {resolved(K::Script, "chk", 0)});
