@@ -9,6 +9,9 @@ namespace vipd::daemon {
 
 void Daemon::stop(std::function<void()> done) {
   if (scripts_) scripts_->stop();
+  // Like the scripts, process tracking ends before the instances stop.
+  processes_.reset();
+  closeProcessConnector();
   for (auto& instance : instances_) instance->shutdown();
   waitForScripts(std::move(done), loop_.now() + kStopDrainLimit);
 }
