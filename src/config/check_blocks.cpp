@@ -42,10 +42,18 @@ constexpr std::string_view kNotForVipdCheck = "not supported in a vipd_check, ig
 void onConnectIp(ProbeDraft& d, const Line& line, ParseContext& c) {
   const Token* token = singleArg(c, line);
   if (token == nullptr) return;
-  if (auto address = readAddress(*token, "connect_ip", c.diagnostics)) {
-    d.probe.connectIp = *address;
-    d.connectIp = token->where;
+  auto address = readAddress(*token, "connect_ip", c.diagnostics);
+  if (!address) return;
+  // A link-local address needs an interface (keepalived's bind_if), which a
+  // vipd_check does not take.
+  if (address->isV6() && address->isLinkLocal()) {
+    c.diagnostics.error(token->where, "connect_ip " + token->text +
+                                          " is link-local, which needs an interface; "
+                                          "not supported in a vipd_check");
+    return;
   }
+  d.probe.connectIp = *address;
+  d.connectIp = token->where;
 }
 
 void onConnectPort(ProbeDraft& d, const Line& line, ParseContext& c) {
@@ -182,7 +190,6 @@ constexpr std::array kIgnoredUrlKeywords = {
 // [SRC check_http.c:url_check]: a url needs a path; no status_code means 200-299.
 void onUrl(ProbeDraft& d, const Line& line, ParseContext& c) {
   UrlDraft draft;
-  draft.url.where = line.tokens[0].where;
   parseBlock<UrlDraft>(c, line, kUrlKeywords, kIgnoredUrlKeywords, "url", draft);
   if (!draft.pathGiven) {
     c.diagnostics.error(line.tokens[0].where, "url needs a path");

@@ -288,8 +288,9 @@ struct HttpUrl {
   std::optional<std::string> digest;
   /// `virtualhost`: this url's Host header (else the HTTP_GET's).
   std::optional<std::string> virtualHost;
-  SourceLocation where;
 
+  // No SourceLocation: a reload compares probes, and moving a url block to
+  // another line must not restart its check.
   friend bool operator==(const HttpUrl&, const HttpUrl&) = default;
 };
 

@@ -125,6 +125,17 @@ TEST(ConfigVipdCheckTest, TrackScriptRefersToItLikeAVrrpScript) {
   EXPECT_EQ(result.config->syncGroups.at(0).trackScripts[0].name, "chk");
 }
 
+// A reload compares probes: the same check moved to other lines is unchanged.
+TEST(ConfigVipdCheckTest, ProbesCompareWithoutTheirLocations) {
+  const std::string check =
+      "vipd_check chk {\n HTTP_GET {\n  url {\n   path /\n  }\n  connect_ip 192.0.2.10\n"
+      "  connect_port 80\n }\n}\n";
+  const ParseResult before = parseAlone(check);
+  const ParseResult after = parseAlone("# a new comment\n\n" + check);
+  ASSERT_TRUE(before.ok() && after.ok());
+  EXPECT_EQ(before.config->scripts.at(0).native, after.config->scripts.at(0).native);
+}
+
 constexpr const char* kTcp = " TCP_CHECK {\n  connect_ip 192.0.2.10\n  connect_port 80\n }\n";
 
 struct CheckCase {
@@ -175,6 +186,12 @@ const CheckCase kCases[] = {
     {"DelayBeforeRetryNegative",
      tcpCheck("  connect_ip 192.0.2.10\n  connect_port 80\n  delay_before_retry -1\n"),
      {"vipd.conf:5:22: error: delay_before_retry expects seconds 0..4294, got '-1'"},
+     false},
+    {"ConnectIpLinkLocal",
+     tcpCheck("  connect_ip fe80::1\n  connect_port 80\n"),
+     {"vipd.conf:3:14: error: connect_ip fe80::1 is link-local, which needs an interface; not "
+      "supported in a vipd_check",
+      "vipd.conf:2:2: error: TCP_CHECK needs a connect_ip"},
      false},
     {"BindtoOfTheOtherFamily",
      tcpCheck("  connect_ip 192.0.2.10\n  connect_port 80\n  bindto 2001:db8::1\n"),

@@ -63,11 +63,7 @@ void clearLocations(SyncGroup& group) {
 Config withoutLocations(Config config) {
   clearLocations(config.global);
   for (VrrpInstance& instance : config.instances) clearLocations(instance);
-  for (VrrpScript& script : config.scripts) {
-    script.where = {};
-    if (!script.native) continue;
-    for (HttpUrl& url : script.native->urls) url.where = {};
-  }
+  for (VrrpScript& script : config.scripts) script.where = {};
   for (TrackFile& file : config.trackFiles) file.where = {};
   for (SyncGroup& group : config.syncGroups) clearLocations(group);
   for (GarpGroup& group : config.garpGroups) group.where = {};
