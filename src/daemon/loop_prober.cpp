@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include "vipd/daemon/http_probe.h"
 #include "vipd/util/unique_fd.h"
@@ -159,8 +160,22 @@ void LoopProber::connect(ProbeId id, Attempt& a) {
     return finish(id, a, ProbeStatus::Failure,
                   "connect to " + endpoint(a.probe) + ": " + errorText(errno));
   }
-  loop_.addWriter(a.fd.get(), [this, id] { onWritable(id); });
-  a.writing = true;
+  watch(id, a, Watch::Write);
+}
+
+// epoll_ctl can fail (ENOMEM, ENOSPC): then the attempt fails, not the daemon.
+void LoopProber::watch(ProbeId id, Attempt& a, Watch what) {
+  try {
+    if (what == Watch::Write) {
+      loop_.addWriter(a.fd.get(), [this, id] { onWritable(id); });
+      a.writing = true;
+    } else {
+      loop_.addReader(a.fd.get(), [this, id] { onReadable(id); });
+      a.reading = true;
+    }
+  } catch (const std::system_error& e) {
+    finish(id, a, ProbeStatus::Failure, a.what() + ": " + e.what());
+  }
 }
 
 void LoopProber::onWritable(ProbeId id) {
@@ -195,8 +210,7 @@ void LoopProber::sendRequest(ProbeId id, Attempt& a) {
         ::send(a.fd.get(), a.request.data() + a.sent, a.request.size() - a.sent, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (!a.writing) loop_.addWriter(a.fd.get(), [this, id] { onWritable(id); });
-        a.writing = true;
+        if (!a.writing) watch(id, a, Watch::Write);
         return;
       }
       if (errno == EINTR) continue;
@@ -208,8 +222,7 @@ void LoopProber::sendRequest(ProbeId id, Attempt& a) {
   a.writing = false;
   a.phase = Attempt::Phase::Receiving;
   a.response.emplace(a.currentUrl().digest.has_value(), limits_.maxResponseBytes);
-  loop_.addReader(a.fd.get(), [this, id] { onReadable(id); });
-  a.reading = true;
+  watch(id, a, Watch::Read);
 }
 
 void LoopProber::onReadable(ProbeId id) {

@@ -89,8 +89,9 @@ void ScriptChecks::stop() {
 // script thread; a run still going then is not doubled but counted late.
 void ScriptChecks::runNow(Check& check) {
   check.timer.reset();
-  schedule(check, scheduler_.now() + check.config.interval);
+  const auto next = scheduler_.now() + check.config.interval;
   if (check.busy()) {
+    schedule(check, next);
     ++check.stats.late;
     log_->warn("{} {} still running after its interval ({} s); not started again", check.kind(),
                check.config.name, check.config.interval.count());
@@ -98,9 +99,13 @@ void ScriptChecks::runNow(Check& check) {
   }
   ++check.stats.runs;
   if (check.config.native) {
+    // The run's deadline timer goes first: a run whose timeout equals the
+    // interval ends before the next one is due, instead of making it late.
     startProbing(check);
+    schedule(check, next);
     return;
   }
+  schedule(check, next);
   check.running = runner_.run(
       check.command, [this, &check](const exec::Outcome& outcome) { onDone(check, outcome); });
 }

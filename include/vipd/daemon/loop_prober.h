@@ -39,8 +39,10 @@ class LoopProber final : public Prober {
 
  private:
   struct Attempt;
+  enum class Watch : std::uint8_t { Read, Write };
 
   void connect(ProbeId id, Attempt& attempt);
+  void watch(ProbeId id, Attempt& attempt, Watch what);
   void onWritable(ProbeId id);
   void onReadable(ProbeId id);
   void onTimeout(ProbeId id);

@@ -218,6 +218,19 @@ TEST_F(ScriptChecksTest, VipdCheckAttemptStillGoingAtTheTimeoutIsCancelledAndFai
   EXPECT_EQ(checks_->stats("web")->timeouts, 1u);
 }
 
+TEST_F(ScriptChecksTest, VipdCheckTimingOutAtItsIntervalEndsBeforeTheNextRun) {
+  auto c = check("web");
+  c.timeout = c.interval;
+  make({c});
+  const auto first = prober_.last().id;
+  clock_.advance(2s);
+  EXPECT_EQ(prober_.cancelled(), std::vector<Prober::ProbeId>{first});
+  EXPECT_EQ(changes_, std::vector<std::string>{"web BAD"});
+  ASSERT_EQ(prober_.attempts().size(), 2u) << "the next run started on time";
+  EXPECT_TRUE(prober_.last().active());
+  EXPECT_EQ(checks_->stats("web")->late, 0u);
+}
+
 TEST_F(ScriptChecksTest, VipdCheckTimeoutEndsTheRunDuringARetryDelay) {
   auto slow = check("web", 5);
   slow.native->delayBeforeRetry = 2s;
