@@ -172,16 +172,22 @@ bool alreadyDefined(ParseContext& c, const std::vector<T>& list, const Token& ke
   return true;
 }
 
-/// Root blocks: `vrrp_script`, `track_file` / `vrrp_track_file`
+/// Root blocks: `vrrp_script`, `vipd_check`, `track_file` / `vrrp_track_file`
 /// [script_blocks.cpp], `vrrp_track_process` [track_process_block.cpp],
 /// `vrrp_sync_group` [sync_group.cpp], `garp_group` and
 /// `interface_up_down_delays` [interface_blocks.cpp]. Called with the keyword line.
 void parseVrrpScript(ParseContext& context, const Line& line, Document& document);
+void parseVipdCheck(ParseContext& context, const Line& line, Document& document);
 void parseTrackFile(ParseContext& context, const Line& line, Document& document);
 void parseTrackProcess(ParseContext& context, const Line& line, Document& document);
 void parseSyncGroup(ParseContext& context, const Line& line, Document& document);
 void parseGarpGroup(ParseContext& context, const Line& line, Document& document);
 void parseInterfaceDelays(ParseContext& context, const Line& line, Document& document);
+
+/// The `TCP_CHECK { ... }` or `HTTP_GET { ... }` block of a vipd_check, whose
+/// `{` is consumed [check_blocks.cpp]; nullopt after reporting an error.
+std::optional<NativeProbe> parseProbeBlock(ParseContext& context, const Line& opener,
+                                           ProbeKind kind);
 
 /// global_defs keywords for scripts and notify FIFOs [global_scripts.cpp].
 void onScriptUser(GlobalDraft& g, const Line& line, ParseContext& c);

@@ -248,10 +248,46 @@ std::string weightWords(std::int32_t weight, bool reverse) {
   return std::to_string(weight) + (reverse ? " reverse" : "");
 }
 
+std::string statusWords(const std::vector<StatusRange>& codes) {
+  std::string text;
+  for (const StatusRange& r : codes) {
+    text += " " + std::to_string(r.min);
+    if (r.max != r.min) text += "-" + std::to_string(r.max);
+  }
+  return text;
+}
+
+void dumpUrl(Writer& w, const HttpUrl& url) {
+  w.open("url");
+  w.line("path " + word(url.path));
+  w.line("status_code" + statusWords(url.statusCodes));
+  if (url.digest) w.line("digest " + *url.digest);
+  if (url.virtualHost) w.line("virtualhost " + word(*url.virtualHost));
+  w.close();
+}
+
+void dumpProbe(Writer& w, const NativeProbe& p) {
+  w.open(p.kind == ProbeKind::Http ? "HTTP_GET" : "TCP_CHECK");
+  w.line("connect_ip " + p.connectIp.toString());
+  w.line("connect_port " + std::to_string(p.connectPort));
+  if (p.bindTo) w.line("bindto " + p.bindTo->toString());
+  w.line("connect_timeout " + seconds(p.connectTimeout));
+  w.line("retry " + std::to_string(p.retry));
+  w.line("delay_before_retry " + seconds(p.delayBeforeRetry));
+  if (p.virtualHost) w.line("virtualhost " + word(*p.virtualHost));
+  for (const HttpUrl& url : p.urls) dumpUrl(w, url);
+  w.close();
+}
+
 void dumpScript(Writer& w, const VrrpScript& s) {
   w.blank();
-  w.open("vrrp_script " + word(s.name));
-  w.line("script " + commandWord(s.argv));
+  if (s.native) {
+    w.open("vipd_check " + word(s.name));
+    dumpProbe(w, *s.native);
+  } else {
+    w.open("vrrp_script " + word(s.name));
+    w.line("script " + commandWord(s.argv));
+  }
   w.line("interval " + std::to_string(s.interval.count()));
   w.line("timeout " + std::to_string(s.timeout.count()));
   w.line("weight " + weightWords(s.weight, s.reverse));

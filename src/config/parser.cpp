@@ -48,6 +48,8 @@ struct RootBlock {
 
 constexpr std::array kRootBlocks = {
     RootBlock{"vrrp_script", parseVrrpScript},
+    // vipd's extension; keepalived rejects it (see vipd.conf(5) for a config both read).
+    RootBlock{"vipd_check", parseVipdCheck},
     RootBlock{"track_file", parseTrackFile},
     // Deprecated synonym since 2.0.20 [SRC track_file.c:add_track_file_keywords].
     RootBlock{"vrrp_track_file", parseTrackFile},

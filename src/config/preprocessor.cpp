@@ -137,7 +137,10 @@ bool Preprocessor::applyCondition(Line& line) {
   const std::size_t idFrom = reverse ? 2 : 1;
   const std::size_t blank = line.text.find_first_of(" \t", idFrom);
   if (blank == std::string::npos) return false;  // "@id" with nothing after it
-  const bool match = line.text.compare(idFrom, blank - idFrom, options_.configId) == 0;
+  const std::string_view id = std::string_view(line.text).substr(idFrom, blank - idFrom);
+  // vipd also answers to kVipdConfigId, so one file can hold lines for vipd
+  // only (`@vipd`) or for keepalived only (`@^vipd`) and still use per-host ids.
+  const bool match = id == options_.configId || id == kVipdConfigId;
   if (match == reverse) return false;
   std::size_t rest = line.text.find_first_not_of(" \t", blank);
   if (rest == std::string::npos) rest = line.text.size();

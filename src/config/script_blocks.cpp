@@ -1,5 +1,6 @@
-// vrrp_script NAME { ... } and track_file NAME { ... } [K5 §VRRP script(s),
-// §Track files; SRC vrrp_parser.c:vrrp_vscript_*_handler, trackers/track_file.c]
+// vrrp_script NAME { ... }, vipd's vipd_check NAME { ... } and track_file
+// NAME { ... } [K5 §VRRP script(s), §Track files; SRC
+// vrrp_parser.c:vrrp_vscript_*_handler, trackers/track_file.c]
 
 #include <array>
 #include <cctype>
@@ -18,16 +19,20 @@ using std::chrono::seconds;
 constexpr std::uint64_t kMaxScriptSeconds = std::numeric_limits<std::uint32_t>::max() / 1'000'000;
 constexpr std::uint64_t kIntMax = std::numeric_limits<std::int32_t>::max();
 
+/// A vrrp_script or a vipd_check, which share their timing and weight keywords.
 struct ScriptDraft {
   VrrpScript script;
   std::optional<SourceLocation> command;
   bool timeoutGiven = false;
+  bool isCheck = false;
+  /// Where the vipd_check's TCP_CHECK or HTTP_GET block starts.
+  std::optional<SourceLocation> probe;
 };
 
 /// `interval` / `timeout`: whole seconds; 0 is accepted for pre-2.0.7 configs
-/// and means 1.
-std::optional<seconds> scriptSeconds(ParseContext& c, const Line& line) {
-  auto value = readUnsignedArg(c, line, 0, kMaxScriptSeconds);
+/// and means 1 (not in a vipd_check, which has no old configs to accept).
+std::optional<seconds> scriptSeconds(ParseContext& c, const Line& line, bool isCheck) {
+  auto value = readUnsignedArg(c, line, isCheck ? 1 : 0, kMaxScriptSeconds);
   if (!value) return std::nullopt;
   if (*value == 0) {
     c.diagnostics.warning(line.tokens[1].where,
@@ -49,18 +54,19 @@ void onScript(ScriptDraft& d, const Line& line, ParseContext& c) {
 }
 
 void onInterval(ScriptDraft& d, const Line& line, ParseContext& c) {
-  if (auto value = scriptSeconds(c, line)) d.script.interval = *value;
+  if (auto value = scriptSeconds(c, line, d.isCheck)) d.script.interval = *value;
 }
 
 void onTimeout(ScriptDraft& d, const Line& line, ParseContext& c) {
-  if (auto value = scriptSeconds(c, line)) {
+  if (auto value = scriptSeconds(c, line, d.isCheck)) {
     d.script.timeout = *value;
     d.timeoutGiven = true;
   }
 }
 
 void onScriptWeight(ScriptDraft& d, const Line& line, ParseContext& c) {
-  readWeight(c, line, "vrrp_script weight", 253, d.script.weight, d.script.reverse);
+  readWeight(c, line, d.isCheck ? "vipd_check weight" : "vrrp_script weight", 253, d.script.weight,
+             d.script.reverse);
 }
 
 void onRiseFall(ScriptDraft& d, const Line& line, ParseContext& c) {
@@ -90,6 +96,48 @@ constexpr std::array kScriptKeywords = {
     Keyword<ScriptDraft>{"fall", false, onRiseFall},
     Keyword<ScriptDraft>{"user", false, onUser},
     Keyword<ScriptDraft>{"init_fail", false, onInitFail},
+};
+
+void onProbe(ScriptDraft& d, const Line& line, ParseContext& c) {
+  const Token& keyword = line.tokens[0];
+  if (d.probe) {
+    c.diagnostics.error(
+        keyword.where,
+        "a vipd_check has one TCP_CHECK or HTTP_GET; the first is at " + toString(*d.probe));
+    skipToBlockEnd(c, line);
+    return;
+  }
+  d.probe = keyword.where;
+  d.script.native =
+      parseProbeBlock(c, line, keyword.text == "HTTP_GET" ? ProbeKind::Http : ProbeKind::Tcp);
+}
+
+constexpr std::array kCheckKeywords = {
+    Keyword<ScriptDraft>{"TCP_CHECK", true, onProbe},
+    Keyword<ScriptDraft>{"HTTP_GET", true, onProbe},
+    Keyword<ScriptDraft>{"interval", false, onInterval},
+    Keyword<ScriptDraft>{"timeout", false, onTimeout},
+    Keyword<ScriptDraft>{"weight", false, onScriptWeight},
+    Keyword<ScriptDraft>{"rise", false, onRiseFall},
+    Keyword<ScriptDraft>{"fall", false, onRiseFall},
+    Keyword<ScriptDraft>{"init_fail", false, onInitFail},
+};
+
+constexpr std::array kIgnoredCheckKeywords = {
+    IgnoredKeyword{"script",
+                   "not used in a vipd_check, which runs no command (use a "
+                   "vrrp_script for one), ignored"},
+    IgnoredKeyword{"user", "not used in a vipd_check, which runs no command, ignored"},
+    IgnoredKeyword{"SSL_GET", "not supported by vipd_check (TCP_CHECK and HTTP_GET are), ignored"},
+    IgnoredKeyword{"SMTP_CHECK",
+                   "not supported by vipd_check (TCP_CHECK and HTTP_GET are), ignored"},
+    IgnoredKeyword{"DNS_CHECK",
+                   "not supported by vipd_check (TCP_CHECK and HTTP_GET are), ignored"},
+    IgnoredKeyword{"UDP_CHECK",
+                   "not supported by vipd_check (TCP_CHECK and HTTP_GET are), ignored"},
+    IgnoredKeyword{"PING_CHECK",
+                   "not supported by vipd_check (TCP_CHECK and HTTP_GET are), ignored"},
+    IgnoredKeyword{"MISC_CHECK", "not supported by vipd_check (use a vrrp_script), ignored"},
 };
 
 struct FileDraft {
@@ -165,12 +213,30 @@ bool readWeight(ParseContext& c, const Line& line, std::string_view what, std::i
   return true;
 }
 
+namespace {
+
+/// vrrp_script and vipd_check names are one namespace: track_script names either.
+bool scriptNameTaken(ParseContext& c, const Document& document, const Token& keyword,
+                     const Token& name, const Line& line) {
+  const VrrpScript* other = findByName(document.scripts, name.text);
+  if (other == nullptr) return false;
+  const std::string otherKind = other->native ? "vipd_check" : "vrrp_script";
+  if (otherKind == keyword.text) return alreadyDefined(c, document.scripts, keyword, name, line);
+  c.diagnostics.error(name.where, keyword.text + " " + name.text + ": the name is taken by the " +
+                                      otherKind + " at " + toString(other->where) +
+                                      " (track_script names both kinds, so names must differ)");
+  skipToBlockEnd(c, line);
+  return true;
+}
+
+}  // namespace
+
 // [SRC vrrp_parser.c:vrrp_vscript_end_handler]: a script without a command is removed.
 void parseVrrpScript(ParseContext& context, const Line& line, Document& document) {
   const Token* name = openNamedBlock(context, line);
   if (name == nullptr) return;
   const Token& keyword = line.tokens[0];
-  if (alreadyDefined(context, document.scripts, keyword, *name, line)) return;
+  if (scriptNameTaken(context, document, keyword, *name, line)) return;
   ScriptDraft draft;
   draft.script.name = name->text;
   draft.script.where = keyword.where;
@@ -182,6 +248,28 @@ void parseVrrpScript(ParseContext& context, const Line& line, Document& document
     return;
   }
   // VRRP_SCRIPT_DT is 0, which the scheduler reads as "the interval".
+  if (!draft.timeoutGiven) draft.script.timeout = draft.script.interval;
+  document.scripts.push_back(std::move(draft.script));
+}
+
+// vipd's extension: a TCP_CHECK or HTTP_GET probe run like a vrrp_script.
+void parseVipdCheck(ParseContext& context, const Line& line, Document& document) {
+  const Token* name = openNamedBlock(context, line);
+  if (name == nullptr) return;
+  const Token& keyword = line.tokens[0];
+  if (scriptNameTaken(context, document, keyword, *name, line)) return;
+  const std::size_t errorsBefore = context.diagnostics.errorCount();
+  ScriptDraft draft;
+  draft.isCheck = true;
+  draft.script.name = name->text;
+  draft.script.where = keyword.where;
+  parseBlock<ScriptDraft>(context, line, kCheckKeywords, kIgnoredCheckKeywords, "vipd_check",
+                          draft);
+  if (!draft.probe) {
+    context.diagnostics.error(keyword.where,
+                              "vipd_check " + name->text + " needs a TCP_CHECK or HTTP_GET block");
+  }
+  if (context.diagnostics.errorCount() != errorsBefore || !draft.script.native) return;
   if (!draft.timeoutGiven) draft.script.timeout = draft.script.interval;
   document.scripts.push_back(std::move(draft.script));
 }

@@ -28,8 +28,8 @@ std::vector<TrackedObject> resolveTracked(const std::vector<TrackedObject>& entr
   std::vector<TrackedObject> kept;
   for (const TrackedObject& t : entries) {
     if (kind == TrackKind::Script && findByName(document.scripts, t.name) == nullptr) {
-      diagnostics.warning(t.where,
-                          subject + " track_script " + t.name + " names no vrrp_script; ignored");
+      diagnostics.warning(t.where, subject + " track_script " + t.name +
+                                       " names no vrrp_script or vipd_check; ignored");
     } else if (kind == TrackKind::File && findByName(document.trackFiles, t.name) == nullptr) {
       diagnostics.warning(
           t.where, subject + " track_file " + t.name + " names no track_file block; ignored");

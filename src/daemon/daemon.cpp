@@ -40,6 +40,7 @@ Daemon::Daemon(config::Config config, EventLoop& loop)
       loop_(loop),
       reactor_(loop),
       runner_(std::make_unique<exec::LoopProcessRunner>(reactor_)),
+      prober_(std::make_unique<LoopProber>(loop_)),
       log_(logger("vipd")),
       syncGroups_(SyncGroups::Deps{loop_, *runner_}, logger("vrrp")) {}
 

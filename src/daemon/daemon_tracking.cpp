@@ -10,10 +10,12 @@
 namespace vipd::daemon {
 
 // Scripts whose command cannot be built are left out, as keepalived
-// disables them: the instances then do not track them at all.
+// disables them: the instances then do not track them at all. vipd_checks
+// run no command: ScriptChecks probes them without the resolver.
 void Daemon::prepareScripts() {
-  scripts_ = std::make_unique<ScriptChecks>(track::scriptSchedule(config_), loop_, *runner_,
-                                            scriptResolver(config_.global), logger("vrrp"));
+  scripts_ =
+      std::make_unique<ScriptChecks>(track::scriptSchedule(config_), loop_, *runner_, *prober_,
+                                     scriptResolver(config_.global), logger("vrrp"));
 }
 
 // keepalived checks scripts at load and reload only [GH#2438]; so does vipd.

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 namespace vipd::daemon {
 
@@ -30,6 +31,10 @@ itimerspec toItimerspec(EventLoop::Clock::time_point t) {
   return spec;
 }
 
+std::uint32_t interestOf(bool read, bool write) {
+  return (read ? EPOLLIN : 0U) | (write ? EPOLLOUT : 0U);
+}
+
 }  // namespace
 
 EventLoop::EventLoop()
@@ -47,14 +52,52 @@ void EventLoop::watch(int fd) {
   if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) throwErrno("epoll_ctl add");
 }
 
-void EventLoop::addReader(int fd, Callback onReadable) {
-  watch(fd);
-  readers_[fd] = std::move(onReadable);
+void EventLoop::setWatch(int fd, Callback Watch::*slot, Callback callback) {
+  const auto [it, fresh] = watches_.try_emplace(fd);
+  Watch& w = it->second;
+  Callback previous = std::exchange(w.*slot, std::move(callback));
+  epoll_event ev{};
+  ev.events = interestOf(bool(w.onReadable), bool(w.onWritable));
+  ev.data.fd = fd;
+  if (epoll_ctl(epoll_.get(), fresh ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) != 0) {
+    const int error = errno;
+    if (fresh) {
+      watches_.erase(it);
+    } else {
+      w.*slot = std::move(previous);
+    }
+    errno = error;
+    throwErrno(fresh ? "epoll_ctl add" : "epoll_ctl mod");
+  }
 }
 
-void EventLoop::removeReader(int fd) {
-  if (readers_.erase(fd) > 0) epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+void EventLoop::clearWatch(int fd, Callback Watch::*slot) {
+  const auto it = watches_.find(fd);
+  if (it == watches_.end() || !(it->second.*slot)) return;
+  Watch& w = it->second;
+  w.*slot = nullptr;
+  if (!w.onReadable && !w.onWritable) {
+    watches_.erase(it);
+    epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+    return;
+  }
+  epoll_event ev{};
+  ev.events = interestOf(bool(w.onReadable), bool(w.onWritable));
+  ev.data.fd = fd;
+  epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev);
 }
+
+void EventLoop::addReader(int fd, Callback onReadable) {
+  setWatch(fd, &Watch::onReadable, std::move(onReadable));
+}
+
+void EventLoop::removeReader(int fd) { clearWatch(fd, &Watch::onReadable); }
+
+void EventLoop::addWriter(int fd, Callback onWritable) {
+  setWatch(fd, &Watch::onWritable, std::move(onWritable));
+}
+
+void EventLoop::removeWriter(int fd) { clearWatch(fd, &Watch::onWritable); }
 
 EventLoop::TimerId EventLoop::armTimer(Clock::time_point deadline, Callback callback) {
   TimerId id = nextTimerId_++;
@@ -140,9 +183,26 @@ void EventLoop::runOnce(std::chrono::milliseconds maxWait) {
       dispatchTimers();
     } else if (signalFd_ && fd == signalFd_.get()) {
       dispatchSignals();
-    } else if (auto it = readers_.find(fd); it != readers_.end()) {
-      // Copy: the callback may remove itself.
-      auto callback = it->second;
+    } else {
+      dispatch(fd, events[static_cast<std::size_t>(i)].events);
+    }
+  }
+}
+
+// A hang-up or error wakes both sides, as it would a blocking read or write.
+// Each callback is looked up afresh and copied: the reader may remove the
+// writer (or itself) before the writer's turn.
+void EventLoop::dispatch(int fd, std::uint32_t events) {
+  constexpr std::uint32_t kFailed = EPOLLHUP | EPOLLERR;
+  if (events & (EPOLLIN | kFailed)) {
+    if (auto it = watches_.find(fd); it != watches_.end() && it->second.onReadable) {
+      auto callback = it->second.onReadable;
+      callback();
+    }
+  }
+  if (events & (EPOLLOUT | kFailed)) {
+    if (auto it = watches_.find(fd); it != watches_.end() && it->second.onWritable) {
+      auto callback = it->second.onWritable;
       callback();
     }
   }

@@ -40,7 +40,8 @@ Options parseOptions(std::span<const char* const> argv) {
     ("pid-file,p", po::value(&opts.pidFile)->value_name("FILE"),
        "PID file (default /run/vipd/vipd.pid)")
     ("config-id,i", po::value(&opts.configId)->value_name("ID"),
-       "select `@ID` configuration lines (default: host name up to the first dot)")
+       "select `@ID` configuration lines (default: host name up to the first dot; "
+       "`@vipd` lines are always selected)")
     ("strict", "treat unknown or unsupported keywords as errors")
     ("vrrp,P", "accepted for keepalived compatibility (vipd only does VRRP)")
     ("log-detail,D", "accepted for keepalived compatibility (vipd always logs details)")

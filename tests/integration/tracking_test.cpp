@@ -1,10 +1,14 @@
 // Health checks and notifications on a running pair, observed from outside:
 // who holds the VIP, what the operator's notify scripts and FIFO reader
 // received (they write it to files), and the adverts on the wire.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,6 +17,7 @@
 #include <thread>
 
 #include "pair_lab.h"
+#include "vipd/util/unique_fd.h"
 
 namespace vipd::lab {
 namespace {
@@ -303,6 +308,51 @@ TEST_F(TrackingTest, HangingCheckIsKilledAtItsTimeoutAndAdvertsStayOnTime) {
     widest = std::max(widest, seen[i].at - seen[i - 1].at);
   EXPECT_LT(widest, 150ms) << "an advert was late while a check hung";
   EXPECT_NE(readLog(c1_).find("vrrp_script hang is now BAD"), std::string::npos);
+}
+
+/// A TCP listener on `address`:`port` inside the host's namespace, opened by
+/// the test itself (the kernel completes handshakes without accept()), so
+/// closing it makes the port refuse connections.
+util::UniqueFd listenIn(const Host& host, const char* address, std::uint16_t port) {
+  const testing::EnterNetNs inside(*host.ns);
+  util::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  const int on = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  ::inet_pton(AF_INET, address, &sa.sin_addr);
+  EXPECT_EQ(::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0)
+      << std::strerror(errno);
+  EXPECT_EQ(::listen(fd.get(), SOMAXCONN), 0);
+  return fd;
+}
+
+// vipd_check: a TCP_CHECK on h1's own service, probed by vipd itself (no
+// process forked). The service going away faults the master (weight 0) and
+// the backup takes over; the service coming back brings the VIP back.
+TEST_F(TrackingTest, NativeTcpCheckMovesTheVipWhenTheServiceStops) {
+  util::UniqueFd service = listenIn(*h1_, "192.0.2.1", 8080);
+  const std::string check =
+      "vipd_check chk_svc {\n    TCP_CHECK {\n        connect_ip 192.0.2.1\n"
+      "        connect_port 8080\n        connect_timeout 1\n        retry 0\n    }\n"
+      "    interval 1\n}\n";
+  c1_ = startVipd(*lab_, *h1_, config(150, "    track_script {\n        chk_svc\n    }\n", check),
+                  "h1-vipd");
+  c2_ = startVipd(*lab_, *h2_, config(100, ""), "h2-vipd");
+  ASSERT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, kSettle));
+  EXPECT_TRUE(logShows(c1_, "vipd_check chk_svc is now GOOD"));
+
+  service.reset();
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h2_, *h1_); }, 5s)) << "the backup took over";
+  EXPECT_NE(readLog(c1_).find("vipd_check chk_svc is now BAD (last run: connect to "
+                              "192.0.2.1:8080: Connection refused)"),
+            std::string::npos);
+  EXPECT_NE(readLog(c1_).find("entering FAULT"), std::string::npos);
+
+  service = listenIn(*h1_, "192.0.2.1", 8080);
+  EXPECT_TRUE(waitFor([&] { return soleHolder(*h1_, *h2_); }, 5s)) << "h1 preempted back";
+  EXPECT_EQ(countInLog(c1_, "vipd_check chk_svc is now GOOD"), 2u);
 }
 
 }  // namespace

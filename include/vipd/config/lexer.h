@@ -45,10 +45,15 @@ struct Line {
   SourceLocation locationAt(std::size_t offset) const;
 };
 
+/// A config id vipd always has besides its own: `@vipd LINE` is kept by vipd
+/// and (unless run as `-i vipd` or on a host named vipd) dropped by keepalived;
+/// `@^vipd LINE` the other way round. vipd.conf(5) "Conditional lines".
+inline constexpr std::string_view kVipdConfigId = "vipd";
+
 struct LexOptions {
   /// keepalived's config id (-i), matched by `@id` / `@^id` lines and returned
   /// by `${_INSTANCE}`. keepalived defaults it to the host name up to the first
-  /// dot; see defaultConfigId().
+  /// dot; see defaultConfigId(). `@vipd` lines match too (kVipdConfigId).
   std::string configId;
   /// Seed for `${_RANDOM}`; unset means a non-deterministic seed.
   std::optional<std::uint32_t> randomSeed;

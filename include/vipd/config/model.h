@@ -277,15 +277,69 @@ struct VrrpInstance {
   friend bool operator==(const VrrpInstance&, const VrrpInstance&) = default;
 };
 
+/// An inclusive range of HTTP status codes: `200` or `200-299`.
+struct StatusRange {
+  std::uint16_t min = 200;
+  std::uint16_t max = 299;
+
+  friend bool operator==(const StatusRange&, const StatusRange&) = default;
+};
+
+/// One `url { ... }` of a vipd_check's HTTP_GET [K5 HTTP_GET url].
+struct HttpUrl {
+  /// `path`: starts with '/'; sent as is in the request line.
+  std::string path;
+  /// `status_code`: the accepted codes; keepalived's 200-299 when none is given.
+  std::vector<StatusRange> statusCodes;
+  /// `digest`: MD5 of the body, 32 lower-case hex digits.
+  std::optional<std::string> digest;
+  /// `virtualhost`: this url's Host header (else the HTTP_GET's).
+  std::optional<std::string> virtualHost;
+
+  // No SourceLocation: a reload compares probes, and moving a url block to
+  // another line must not restart its check.
+  friend bool operator==(const HttpUrl&, const HttpUrl&) = default;
+};
+
+enum class ProbeKind : std::uint8_t { Tcp, Http };
+
+/// What a `vipd_check` does instead of running a command: keepalived's
+/// TCP_CHECK (a TCP connect) or HTTP_GET (a GET of each url), with their
+/// connection options [K5 §Virtual server(s), CHECKER_TYPE]. vipd has no
+/// real_server to inherit connect_ip and connect_port from: both are required.
+struct NativeProbe {
+  ProbeKind kind = ProbeKind::Tcp;
+  util::IpAddress connectIp;
+  std::uint16_t connectPort = 0;
+  /// `bindto`: the source address of the connection.
+  std::optional<util::IpAddress> bindTo;
+  /// Bounds each connection: connect, request and response (keepalived's default 5 s).
+  std::chrono::microseconds connectTimeout{5'000'000};
+  /// Failed attempts repeated before the run fails (keepalived's default 1).
+  std::uint32_t retry = 1;
+  /// keepalived's default: 3 s for HTTP_GET, 1 s for TCP_CHECK.
+  std::chrono::microseconds delayBeforeRetry{1'000'000};
+  /// HTTP_GET `virtualhost`: the Host header of urls without their own.
+  std::optional<std::string> virtualHost;
+  /// HTTP_GET: at least one.
+  std::vector<HttpUrl> urls;
+
+  friend bool operator==(const NativeProbe&, const NativeProbe&) = default;
+};
+
 /// `vrrp_script NAME { ... }` [SRC vrrp_parser.c:vrrp_vscript_*_handler,
-/// vrrp_data.c:alloc_vrrp_script]. Only run if something tracks it.
+/// vrrp_data.c:alloc_vrrp_script], or vipd's own `vipd_check NAME { ... }`
+/// (`native` set, no argv). Both are tracked by `track_script` and share one
+/// namespace. Only run if something tracks it.
 struct VrrpScript {
   std::string name;
   /// `script CMD`: the command split keepalived-style; argv[0] is the program.
+  /// Empty for a vipd_check.
   std::vector<std::string> argv;
   /// Whole seconds, at least 1.
   std::chrono::seconds interval{1};
-  /// Whole seconds, at least 1; defaults to the interval.
+  /// Whole seconds, at least 1; defaults to the interval. A vipd_check's
+  /// timeout bounds its whole run, retries included.
   std::chrono::seconds timeout{1};
   /// -253..253; 0 means a failure puts the tracking instances in FAULT.
   std::int32_t weight = 0;
@@ -298,6 +352,8 @@ struct VrrpScript {
   /// `init_fail`: start in the failed state.
   bool initFail = false;
   SourceLocation where;
+  /// vipd_check: the probe that replaces the command.
+  std::optional<NativeProbe> native;
 
   friend bool operator==(const VrrpScript&, const VrrpScript&) = default;
 };

@@ -13,6 +13,7 @@
 #include "vipd/daemon/file_watch.h"
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/link_watch.h"
+#include "vipd/daemon/loop_prober.h"
 #include "vipd/daemon/process_watch.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
@@ -138,6 +139,8 @@ class Daemon {
   EventLoop& loop_;
   exec::LoopReactor<EventLoop> reactor_;
   std::unique_ptr<exec::LoopProcessRunner> runner_;
+  /// vipd_check probes; declared before scripts_, which uses it.
+  std::unique_ptr<LoopProber> prober_;
   exec::SystemFileLookup files_;
   exec::SystemAccountLookup accounts_;
   std::unique_ptr<notify::ScriptResolver> resolver_;

@@ -25,10 +25,16 @@ class EventLoop final : public Scheduler {
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
-  /// Calls `onReadable` whenever fd is readable (level-triggered).
-  /// The caller keeps ownership of fd and removes it before closing it.
+  /// Calls `onReadable` whenever fd is readable, or has hung up or failed
+  /// (level-triggered). The caller keeps ownership of fd and removes it
+  /// before closing it. Replaces an earlier reader of fd.
   void addReader(int fd, Callback onReadable);
   void removeReader(int fd);
+  /// Calls `onWritable` whenever fd is writable, or has hung up or failed
+  /// (level-triggered: remove it once nothing is left to write). A descriptor
+  /// may have a reader and a writer; the same ownership rules apply.
+  void addWriter(int fd, Callback onWritable);
+  void removeWriter(int fd);
 
   /// Runs `callback` once at `deadline` (or on the next iteration if past).
   /// Timers due at the same instant run in the order they were armed.
@@ -52,13 +58,22 @@ class EventLoop final : public Scheduler {
  private:
   void dispatchTimers();
   void dispatchSignals();
+  /// The callbacks of one watched descriptor; at least one is set.
+  struct Watch {
+    Callback onReadable;
+    Callback onWritable;
+  };
+
   void rearmTimerFd();
   void watch(int fd);
+  void setWatch(int fd, Callback Watch::*slot, Callback callback);
+  void clearWatch(int fd, Callback Watch::*slot);
+  void dispatch(int fd, std::uint32_t events);
 
   util::UniqueFd epoll_;
   util::UniqueFd timerFd_;
   util::UniqueFd signalFd_;
-  std::unordered_map<int, Callback> readers_;
+  std::unordered_map<int, Watch> watches_;
   std::unordered_map<int, Callback> signalHandlers_;
   // Deadline, then arming order: equal deadlines fire first-armed first.
   std::map<std::pair<Clock::time_point, TimerId>, Callback> timers_;

@@ -315,6 +315,88 @@ vrrp_instance "VI {1}" {
       << dumped;
 }
 
+TEST(DumpConfigTest, WritesVipdChecksWithEveryProbeValue) {
+  const ParseResult result = testing::parse(R"(
+vipd_check chk_web {
+  HTTP_GET {
+    url {
+      path "/health#x"
+      status_code 200 300-399
+      digest 9B3A0C85A887A256D6939DA88AABD8CD
+      virtualhost "www.example.com"
+    }
+    url {
+      path /
+    }
+    connect_ip 192.0.2.10
+    connect_port 8080
+    bindto 192.0.2.1
+    connect_timeout 0.5
+    virtualhost example.com
+  }
+  weight -20
+  fall 2
+}
+vipd_check chk_tcp {
+  TCP_CHECK {
+    connect_ip 2001:db8::10
+    connect_port 22
+    retry 0
+  }
+  interval 3
+  timeout 2
+  init_fail
+}
+)" + testing::instance("track_script {\n chk_web\n chk_tcp\n}"));
+  ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
+  const std::string dumped = expectRoundTrip(result);
+  EXPECT_NE(dumped.find(R"(vipd_check chk_web {
+    HTTP_GET {
+        connect_ip 192.0.2.10
+        connect_port 8080
+        bindto 192.0.2.1
+        connect_timeout 0.5
+        retry 1
+        delay_before_retry 3
+        virtualhost example.com
+        url {
+            path "/health#x"
+            status_code 200 300-399
+            digest 9b3a0c85a887a256d6939da88aabd8cd
+            virtualhost www.example.com
+        }
+        url {
+            path /
+            status_code 200-299
+        }
+    }
+    interval 1
+    timeout 1
+    weight -20
+    rise 1
+    fall 2
+}
+
+vipd_check chk_tcp {
+    TCP_CHECK {
+        connect_ip 2001:db8::10
+        connect_port 22
+        connect_timeout 5
+        retry 0
+        delay_before_retry 1
+    }
+    interval 3
+    timeout 2
+    weight 0
+    rise 1
+    fall 1
+    init_fail
+}
+)"),
+            std::string::npos)
+      << dumped;
+}
+
 // vrrp_min_garp leaves garp_master_refresh_repeat at 0, which no explicit
 // keyword can state (0 reads as 1).
 TEST(DumpConfigTest, TrackProcessIsWrittenInTheOrderTheParserChecksIt) {
@@ -529,6 +611,7 @@ class ConfigGenerator {
   }
 
   std::string vrrpScript(const std::string& name) {
+    if (chance(30)) return vipdCheck(name);
     std::string t = "vrrp_script " + name + " {\n";
     maybe(t, 100, "script",
           pick({"/usr/bin/true", "\"/bin/check arg1 'two words'\"", "\"/bin/sh -c 'exit 0'\"",
@@ -540,6 +623,40 @@ class ConfigGenerator {
     maybe(t, 30, "rise", number(1, 5));
     maybe(t, 30, "fall", number(1, 5));
     maybe(t, 25, "user", pick({"nobody", "nobody nogroup", "\"my user\""}));
+    maybe(t, 20, "init_fail", "");
+    return t + "}\n";
+  }
+
+  /// A vipd_check with a TCP_CHECK or an HTTP_GET of one or two urls.
+  std::string vipdCheck(const std::string& name) {
+    const bool http = chance(50);
+    std::string probe = http ? "  HTTP_GET {\n" : "  TCP_CHECK {\n";
+    const bool v6 = chance(30);
+    maybe(probe, 100, "connect_ip",
+          v6 ? "2001:db8::" + number(1, 99) : "192.0.2." + number(1, 250));
+    maybe(probe, 100, "connect_port", number(1, 65535));
+    maybe(probe, 20, "bindto", v6 ? "2001:db8::1" : "192.0.2.1");
+    maybe(probe, 40, "connect_timeout", pick({"1", "0.5", "2.25", "0.000001"}));
+    maybe(probe, 40, "retry", number(0, 3));
+    maybe(probe, 40, "delay_before_retry", pick({"0", "1", "0.1", "3"}));
+    if (http) {
+      maybe(probe, 30, "virtualhost", pick({"example.com", "\"a#b\""}));
+      for (std::uint32_t n = 1 + below(2); n > 0; --n) {
+        std::string url = "  url {\n";
+        maybe(url, 100, "path", pick({"/", "/health", "\"/x?a=1#f\""}));
+        maybe(url, 50, "status_code", pick({"200", "200-299 301", "100 599", "204 200-204"}));
+        maybe(url, 30, "digest",
+              pick({"9b3a0c85a887a256d6939da88aabd8cd", "D41D8CD98F00B204E9800998ECF8427E"}));
+        maybe(url, 20, "virtualhost", "www.example.com");
+        probe += url + "  }\n";
+      }
+    }
+    std::string t = "vipd_check " + name + " {\n" + probe + "  }\n";
+    maybe(t, 40, "interval", number(1, 10));
+    maybe(t, 40, "timeout", number(1, 30));
+    maybe(t, 50, "weight", weight(253) + (chance(30) ? " reverse" : ""));
+    maybe(t, 30, "rise", number(1, 5));
+    maybe(t, 30, "fall", number(1, 5));
     maybe(t, 20, "init_fail", "");
     return t + "}\n";
   }

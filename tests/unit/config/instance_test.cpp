@@ -280,7 +280,7 @@ TEST(ConfigInstanceTest, TrackScriptsAndFilesNeedTheirDefinitions) {
   EXPECT_EQ(i.trackFiles.size(), 1u);
   EXPECT_EQ(messages(result),
             (std::vector<std::string>{"vipd.conf:15:1: warning: vrrp_instance VI_1 track_script "
-                                      "missing names no vrrp_script; ignored"}));
+                                      "missing names no vrrp_script or vipd_check; ignored"}));
 }
 
 TEST(ConfigInstanceTest, UnsupportedInstanceKeywordsAreSkippedWithTheirBlocks) {

@@ -135,6 +135,15 @@ TEST(ConfigPreprocessorTest, ConditionalLineIsKeptOnlyForItsConfigId) {
   EXPECT_EQ(words(text, nullptr, "lb2"), (Rows{{"priority", "100"}, {"state", "BACKUP"}}));
 }
 
+// vipd's own id: `@vipd` lines are for vipd (keepalived drops them unless its
+// id is "vipd"), `@^vipd` lines for keepalived, whatever the host's id.
+TEST(ConfigPreprocessorTest, VipdAlwaysHasTheVipdConfigIdBesidesItsOwn) {
+  const std::string text = "@vipd vipd_check chk\n@^vipd vrrp_script chk\n@lb1 priority 150\n";
+  EXPECT_EQ(words(text, nullptr, "lb1"), (Rows{{"vipd_check", "chk"}, {"priority", "150"}}));
+  EXPECT_EQ(words(text, nullptr, "lb2"), (Rows{{"vipd_check", "chk"}}));
+  EXPECT_EQ(words("@vipdx a\n@vip b\n", nullptr, "lb1"), Rows{}) << "the whole id must match";
+}
+
 TEST(ConfigPreprocessorTest, ConditionalWithoutTextIsDropped) {
   EXPECT_EQ(words("@lb1\n"), Rows{});
 }

@@ -54,7 +54,7 @@ std::vector<Sample> samples() {
        "lb1",
        {{"vrrp_script check_VI_0 has no 'script'; removed, as keepalived does",
          "no @high/@low line applies"},
-        {"vrrp_instance VI_0 track_script check_VI_0 names no vrrp_script; ignored",
+        {"vrrp_instance VI_0 track_script check_VI_0 names no vrrp_script or vipd_check; ignored",
          "the script was removed"}},
        1},
       {"keepalived.conf.sample", "lb1", {}, 1},

@@ -23,7 +23,7 @@ TEST(ConfigScriptTest, DefaultsAreKeepalivedsAndTimeoutFollowsInterval) {
   ASSERT_EQ(result.config->scripts.size(), 1u);
   const VrrpScript& s = result.config->scripts[0];
   EXPECT_EQ(s, (VrrpScript{"chk", {"/bin/check", "-q", "a b"}, 1s, 1s, 0, false, 1, 1,
-                           std::nullopt, false, SourceLocation{"vipd.conf", 1, 1}}));
+                           std::nullopt, false, SourceLocation{"vipd.conf", 1, 1}, std::nullopt}));
 }
 
 TEST(ConfigScriptTest, EveryKeywordIsRead) {

@@ -83,7 +83,8 @@ std::vector<SyncCase> cases() {
        false},
       {"TrackScriptNamesNoScript",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n track_script {\n  nope\n }\n}\n",
-       {"vipd.conf:21:3: warning: vrrp_sync_group SG track_script nope names no vrrp_script; "
+       {"vipd.conf:21:3: warning: vrrp_sync_group SG track_script nope names no vrrp_script or "
+        "vipd_check; "
         "ignored"},
        true},
       {"TrackFileWeightKeepsItsRange",

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <string>
@@ -79,6 +80,59 @@ TEST(EventLoopTest, ReaderCalledWhenReadableAndRemovable) {
   EXPECT_EQ(calls, 1);
   close(fds[0]);
   close(fds[1]);
+}
+
+TEST(EventLoopTest, WriterCalledWhileWritableAndRemovableWithoutTheReader) {
+  EventLoop loop;
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+  int writes = 0;
+  int reads = 0;
+  loop.addReader(fds[0], [&] {
+    char c;
+    while (read(fds[0], &c, 1) == 1) ++reads;
+  });
+  loop.addWriter(fds[0], [&] {
+    ASSERT_EQ(write(fds[0], "x", 1), 1);
+    if (++writes == 2) loop.removeWriter(fds[0]);
+  });
+  loop.runOnce(milliseconds(1000));
+  loop.runOnce(milliseconds(1000));
+  loop.runOnce(milliseconds(0));  // still writable, but the writer is gone
+  EXPECT_EQ(writes, 2);
+  char buf[4];
+  ASSERT_EQ(read(fds[1], buf, sizeof buf), 2);
+  ASSERT_EQ(write(fds[1], "ab", 2), 2);
+  loop.runOnce(milliseconds(1000));
+  EXPECT_EQ(reads, 2) << "the reader stays after its writer is removed";
+  loop.removeReader(fds[0]);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+TEST(EventLoopTest, HangUpWakesBothReaderAndWriter) {
+  EventLoop loop;
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+  // Fill the socket so it is not writable: only the hang-up can wake the writer.
+  const std::string chunk(4096, 'x');
+  while (write(fds[0], chunk.data(), chunk.size()) > 0) {
+  }
+  bool readerWoke = false;
+  bool writerWoke = false;
+  loop.addReader(fds[0], [&] {
+    readerWoke = true;
+    loop.removeReader(fds[0]);
+  });
+  loop.addWriter(fds[0], [&] {
+    writerWoke = true;
+    loop.removeWriter(fds[0]);
+  });
+  close(fds[1]);
+  loop.runOnce(milliseconds(1000));
+  EXPECT_TRUE(readerWoke);
+  EXPECT_TRUE(writerWoke);
+  close(fds[0]);
 }
 
 TEST(EventLoopTest, SignalDeliveredThroughLoopAndStopsRun) {
