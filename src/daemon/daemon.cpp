@@ -178,18 +178,21 @@ void Daemon::start() {
   watchProcesses(config_);
   syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
   // Started only once all exist: a start-up failure above leaves nothing running.
-  for (auto& instance : instances_) {
-    for (const auto& in : config_.instances) {
-      if (in.name != instance->settings().name) continue;
-      instance->setTracking(trackingFor(config_, in));
-      attachNotifier(*instance, in);
-    }
-    instance->start(links_->effectiveUp(instance->settings().interface.name));
-  }
+  for (auto& instance : instances_) startInstance(*instance);
   refreshPriorityReporting();
   scripts_->start([this](const std::string& script, bool good) {
     for (auto& instance : instances_) instance->onScriptChanged(script, good);
   });
+}
+
+// Its trackers and notifier come from the running config, then it leaves INIT.
+void Daemon::startInstance(Instance& instance) {
+  for (const auto& in : config_.instances) {
+    if (in.name != instance.settings().name) continue;
+    instance.setTracking(trackingFor(config_, in));
+    attachNotifier(instance, in);
+  }
+  instance.start(links_->effectiveUp(instance.settings().interface.name));
 }
 
 Instance* Daemon::find(const std::string& name) {

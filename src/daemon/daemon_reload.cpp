@@ -92,14 +92,7 @@ bool Daemon::reload(config::Config next) {
   if (regroup) syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
   refreshReceivePolicies();
   refreshTracking();
-  for (auto* instance : fresh) {
-    for (const auto& in : config_.instances) {
-      if (in.name != instance->settings().name) continue;
-      instance->setTracking(trackingFor(config_, in));
-      attachNotifier(*instance, in);
-    }
-    instance->start(links_->effectiveUp(instance->settings().interface.name));
-  }
+  for (auto* instance : fresh) startInstance(*instance);
   refreshPriorityReporting();
   log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added", counts[0],
              counts[1], counts[2], counts[3], counts[4]);

@@ -119,6 +119,7 @@ class Daemon {
   /// Gives the instance a notifier for `in`'s notify scripts (replacing and
   /// retiring any previous one).
   void attachNotifier(Instance& instance, const config::VrrpInstance& in);
+  void startInstance(Instance& instance);
   void refreshPriorityReporting();
   void retireNotifier(const std::string& name);
   void dropIdleRetired();
