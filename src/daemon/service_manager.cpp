@@ -60,13 +60,13 @@ void ServiceManager::arm() {
 void ServiceManager::tick() {
   timer_.reset();
   if (watchdog_) send_("WATCHDOG=1");
-  if (!stopping_) sendStatus(false);
+  if (!stopping_) sendStatusIfChanged();
   arm();
 }
 
-void ServiceManager::sendStatus(bool always) {
+void ServiceManager::sendStatusIfChanged() {
   auto status = statusLine(states_());
-  if (!always && status == lastStatus_) return;
+  if (status == lastStatus_) return;
   lastStatus_ = std::move(status);
   send_("STATUS=" + lastStatus_);
 }

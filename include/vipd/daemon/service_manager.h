@@ -46,7 +46,7 @@ class ServiceManager {
  private:
   void tick();
   void arm();
-  void sendStatus(bool always);
+  void sendStatusIfChanged();
 
   Scheduler& scheduler_;
   Send send_;
