@@ -47,6 +47,8 @@ std::string_view toString(Cause cause) {
       return "SyncGroupBackup";
     case Cause::SyncGroupFault:
       return "SyncGroupFault";
+    case Cause::Maintenance:
+      return "Maintenance";
     case Cause::Shutdown:
       return "Shutdown";
   }
@@ -123,6 +125,12 @@ std::string_view toString(Trigger trigger) {
       return "SyncFaultCleared";
     case Trigger::MasterDownHeldBySync:
       return "MasterDownHeldBySync";
+    case Trigger::MaintenanceOn:
+      return "MaintenanceOn";
+    case Trigger::MaintenanceOff:
+      return "MaintenanceOff";
+    case Trigger::MasterDownInMaintenance:
+      return "MasterDownInMaintenance";
     case Trigger::FaultActive:
       return "FaultActive";
     case Trigger::FaultsCleared:
@@ -167,6 +175,10 @@ std::string_view toString(Procedure procedure) {
       return "WaitForGroup";
     case Procedure::LeaveMasterForGroup:
       return "LeaveMasterForGroup";
+    case Procedure::ResignToBackup:
+      return "ResignToBackup";
+    case Procedure::StayDrained:
+      return "StayDrained";
   }
   return "?";
 }

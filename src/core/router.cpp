@@ -106,6 +106,8 @@ std::optional<Trigger> Router::classify(const Event& event, TimePoint now) {
             return faulted() ? Trigger::FaultActive : Trigger::FaultsCleared;
           },
           [&](const SyncForceMaster&) -> std::optional<Trigger> {
+            // A drained member stays out of its group's mastership.
+            if (maintenance_) return std::nullopt;
             return Trigger::SyncForceMaster;
           },
           [&](const SyncForceBackup&) -> std::optional<Trigger> {
@@ -118,6 +120,12 @@ std::optional<Trigger> Router::classify(const Event& event, TimePoint now) {
           [&](const SyncFaultCleared&) -> std::optional<Trigger> {
             groupFault_ = false;
             return faulted() ? Trigger::FaultActive : Trigger::SyncFaultCleared;
+          },
+          [&](const Maintenance& drain) -> std::optional<Trigger> {
+            // Repeats are the caller's to avoid: a row runs on every `act`.
+            maintenance_ = drain.on;
+            if (!drain.act) return std::nullopt;
+            return drain.on ? Trigger::MaintenanceOn : Trigger::MaintenanceOff;
           },
       },
       event);
@@ -150,6 +158,7 @@ std::optional<Trigger> Router::classifyTimer(const TimerExpired& expired) {
   if (!timer.deadline || timer.generation != expired.generation) return std::nullopt;
   timer.deadline.reset();
   if (expired.timer == TimerId::Advert) return Trigger::AdverTimer;
+  if (maintenance_ && state_ == State::Backup) return Trigger::MasterDownInMaintenance;
   if (syncHold_ && state_ == State::Backup) return Trigger::MasterDownHeldBySync;
   if (downReason_ == DownReason::PriorityZero) return Trigger::MasterDownAfterPriorityZero;
   if (discardedLowerPriority_) return Trigger::MasterDownPreempting;

@@ -56,6 +56,12 @@ std::optional<Trigger> Router::run(Procedure procedure, Context& ctx) {
     case Procedure::LeaveMasterForGroup:
       leaveMasterForGroup(ctx);
       break;
+    case Procedure::ResignToBackup:
+      resignToBackup(ctx);
+      break;
+    case Procedure::StayDrained:
+      stayDrained(ctx);
+      break;
   }
   return std::nullopt;
 }
@@ -83,9 +89,9 @@ std::optional<Trigger> Router::enterBackupFromFault(Context& ctx) {
 // try_up_instance: "If the sync group can't go to master, we must go to backup").
 std::optional<Trigger> Router::takeOverIfOwner(Context& ctx) {
   wantsMaster_ = false;
-  if (isOwner() && !syncHold_) return Trigger::OwnerTakeover;
+  if (isOwner() && !syncHold_ && !maintenance_) return Trigger::OwnerTakeover;
   armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
-  wantsMaster_ = isOwner();
+  wantsMaster_ = isOwner() && !maintenance_;
   return std::nullopt;
 }
 
@@ -103,9 +109,29 @@ void Router::waitForGroup(Context& ctx) {
 // interval, Master_Down_Timer from Master_Down_Interval.
 void Router::leaveMasterForGroup(Context& ctx) {
   cancel(ctx, TimerId::Advert);
+  // A drained member hands over at once, as one drained alone does.
+  if (maintenance_) {
+    ctx.out->push_back(SendAdvert{kResignPriority, config_.advertInterval, AdvertReason::Resign});
+  }
   ctx.out->push_back(RemoveVips{});
   masterAdverInterval_ = config_.advertInterval;
   preemptHoldUntil_.reset();
+  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+}
+
+// Drain (vipd): a Master resigns as at shutdown (priority 0, so a backup
+// takes over after Skew_Time) but stays in the election as a Backup.
+void Router::resignToBackup(Context& ctx) {
+  resignMaster(ctx);
+  masterAdverInterval_ = config_.advertInterval;
+  preemptHoldUntil_.reset();
+  armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+}
+
+// A drained Backup keeps listening, so the status can show who is master;
+// the timer is re-armed only to keep that view, never to take over.
+void Router::stayDrained(Context& ctx) {
+  wantsMaster_ = false;
   armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
 }
 

@@ -38,6 +38,10 @@ constexpr std::array kTable = {
       "recorded; Start then enters Fault (keepalived vrrp_sync_fault on an INIT member)"},
   TransitionRow{S::Initialize, T::SyncFaultCleared, S::Initialize, P::Ignore, kStay,
       "recorded"},
+  TransitionRow{S::Initialize, T::MaintenanceOn, S::Initialize, P::Ignore, kStay,
+      "recorded; Start then never takes over"},
+  TransitionRow{S::Initialize, T::MaintenanceOff, S::Initialize, P::Ignore, kStay,
+      "recorded"},
   // ---- Backup ------------------------------------------------------------------------------
   TransitionRow{S::Backup, T::Start, S::Backup, P::Ignore, kStay,
       "already running"},
@@ -82,6 +86,12 @@ constexpr std::array kTable = {
       "not in Fault: nothing to leave"},
   TransitionRow{S::Backup, T::MasterDownHeldBySync, S::Backup, P::WaitForGroup, kStay,
       "keepalived vrrp_sync_can_goto_master: stay BACKUP wanting MASTER, re-arm ms_down_timer"},
+  TransitionRow{S::Backup, T::MaintenanceOn, S::Backup, P::StayDrained, kStay,
+      "vipd drain: already Backup; never take over while drained"},
+  TransitionRow{S::Backup, T::MaintenanceOff, S::Backup, P::EnterBackupFromFault, kStay,
+      "vipd drain ended: own interval, Master_Down_Timer; an owner takes over"},
+  TransitionRow{S::Backup, T::MasterDownInMaintenance, S::Backup, P::StayDrained, kStay,
+      "vipd drain: no master heard, but a drained instance does not take over"},
   // ---- Master ------------------------------------------------------------------------------
   TransitionRow{S::Master, T::Start, S::Master, P::Ignore, kStay,
       "already running"},
@@ -116,6 +126,10 @@ constexpr std::array kTable = {
       "keepalived vrrp_sync_fault -> leave_master with wantstate FAULT: prio-0 advert, VIPs off"},
   TransitionRow{S::Master, T::SyncFaultCleared, S::Master, P::Ignore, kStay,
       "not in Fault: nothing to leave"},
+  TransitionRow{S::Master, T::MaintenanceOn, S::Backup, P::ResignToBackup, C::Maintenance,
+      "vipd drain: priority-0 advert (RFC 5798 §6.4.3 Shutdown), VIPs off, Backup"},
+  TransitionRow{S::Master, T::MaintenanceOff, S::Master, P::Ignore, kStay,
+      "not drained: a drained instance is never Master"},
   // ---- Fault -------------------------------------------------------------------------------
   TransitionRow{S::Fault, T::Start, S::Fault, P::Ignore, kStay,
       "already running"},
@@ -138,6 +152,10 @@ constexpr std::array kTable = {
   TransitionRow{S::Fault, T::SyncFaultCleared, S::Backup, P::EnterBackupFromFault,
       C::SyncGroupBackup,
       "keepalived try_up_instance -> vrrp_sync_backup -> vrrp_state_leave_fault: BACKUP"},
+  TransitionRow{S::Fault, T::MaintenanceOn, S::Fault, P::Ignore, kStay,
+      "recorded; leaving Fault then never takes over"},
+  TransitionRow{S::Fault, T::MaintenanceOff, S::Fault, P::Ignore, kStay,
+      "recorded"},
 };
 // clang-format on
 

@@ -86,6 +86,9 @@ std::string describe(const core::Event& event) {
           [](const SyncForceBackup&) { return std::string("SyncForceBackup"); },
           [](const SyncFault&) { return std::string("SyncFault"); },
           [](const SyncFaultCleared&) { return std::string("SyncFaultCleared"); },
+          [](const Maintenance& m) {
+            return std::string(m.on ? "MaintenanceOn" : "MaintenanceOff") + (m.act ? "" : " mark");
+          },
       },
       event);
 }

@@ -71,8 +71,19 @@ struct SyncFault {};
 /// No other member has a fault any more (keepalived num_member_fault == 0).
 struct SyncFaultCleared {};
 
+/// Operator drain (`vipctl maintenance on|off`; vipd only): while on, the
+/// instance never becomes Master; a Master hands over at once with a
+/// priority-0 advert, as at shutdown. Off: back to Backup's rules (an owner
+/// takes over, a higher priority preempts). `act` false only records the
+/// flag: a sync group marks every member before any of them resigns, so
+/// each one resigns with priority 0.
+struct Maintenance {
+  bool on = true;
+  bool act = true;
+};
+
 using Event = std::variant<Start, Shutdown, AdvertReceived, TimerExpired, PriorityChanged,
                            FaultRaised, FaultCleared, SyncForceMaster, SyncForceBackup, SyncFault,
-                           SyncFaultCleared>;
+                           SyncFaultCleared, Maintenance>;
 
 }  // namespace vipd::core

@@ -72,6 +72,8 @@ class Router {
   /// keepalived `wantstate == MASTER`: Master, or a Backup held back by its
   /// group since its Master_Down_Timer fired with no advert accepted since.
   bool wantsMaster() const { return state_ == State::Master || wantsMaster_; }
+  /// Drained by the operator (Maintenance event): never becomes Master.
+  bool inMaintenance() const { return maintenance_; }
   /// Deadline of `timer` if armed.
   std::optional<TimePoint> timerDeadline(TimerId timer) const;
   /// End of the running preempt delay, if any (keepalived `preempt_time`).
@@ -113,6 +115,8 @@ class Router {
   std::optional<Trigger> takeOverIfOwner(Context& ctx);
   void waitForGroup(Context& ctx);
   void leaveMasterForGroup(Context& ctx);
+  void resignToBackup(Context& ctx);
+  void stayDrained(Context& ctx);
 
   void arm(Context& ctx, TimerId timer, TimePoint deadline);
   void cancel(Context& ctx, TimerId timer);
@@ -130,6 +134,7 @@ class Router {
   bool groupFault_ = false;   // SyncFault received, SyncFaultCleared not yet
   bool syncHold_ = false;     // see setSyncHold()
   bool wantsMaster_ = false;  // held by the group; see wantsMaster()
+  bool maintenance_ = false;  // see inMaintenance()
   std::array<TimerSlot, kTimerCount> timers_{};
   std::uint64_t lastGeneration_ = 0;
 };

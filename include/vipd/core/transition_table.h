@@ -31,15 +31,18 @@ enum class Trigger : std::uint8_t {
   AdvertLowerPriorityNoPreempt,       ///< Backup only: keepalived `nopreempt`.
   AdvertLowerPriorityPreemptDelayed,  ///< Backup only: keepalived `preempt_delay` pending.
   PriorityChanged,
-  SyncForceMaster,       ///< The sync group follows another member to Master.
-  SyncForceBackup,       ///< The sync group follows another member out of Master.
-  SyncFault,             ///< Another member has a fault.
-  SyncFaultCleared,      ///< No member has a fault any more (and neither do we).
-  MasterDownHeldBySync,  ///< Master_Down_Timer fired, but the sync group is not ready.
-  FaultActive,    ///< After the update at least one fault is active.
-  FaultsCleared,  ///< After the update no fault is active.
+  SyncForceMaster,          ///< The sync group follows another member to Master.
+  SyncForceBackup,          ///< The sync group follows another member out of Master.
+  SyncFault,                ///< Another member has a fault.
+  SyncFaultCleared,         ///< No member has a fault any more (and neither do we).
+  MasterDownHeldBySync,     ///< Master_Down_Timer fired, but the sync group is not ready.
+  MaintenanceOn,            ///< The operator drained the instance.
+  MaintenanceOff,           ///< The drain ended.
+  MasterDownInMaintenance,  ///< Master_Down_Timer fired while drained: stay Backup.
+  FaultActive,              ///< After the update at least one fault is active.
+  FaultsCleared,            ///< After the update no fault is active.
 };
-inline constexpr std::size_t kTriggerCount = 24;
+inline constexpr std::size_t kTriggerCount = 27;
 
 /// Named action recipes a row runs (see router_procedures.cpp for each).
 enum class Procedure : std::uint8_t {
@@ -60,6 +63,8 @@ enum class Procedure : std::uint8_t {
   EnterBackupFromFault,     ///< Own interval, arm Master_Down_Timer; owner → OwnerTakeover.
   WaitForGroup,             ///< Want Master, re-arm Master_Down_Timer (sync group not ready).
   LeaveMasterForGroup,      ///< Cancel Adver_Timer, remove VIPs, arm Master_Down_Timer; no advert.
+  ResignToBackup,           ///< Priority-0 advert, remove VIPs, arm Master_Down_Timer.
+  StayDrained,              ///< Stop wanting Master; re-arm Master_Down_Timer.
 };
 
 /// One row: in `state`, on `trigger`, run `procedure` and go to `next`,

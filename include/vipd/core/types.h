@@ -37,7 +37,8 @@ enum class Cause : std::uint8_t {
   SyncGroupMaster,  ///< Backup → Master: another member of the sync group became Master.
   SyncGroupBackup,  ///< Master → Backup, or Fault → Backup: the sync group went Backup.
   SyncGroupFault,   ///< → Fault: another member of the sync group has a fault.
-  Shutdown,                    ///< → Initialize: stop requested. (Keep last.)
+  Maintenance,      ///< Master → Backup: the operator drained the instance (vipd only).
+  Shutdown,         ///< → Initialize: stop requested. (Keep last.)
 };
 inline constexpr std::size_t kCauseCount = static_cast<std::size_t>(Cause::Shutdown) + 1;
 

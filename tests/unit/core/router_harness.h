@@ -53,6 +53,7 @@ class RouterHarness {
   }
   std::vector<std::string> raiseFault(FaultId id) { return feed(FaultRaised{id}); }
   std::vector<std::string> clearFault(FaultId id) { return feed(FaultCleared{id}); }
+  std::vector<std::string> maintenance(bool on) { return feed(Maintenance{on}); }
 
   /// Moves the clock to `timer`'s deadline and fires it (it must be armed).
   std::vector<std::string> fire(TimerId timer) {

@@ -108,6 +108,12 @@ const std::vector<std::pair<const char*, Stimulus>> kStimuli = {
     {"fault raised", [](RouterHarness& h) { h.raiseFault(3); }},
     {"fault cleared", [](RouterHarness& h) { h.clearFault(1); }},
     {"unknown fault cleared", [](RouterHarness& h) { h.clearFault(42); }},
+    {"maintenance on", [](RouterHarness& h) { h.handle(Maintenance{true}); }},
+    {"maintenance on, then off",
+     [](RouterHarness& h) {
+       h.handle(Maintenance{true});
+       h.handle(Maintenance{false});
+     }},
 };
 
 const std::vector<std::pair<const char*, void (*)(RouterConfig&)>> kConfigs = {
