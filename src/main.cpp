@@ -11,9 +11,11 @@
 
 #include "vipd/config/dump.h"
 #include "vipd/config/parser.h"
+#include "vipd/daemon/control_server.h"
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/event_loop.h"
 #include "vipd/daemon/logging.h"
+#include "vipd/daemon/metrics.h"
 #include "vipd/daemon/options.h"
 #include "vipd/daemon/service_manager.h"
 #include "vipd/exec/script_security.h"
@@ -68,32 +70,54 @@ int auditScripts(const vipd::config::Config& config, const std::string& file) {
 
 // SIGHUP: a config with any error changes nothing (issue: reload never
 // disturbs the running config); its diagnostics go to the log instead.
-void reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon) {
+// Answers vipctl reload with what happened: applied, or kept (and why).
+nlohmann::json reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon) {
   auto log = vipd::daemon::logger("vipd");
   log->info("reloading {}", opts.configFile);
   auto result = vipd::config::parseFile(opts.configFile, parseOptions(opts));
+  auto diagnostics = nlohmann::json::array();
   for (const auto& d : result.diagnostics) {
+    diagnostics.push_back(vipd::config::format(d));
     if (d.severity == vipd::config::Severity::Error) {
       log->error("{}", vipd::config::format(d));
     } else {
       log->warn("{}", vipd::config::format(d));
     }
   }
+  bool applied = false;
+  std::string message;
   if (!result.ok()) {
-    log->error("reload failed: {} error(s) in {}; keeping the running configuration",
-               result.errorCount(), opts.configFile);
-    return;
+    message = fmt::format("reload failed: {} error(s) in {}; keeping the running configuration",
+                          result.errorCount(), opts.configFile);
+    log->error("{}", message);
+  } else if (!daemon.reload(std::move(*result.config))) {
+    message = "reload failed (see the log); keeping the running configuration";
+  } else {
+    applied = true;
+    message = "configuration reloaded from " + opts.configFile;
   }
-  daemon.reload(std::move(*result.config));
+  return {{"applied", applied}, {"message", message}, {"diagnostics", diagnostics}};
 }
 
 // systemd hears of the reload (RELOADING=1), and READY=1 after it, whether it
 // applied or kept the running configuration.
-void reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon,
-                  vipd::daemon::ServiceManager& service) {
+nlohmann::json reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon,
+                            vipd::daemon::ServiceManager& service) {
   service.reloading();
-  reloadConfig(opts, daemon);
+  auto outcome = reloadConfig(opts, daemon);
   service.ready();
+  return outcome;
+}
+
+std::unique_ptr<vipd::daemon::ControlServer> openControlSocket(
+    const Options& opts, vipd::daemon::EventLoop& loop, vipd::daemon::ControlHandlers handlers) {
+  if (opts.controlSocket.empty()) return nullptr;
+  return std::make_unique<vipd::daemon::ControlServer>(
+      loop, opts.controlSocket,
+      [handlers = std::move(handlers)](std::string_view request, uid_t uid) {
+        return vipd::daemon::answerControl(request, uid, handlers).dump();
+      },
+      vipd::daemon::logger("vipd"));
 }
 
 void writePidFile(const std::string& path) {
@@ -147,7 +171,19 @@ int run(const Options& opts, vipd::config::Config config) {
     loop.onSignal(SIGINT, stop);
     loop.onSignal(SIGHUP, [&] { reloadConfig(opts, daemon, service); });
     signal(SIGPIPE, SIG_IGN);
+    // Before start: a socket another vipd answers on stops us before we
+    // touch any address.
+    auto control = openControlSocket(opts, loop, vipd::daemon::controlHandlers(daemon, loop, [&] {
+                                       return reloadConfig(opts, daemon, service);
+                                     }));
     daemon.start();
+    std::unique_ptr<vipd::daemon::MetricsFile> metrics;
+    if (!opts.metricsFile.empty()) {
+      metrics = std::make_unique<vipd::daemon::MetricsFile>(
+          loop, opts.metricsFile, opts.metricsInterval,
+          [&daemon] { return vipd::daemon::prometheusText(daemon.instances()); },
+          vipd::daemon::logger("vipd"));
+    }
     writePidFile(opts.pidFile);
     log->info("vipd {} started with {} instance(s)", VIPD_VERSION_STRING,
               daemon.instances().size());

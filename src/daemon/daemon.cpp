@@ -192,6 +192,8 @@ void Daemon::startInstance(Instance& instance) {
     instance.setTracking(trackingFor(config_, in));
     attachNotifier(instance, in);
   }
+  // A drain survives a restart by reload: marked before the first state.
+  if (maintenance_.count(instance.settings().name) != 0) instance.setMaintenance(true, false);
   instance.start(links_->effectiveUp(instance.settings().interface.name));
 }
 

@@ -191,10 +191,17 @@ void Instance::onAdvert(const proto::ReceivedAdvertisement& received) {
   ++stats_.advertsReceived;
   ++stats_.checksumForms[static_cast<std::size_t>(received.checksumForm)];
   if (received.advert.priority == 0) ++stats_.priorityZeroReceived;
-  lastAdvertHeard_ = deps_.scheduler.now();
+  lastAdvert_ = HeardAdvert{received.meta.source, received.advert.priority, deps_.scheduler.now()};
   dispatch(core::AdvertReceived{received.meta.source, received.advert.priority,
                                 received.advert.intervalCs});
 }
+
+void Instance::setMaintenance(bool on, bool act) {
+  if (act) log_->info("({}) maintenance {}", settings_.name, on ? "on: staying BACKUP" : "off");
+  dispatch(core::Maintenance{on, act});
+}
+
+void Instance::clearStats() { stats_ = InstanceStats{}; }
 
 void Instance::onDecodeDrop(proto::DropReason reason, const util::IpAddress& from) {
   countDrop(reason, from);
@@ -401,9 +408,11 @@ void Instance::cancelTimer(core::TimerId timer) {
 
 void Instance::onTransition(const core::NotifyTransition& t) {
   ++stats_.transitions[static_cast<std::size_t>(t.cause)];
+  lastTransition_ = TransitionRecord{
+      t.from, t.to, t.cause, t.priority, deps_.scheduler.now(), std::chrono::system_clock::now()};
   if (t.to != core::State::Master) {
-    log_->info("({}) entering {} state: cause={} priority={}", settings_.name, core::toString(t.to),
-               core::toString(t.cause), t.priority);
+    log_->info("({}) entering {} state: cause={} priority={} from={}", settings_.name,
+               core::toString(t.to), core::toString(t.cause), t.priority, core::toString(t.from));
     notifyTransition(t);
     return;
   }
@@ -412,16 +421,20 @@ void Instance::onTransition(const core::NotifyTransition& t) {
   TakeoverTiming timing = pendingTakeover_.value_or(TakeoverTiming{});
   if (eventDeadline_)
     timing.timerLateness = duration_cast<microseconds>(eventStart_ - *eventDeadline_);
-  if (lastAdvertHeard_)
-    timing.detection = duration_cast<microseconds>(eventStart_ - *lastAdvertHeard_);
+  if (lastAdvert_) timing.detection = duration_cast<microseconds>(eventStart_ - lastAdvert_->at);
   stats_.lastTakeover = timing;
+  if (timing.detection) {
+    stats_.failoverSeconds.observe(
+        std::chrono::duration<double>(*timing.detection + timing.firstAnnouncement).count());
+  }
   pendingTakeover_.reset();
   log_->info(
       "({}) entering MASTER state: cause={} priority={} since_last_advert_ms={} "
-      "timer_late_us={} vips_added_us={} first_announcement_us={}",
+      "timer_late_us={} vips_added_us={} first_announcement_us={} from={}",
       settings_.name, core::toString(t.cause), t.priority,
       timing.detection ? fmt::format("{:.3f}", ms(*timing.detection)) : "none",
-      timing.timerLateness.count(), timing.vipsInstalled.count(), timing.firstAnnouncement.count());
+      timing.timerLateness.count(), timing.vipsInstalled.count(), timing.firstAnnouncement.count(),
+      core::toString(t.from));
   notifyTransition(t);
 }
 

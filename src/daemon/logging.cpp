@@ -34,6 +34,13 @@ void setupLogging(spdlog::level::level_enum level, LogTarget target) {
   spdlog::set_default_logger(spdlog::get("vipd"));
 }
 
+void setLogLevel(spdlog::level::level_enum level) {
+  for (const char* name : kLoggerNames) {
+    if (auto log = spdlog::get(name)) log->set_level(level);
+  }
+  logger("vipd")->warn("log level set to {}", spdlog::level::to_string_view(level));
+}
+
 void shutdownLogging() { spdlog::shutdown(); }
 
 std::shared_ptr<spdlog::logger> logger(const std::string& area) {

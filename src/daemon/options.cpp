@@ -24,7 +24,9 @@ spdlog::level::level_enum parseLevel(const std::string& name) {
 Options parseOptions(std::span<const char* const> argv) {
   Options opts;
   std::string level = "info";
-  po::options_description desc("Usage: vipd [OPTION]...\nVRRP virtual-IP failover agent.\n\nOptions");
+  double metricsInterval = 15;
+  po::options_description desc(
+      "Usage: vipd [OPTION]...\nVRRP virtual-IP failover agent.\n\nOptions");
   // clang-format off
   desc.add_options()
     ("config,f", po::value(&opts.configFile)->value_name("FILE"),
@@ -39,6 +41,13 @@ Options parseOptions(std::span<const char* const> argv) {
        "trace, debug, info (default), warn, error, critical, off")
     ("pid-file,p", po::value(&opts.pidFile)->value_name("FILE"),
        "PID file (default /run/vipd/vipd.pid)")
+    ("control-socket", po::value(&opts.controlSocket)->value_name("PATH"),
+       "vipctl's control socket (default /run/vipd/vipd.sock; 'none': no socket)")
+    ("metrics-file", po::value(&opts.metricsFile)->value_name("PATH"),
+       "write Prometheus metrics to PATH for node_exporter's textfile collector "
+       "(default: none)")
+    ("metrics-interval", po::value(&metricsInterval)->value_name("SECONDS"),
+       "how often the metrics file is rewritten (default 15)")
     ("config-id,i", po::value(&opts.configId)->value_name("ID"),
        "select `@ID` configuration lines (default: host name up to the first dot; "
        "`@vipd` lines are always selected)")
@@ -51,16 +60,20 @@ Options parseOptions(std::span<const char* const> argv) {
 
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(static_cast<int>(argv.size()), argv.data())
-                  .options(desc)
-                  .run(),
-              vm);
+    po::store(
+        po::command_line_parser(static_cast<int>(argv.size()), argv.data()).options(desc).run(),
+        vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
 
   opts.logLevel = parseLevel(level);
+  if (opts.controlSocket == "none") opts.controlSocket.clear();
+  if (!(metricsInterval >= 0.1 && metricsInterval <= 3600)) {
+    throw UsageError("invalid --metrics-interval: expected 0.1 to 3600 seconds");
+  }
+  opts.metricsInterval = std::chrono::milliseconds(static_cast<long>(metricsInterval * 1000));
   opts.foreground = vm.count("foreground") > 0 || vm.count("dont-fork") > 0;
   opts.logConsole = vm.count("log-console") > 0;
   opts.strictConfig = vm.count("strict") > 0;

@@ -67,7 +67,8 @@ TEST_F(ServiceNotifyTest, ReadyReloadingStoppingStatusAndWatchdog) {
   std::ofstream(conf) << config();
   c1_ = lab_->spawn(*h1_,
                     {"env", "NOTIFY_SOCKET=" + path("notify.sock"), "WATCHDOG_USEC=400000",
-                     vipdBinary(), "-n", "-l", "-f", conf, "--pid-file", path("vipd.pid")},
+                     vipdBinary(), "-n", "-l", "-f", conf, "--pid-file", path("vipd.pid"),
+                     "--control-socket", path("vipd.sock")},
                     "h1-vipd");
   EXPECT_EQ(next(), "READY=1\nSTATUS=1 instance: 1 BACKUP") << "the first message";
   const auto before = Clock::now();

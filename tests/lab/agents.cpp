@@ -20,24 +20,31 @@ std::string writeConfig(Lab& lab, const std::string& name, const std::string& te
 }
 }  // namespace
 
+std::string controlSocketOf(const Lab& lab, const std::string& name) {
+  return (lab.dir() / (name + ".sock")).string();
+}
+
 Child startVipd(Lab& lab, const Host& host, const std::string& configText,
                 const std::string& name) {
   auto conf = writeConfig(lab, name, configText);
   auto pid = (lab.dir() / (name + ".pid")).string();
-  return lab.spawn(host, {vipdBinary(), "-n", "-l", "-f", conf, "--pid-file", pid}, name);
+  return lab.spawn(host,
+                   {vipdBinary(), "-n", "-l", "-f", conf, "--pid-file", pid, "--control-socket",
+                    controlSocketOf(lab, name)},
+                   name);
 }
 
 Child startKeepalived(Lab& lab, const Host& host, const std::string& configText,
                       const std::string& name) {
   auto conf = writeConfig(lab, name, configText);
   auto dir = lab.dir();
-  return lab.spawn(host,
-                   // --no-syslog: with no syslog daemon here, glibc's LOG_CONS fallback
-                   // writes every line to the serial console and stalls the machine.
-                   {"keepalived", "-n", "-l", "-D", "--no-syslog", "--vrrp", "-f", conf, "-p",
-                    (dir / (name + ".pid")).string(), "-r", (dir / (name + "-vrrp.pid")).string(),
-                    "-i", name},
-                   name);
+  return lab.spawn(
+      host,
+      // --no-syslog: with no syslog daemon here, glibc's LOG_CONS fallback
+      // writes every line to the serial console and stalls the machine.
+      {"keepalived", "-n", "-l", "-D", "--no-syslog", "--vrrp", "-f", conf, "-p",
+       (dir / (name + ".pid")).string(), "-r", (dir / (name + "-vrrp.pid")).string(), "-i", name},
+      name);
 }
 
 void reloadWith(Lab& lab, const Child& child, const std::string& configText) {

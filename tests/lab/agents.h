@@ -13,6 +13,9 @@ std::string vipdBinary();
 
 /// Writes `configText` to the lab directory and starts vipd in the host's
 /// namespace in the foreground, logging to the console (the child's log file).
+/// The control socket startVipd() gives the vipd it names `name`.
+std::string controlSocketOf(const Lab& lab, const std::string& name);
+
 Child startVipd(Lab& lab, const Host& host, const std::string& configText,
                 const std::string& name);
 

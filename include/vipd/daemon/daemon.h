@@ -5,10 +5,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "vipd/config/model.h"
+#include "vipd/daemon/control_commands.h"
 #include "vipd/daemon/event_loop.h"
 #include "vipd/daemon/file_watch.h"
 #include "vipd/daemon/instance.h"
@@ -61,6 +63,14 @@ class Daemon {
   bool reload(config::Config next);
 
   const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
+  /// Operator drain (`vipctl maintenance`): `name` with the members of its
+  /// sync group, or every instance when empty. Drained masters hand over
+  /// with priority 0; drained instances stay BACKUP, across reloads, until
+  /// released. Returns the instances that changed (those already in that
+  /// mode are left alone). Throws std::invalid_argument for an unknown name.
+  std::vector<std::string> setMaintenance(bool on, const std::optional<std::string>& name);
+  /// Zeroes every instance's counters (keepalived's STATS_CLEAR).
+  void clearStats();
   exec::ProcessRunner& runner() { return *runner_; }
 
   /// How long stop() waits for scripts (notify_stop included) to finish.
@@ -164,6 +174,14 @@ class Daemon {
   /// After instances_: it references them, so it goes first.
   SyncGroups syncGroups_;
   std::vector<net::ReceivedPacket> packets_;
+  /// Drained instances by name: kept across reloads, applied to restarts.
+  std::set<std::string> maintenance_;
 };
+
+/// The control socket's commands, served by `daemon` (status, stats,
+/// maintenance, clear-stats, metrics, log-level) and by `reload`, which
+/// re-reads the configuration and says what happened.
+ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
+                                std::function<nlohmann::json()> reload);
 
 }  // namespace vipd::daemon

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -7,8 +9,6 @@
 #include <memory>
 #include <optional>
 #include <vector>
-
-#include <spdlog/logger.h>
 
 #include "vipd/core/router.h"
 #include "vipd/daemon/instance_settings.h"
@@ -21,6 +21,7 @@
 #include "vipd/proto/decode.h"
 #include "vipd/proto/drop_reason.h"
 #include "vipd/track/instance_tracking.h"
+#include "vipd/util/histogram.h"
 
 namespace vipd::daemon {
 
@@ -54,6 +55,26 @@ struct InstanceStats {
   std::uint64_t addressErrors = 0;
   std::uint64_t addressesRestored = 0;  ///< VIPs someone else removed while we were master.
   std::optional<TakeoverTiming> lastTakeover;
+  /// Last advert heard → first announcement sent, per takeover that had a
+  /// master before it (a start-up takeover has nothing to fail over from).
+  util::FailoverHistogram failoverSeconds = util::makeFailoverHistogram();
+};
+
+/// One state change, for the status (`vipctl status`) and the log.
+struct TransitionRecord {
+  core::State from = core::State::Initialize;
+  core::State to = core::State::Initialize;
+  core::Cause cause = core::Cause::Startup;
+  std::uint8_t priority = 0;
+  Scheduler::Clock::time_point at{};
+  std::chrono::system_clock::time_point wallTime{};
+};
+
+/// The last valid advert this instance heard: the master, while Backup.
+struct HeardAdvert {
+  util::IpAddress source;
+  std::uint8_t priority = 0;
+  Scheduler::Clock::time_point at{};
 };
 
 /// FaultId of the instance's own interface going down.
@@ -125,13 +146,20 @@ class Instance {
   /// in while they run; once this instance has notified anything, a
   /// transition into that state is not notified again, as keepalived
   /// [SRC keepalived/vrrp/vrrp_notify.c:send_instance_notifies].
-  void perform(const core::Actions& actions,
-               std::optional<core::State> groupState = std::nullopt);
+  void perform(const core::Actions& actions, std::optional<core::State> groupState = std::nullopt);
   /// For the sync group only: it feeds this Router the events the sink gets.
   core::Router& routerForGroup() { return router_; }
 
   /// An advert for our VRID that passed decode(); runs the per-instance checks.
   void onAdvert(const proto::ReceivedAdvertisement& received);
+  /// Operator drain (`vipctl maintenance`): on, a master hands over with
+  /// priority 0 and the instance stays BACKUP until off. The caller avoids
+  /// repeats (each `act` runs a row). `act` false only marks the instance
+  /// (core::Maintenance): a sync group marks every member, then acts on each.
+  void setMaintenance(bool on, bool act = true);
+  bool inMaintenance() const { return router_.inMaintenance(); }
+  /// Zeroes the counters (keepalived's STATS_CLEAR signal).
+  void clearStats();
   /// A packet for our socket that decode() rejected (counted here).
   void onDecodeDrop(proto::DropReason reason, const util::IpAddress& from);
   void onLinkState(bool usable);
@@ -142,6 +170,11 @@ class Instance {
   const core::Router& router() const { return router_; }
   const InstanceSettings& settings() const { return settings_; }
   const InstanceStats& stats() const { return stats_; }
+  /// The last state change (none before start).
+  const std::optional<TransitionRecord>& lastTransition() const { return lastTransition_; }
+  const std::optional<HeardAdvert>& lastAdvert() const { return lastAdvert_; }
+  /// VIPs are on the interface (MASTER, as far as this instance added them).
+  bool vipsInstalled() const { return vipsInstalled_; }
   const track::InstanceTracking& tracking() const { return tracking_; }
 
  private:
@@ -193,7 +226,8 @@ class Instance {
   // Takeover telemetry: when the event being handled started, and its timer's deadline.
   TimePoint eventStart_{};
   std::optional<TimePoint> eventDeadline_;
-  std::optional<TimePoint> lastAdvertHeard_;
+  std::optional<HeardAdvert> lastAdvert_;
+  std::optional<TransitionRecord> lastTransition_;
   std::optional<TakeoverTiming> pendingTakeover_;
 
   // Drops are logged at most once per interval per reason, with a count.

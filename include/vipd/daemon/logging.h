@@ -21,6 +21,9 @@ enum class LogTarget { Stderr, Syslog };
 /// Call after any fork().
 void setupLogging(spdlog::level::level_enum level, LogTarget target);
 
+/// Changes every area logger's level at runtime (`vipctl log-level`).
+void setLogLevel(spdlog::level::level_enum level);
+
 /// Writes out queued records and stops the logging thread (before exit).
 void shutdownLogging();
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -25,6 +26,11 @@ struct Options {
   std::string configId;
   /// Unknown and unsupported keywords are errors, not warnings.
   bool strictConfig = false;
+  /// The control socket vipctl talks to; empty: none.
+  std::string controlSocket = "/run/vipd/vipd.sock";
+  /// node_exporter textfile-collector file; empty: no metrics file.
+  std::string metricsFile;
+  std::chrono::milliseconds metricsInterval{15000};
   /// The text printed for --help (usage plus option descriptions).
   std::string helpText;
 };

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vipd/daemon/instance.h"
+#include "vipd/daemon/scheduler.h"
+
+namespace vipd::daemon {
+
+/// The running instances in Prometheus' text exposition format (0.0.4).
+/// Every series is labelled vrrp_instance, interface, vrid and family
+/// ("instance" itself is the label Prometheus gives the scrape target, so it
+/// is not used). States are a state set: vipd_instance_state{state=…} is 1
+/// for the current state and 0 for the others.
+std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances);
+
+/// Writes the metrics for node_exporter's textfile collector every
+/// `interval`: to PATH.tmp in the same directory, then renamed over PATH, so
+/// the collector never reads half a file. Removed on destruction (a clean
+/// stop), so a stopped vipd shows as absent series rather than frozen ones.
+///
+/// NOTE: lives on the loop's thread; the scheduler must outlive it.
+class MetricsFile {
+ public:
+  MetricsFile(Scheduler& scheduler, std::string path, std::chrono::milliseconds interval,
+              std::function<std::string()> render, std::shared_ptr<spdlog::logger> log);
+  ~MetricsFile();
+  MetricsFile(const MetricsFile&) = delete;
+  MetricsFile& operator=(const MetricsFile&) = delete;
+
+  /// Writes now (and on every tick). False, logged once per failure run, if
+  /// the file cannot be written.
+  bool write();
+
+ private:
+  void schedule();
+
+  Scheduler& scheduler_;
+  std::string path_;
+  std::chrono::milliseconds interval_;
+  std::function<std::string()> render_;
+  std::shared_ptr<spdlog::logger> log_;
+  Scheduler::TimerId timer_{};
+  bool failing_ = false;
+};
+
+}  // namespace vipd::daemon

@@ -1,0 +1,153 @@
+// vipctl's human output; see format.h. Scripts use --json instead.
+#include "vipd/ctl/format.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace vipd::ctl {
+
+namespace {
+
+using nlohmann::json;
+using Row = std::vector<std::string>;
+
+std::string text(const json& doc, const char* key) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) return "-";
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump();
+}
+
+std::string interval(const json& status) {
+  auto it = status.find("advert_interval_s");
+  if (it == status.end() || !it->is_number()) return "-";
+  return fmt::format("{:g}s", it->get<double>());
+}
+
+std::string state(const json& status) {
+  std::string s = text(status, "state");
+  if (status.value("maintenance", false)) s += " (maint)";
+  return s;
+}
+
+std::string vips(const json& status) {
+  auto it = status.find("vips");
+  if (it == status.end() || !it->is_array() || it->empty()) return "-";
+  std::string out;
+  for (const auto& v : *it) {
+    if (!out.empty()) out += ",";
+    out += v.is_string() ? v.get<std::string>() : v.dump();
+  }
+  return out + (status.value("vips_present", false) ? " (present)" : " (absent)");
+}
+
+std::string lastTransition(const json& status) {
+  auto it = status.find("last_transition");
+  if (it == status.end() || !it->is_object()) return "-";
+  return fmt::format("{}->{} {} at {}", text(*it, "from"), text(*it, "to"), text(*it, "cause"),
+                     text(*it, "at"));
+}
+
+std::string inState(const json& status) {
+  auto it = status.find("in_state_s");
+  if (it == status.end() || !it->is_number()) return "-";
+  return formatDuration(it->get<double>());
+}
+
+std::string table(const std::vector<Row>& rows) {
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}  ", row[i], width[i]);
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+// "name 3, other 1" for the non-zero counters of an object, or "none".
+std::string nonZero(const json& counters) {
+  std::string out;
+  if (counters.is_object()) {
+    for (const auto& [name, value] : counters.items()) {
+      if (!value.is_number_unsigned() || value.get<std::uint64_t>() == 0) continue;
+      if (!out.empty()) out += ", ";
+      out += fmt::format("{} {}", name, value.get<std::uint64_t>());
+    }
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string seconds(const json& doc, const char* key) {
+  auto it = doc.find(key);
+  if (it == doc.end() || !it->is_number()) return "-";
+  return fmt::format("{:.6f}s", it->get<double>());
+}
+
+std::string takeover(const json& stats) {
+  auto it = stats.find("last_takeover");
+  if (it == stats.end() || !it->is_object()) return "none";
+  return fmt::format(
+      "last advert heard {} before, timer late {}, VIPs added +{}, first announcement +{}",
+      seconds(*it, "since_last_advert_s"), seconds(*it, "timer_late_s"),
+      seconds(*it, "vips_added_s"), seconds(*it, "first_announcement_s"));
+}
+
+std::uint64_t count(const json& doc, const char* key) {
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+}
+
+}  // namespace
+
+std::string formatDuration(double seconds) {
+  if (!(seconds >= 0)) return "-";
+  const auto s = static_cast<std::uint64_t>(std::floor(seconds));
+  if (s < 60) return fmt::format("{}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  if (s < 86400) return fmt::format("{}h{:02}m", s / 3600, s % 3600 / 60);
+  return fmt::format("{}d{:02}h", s / 86400, s % 86400 / 3600);
+}
+
+std::string formatStatus(const json& status) {
+  std::vector<Row> rows = {{"INSTANCE", "INTERFACE", "VRID", "FAMILY", "STATE", "PRIORITY",
+                            "MASTER", "INTERVAL", "VIPS", "IN STATE", "LAST TRANSITION"}};
+  const auto it = status.find("instances");
+  if (it == status.end() || !it->is_array() || it->empty()) return "no instances\n";
+  for (const auto& s : *it) {
+    rows.push_back({text(s, "name"), text(s, "interface"), text(s, "vrid"), text(s, "family"),
+                    state(s), text(s, "priority") + "/" + text(s, "base_priority"),
+                    text(s, "master"), interval(s), vips(s), inState(s), lastTransition(s)});
+  }
+  return table(rows);
+}
+
+std::string formatStats(const json& stats) {
+  const auto it = stats.find("instances");
+  if (it == stats.end() || !it->is_array() || it->empty()) return "no instances\n";
+  std::string out;
+  for (const auto& s : *it) {
+    out += fmt::format("{}\n", text(s, "name"));
+    out +=
+        fmt::format("  adverts:     sent {}, received {}, send errors {}, priority 0 received {}\n",
+                    count(s, "adverts_sent"), count(s, "adverts_received"),
+                    count(s, "advert_send_errors"), count(s, "priority_zero_received"));
+    out += fmt::format("  drops:       {}\n", nonZero(s.value("drops", json::object())));
+    out += fmt::format("  transitions: {}\n", nonZero(s.value("transitions", json::object())));
+    out += fmt::format("  announcements sent {}, address errors {}, VIPs restored {}\n",
+                       count(s, "announcements_sent"), count(s, "address_errors"),
+                       count(s, "addresses_restored"));
+    out += fmt::format("  takeover:    {}\n", takeover(s));
+  }
+  return out;
+}
+
+}  // namespace vipd::ctl

@@ -1,0 +1,94 @@
+// Daemon: operator commands (vipctl maintenance, clear-stats).
+#include <algorithm>
+#include <stdexcept>
+
+#include "vipd/daemon/daemon.h"
+#include "vipd/daemon/logging.h"
+#include "vipd/daemon/metrics.h"
+#include "vipd/daemon/status.h"
+
+namespace vipd::daemon {
+
+std::vector<std::string> Daemon::setMaintenance(bool on, const std::optional<std::string>& name) {
+  std::vector<std::string> names;
+  if (!name) {
+    for (const auto& instance : instances_) names.push_back(instance->settings().name);
+  } else if (find(*name) == nullptr) {
+    throw std::invalid_argument("no instance named '" + *name + "'");
+  } else if (const auto* group = config::syncGroupOf(config_, *name)) {
+    names = group->members;  // a group moves together, drained or not
+  } else {
+    names.push_back(*name);
+  }
+  std::vector<Instance*> targets;
+  for (const auto& n : names) {
+    Instance* instance = find(n);
+    if (instance != nullptr && instance->inMaintenance() != on) targets.push_back(instance);
+    if (on) {
+      maintenance_.insert(n);
+    } else {
+      maintenance_.erase(n);
+    }
+  }
+  // Every member is marked before any acts, so that a sync group's masters
+  // all resign with priority 0 rather than follow the first one silently.
+  for (auto* instance : targets) instance->setMaintenance(on, false);
+  std::vector<std::string> changed;
+  for (auto* instance : targets) {
+    instance->setMaintenance(on, true);
+    changed.push_back(instance->settings().name);
+  }
+  return changed;
+}
+
+void Daemon::clearStats() {
+  for (auto& instance : instances_) instance->clearStats();
+  log_->info("statistics cleared");
+}
+
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+nlohmann::json maintenance(Daemon& daemon, bool on, const std::optional<std::string>& name) {
+  std::vector<std::string> changed;
+  try {
+    changed = daemon.setMaintenance(on, name);
+  } catch (const std::invalid_argument& e) {
+    throw ControlError(e.what());
+  }
+  const std::string mode = on ? "on" : "off";
+  return {{"changed", changed},
+          {"message", changed.empty() ? "maintenance already " + mode
+                                      : "maintenance " + mode + ": " + joined(changed)}};
+}
+
+}  // namespace
+
+ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
+                                std::function<nlohmann::json()> reload) {
+  ControlHandlers h;
+  h.status = [&daemon, &clock] { return statusDocument(daemon.instances(), clock.now()); };
+  h.stats = [&daemon] { return statsDocument(daemon.instances()); };
+  h.clearStats = [&daemon] {
+    daemon.clearStats();
+    return nlohmann::json{{"message", "statistics cleared"}};
+  };
+  h.reload = std::move(reload);
+  h.maintenance = [&daemon](bool on, const std::optional<std::string>& name) {
+    return maintenance(daemon, on, name);
+  };
+  h.setLogLevel = [](spdlog::level::level_enum level) {
+    setLogLevel(level);
+    return nlohmann::json{
+        {"message", fmt::format("log level {}", spdlog::level::to_string_view(level))}};
+  };
+  h.metrics = [&daemon] { return prometheusText(daemon.instances()); };
+  return h;
+}
+
+}  // namespace vipd::daemon

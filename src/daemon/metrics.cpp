@@ -1,0 +1,210 @@
+// Prometheus text format and the textfile-collector writer; see metrics.h.
+#include "vipd/daemon/metrics.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "vipd/core/transition_table.h"
+
+namespace vipd::daemon {
+
+namespace {
+
+constexpr core::State kStates[] = {core::State::Initialize, core::State::Backup,
+                                   core::State::Master, core::State::Fault};
+
+// Label values escape backslash, double quote and newline (exposition format).
+std::string escaped(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string labelsOf(const Instance& instance) {
+  const auto& s = instance.settings();
+  return fmt::format(R"(vrrp_instance="{}",interface="{}",vrid="{}",family="{}")", escaped(s.name),
+                     escaped(s.interface.name), s.router.vrid,
+                     s.router.primaryAddress.isV4() ? "inet" : "inet6");
+}
+
+// Where a transition with this cause leads: every row with it has the same
+// destination (the table is the one place that says so).
+core::State destinationOf(core::Cause cause) {
+  for (const auto& row : core::transitionTable()) {
+    if (row.cause == cause) return row.next;
+  }
+  return core::State::Initialize;
+}
+
+class Writer {
+ public:
+  /// Starts a metric family: HELP and TYPE once, before its samples.
+  void family(std::string_view name, std::string_view type, std::string_view help) {
+    out_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  }
+  void sample(std::string_view name, const std::string& labels, double value) {
+    out_ += fmt::format("{}{{{}}} {}\n", name, labels, value);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+using Instances = std::vector<std::unique_ptr<Instance>>;
+
+void stateFamilies(Writer& w, const Instances& instances) {
+  w.family("vipd_instance_state", "gauge", "1 for the instance's current VRRP state, else 0.");
+  for (const auto& i : instances) {
+    for (auto state : kStates) {
+      w.sample("vipd_instance_state",
+               labelsOf(*i) + fmt::format(R"(,state="{}")", core::toString(state)),
+               i->state() == state ? 1 : 0);
+    }
+  }
+  w.family("vipd_instance_priority", "gauge", "Effective priority (base adjusted by tracking).");
+  for (const auto& i : instances)
+    w.sample("vipd_instance_priority", labelsOf(*i), i->router().priority());
+  w.family("vipd_instance_base_priority", "gauge", "Configured priority.");
+  for (const auto& i : instances) {
+    w.sample("vipd_instance_base_priority", labelsOf(*i), i->router().config().priority);
+  }
+  w.family("vipd_instance_maintenance", "gauge", "1 while drained by vipctl maintenance.");
+  for (const auto& i : instances) {
+    w.sample("vipd_instance_maintenance", labelsOf(*i), i->inMaintenance() ? 1 : 0);
+  }
+  w.family("vipd_instance_vips_present", "gauge", "1 while this instance has its VIPs added.");
+  for (const auto& i : instances) {
+    w.sample("vipd_instance_vips_present", labelsOf(*i), i->vipsInstalled() ? 1 : 0);
+  }
+}
+
+void counter(Writer& w, const Instances& instances, std::string_view name, std::string_view help,
+             std::uint64_t InstanceStats::*field) {
+  w.family(name, "counter", help);
+  for (const auto& i : instances) {
+    w.sample(name, labelsOf(*i), static_cast<double>(i->stats().*field));
+  }
+}
+
+void counterFamilies(Writer& w, const Instances& instances) {
+  counter(w, instances, "vipd_adverts_sent_total", "Adverts sent.", &InstanceStats::advertsSent);
+  counter(w, instances, "vipd_advert_send_errors_total", "Adverts the kernel refused to send.",
+          &InstanceStats::advertSendErrors);
+  counter(w, instances, "vipd_adverts_received_total", "Valid adverts received.",
+          &InstanceStats::advertsReceived);
+  counter(w, instances, "vipd_priority_zero_received_total",
+          "Adverts with priority 0 (a master resigning).", &InstanceStats::priorityZeroReceived);
+  counter(w, instances, "vipd_announcements_sent_total", "Gratuitous ARP / NA bursts sent.",
+          &InstanceStats::announcementsSent);
+  counter(w, instances, "vipd_address_errors_total", "VIPs the kernel refused to add or remove.",
+          &InstanceStats::addressErrors);
+  counter(w, instances, "vipd_vips_restored_total",
+          "VIPs removed by someone else while master and added back.",
+          &InstanceStats::addressesRestored);
+  w.family("vipd_adverts_dropped_total", "counter", "Packets dropped, by reason.");
+  for (const auto& i : instances) {
+    for (std::size_t r = 0; r < kDropReasonCount; ++r) {
+      w.sample(
+          "vipd_adverts_dropped_total",
+          labelsOf(*i) + fmt::format(R"(,reason="{}")", proto::toString(proto::kAllDropReasons[r])),
+          static_cast<double>(i->stats().drops[r]));
+    }
+  }
+  w.family("vipd_transitions_total", "counter", "State transitions, by destination and cause.");
+  for (const auto& i : instances) {
+    for (std::size_t c = 0; c < kCauseCount; ++c) {
+      const auto cause = static_cast<core::Cause>(c);
+      w.sample(
+          "vipd_transitions_total",
+          labelsOf(*i) + fmt::format(R"(,to="{}",cause="{}")", core::toString(destinationOf(cause)),
+                                     core::toString(cause)),
+          static_cast<double>(i->stats().transitions[c]));
+    }
+  }
+}
+
+void histogramFamily(Writer& w, const Instances& instances) {
+  constexpr std::string_view name = "vipd_failover_duration_seconds";
+  w.family(name, "histogram",
+           "Takeovers: last advert heard from the old master to the first announcement sent.");
+  for (const auto& i : instances) {
+    const auto& h = i->stats().failoverSeconds;
+    const std::string labels = labelsOf(*i);
+    for (std::size_t b = 0; b < h.bounds.size(); ++b) {
+      w.sample(fmt::format("{}_bucket", name), labels + fmt::format(R"(,le="{}")", h.bounds[b]),
+               static_cast<double>(h.counts[b]));
+    }
+    w.sample(fmt::format("{}_bucket", name), labels + R"(,le="+Inf")",
+             static_cast<double>(h.count));
+    w.sample(fmt::format("{}_sum", name), labels, h.sum);
+    w.sample(fmt::format("{}_count", name), labels, static_cast<double>(h.count));
+  }
+}
+
+}  // namespace
+
+std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances) {
+  Writer w;
+  stateFamilies(w, instances);
+  counterFamilies(w, instances);
+  histogramFamily(w, instances);
+  return w.take();
+}
+
+MetricsFile::MetricsFile(Scheduler& scheduler, std::string path, std::chrono::milliseconds interval,
+                         std::function<std::string()> render, std::shared_ptr<spdlog::logger> log)
+    : scheduler_(scheduler),
+      path_(std::move(path)),
+      interval_(interval),
+      render_(std::move(render)),
+      log_(std::move(log)) {
+  write();
+  schedule();
+}
+
+MetricsFile::~MetricsFile() {
+  scheduler_.cancelTimer(timer_);
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
+void MetricsFile::schedule() {
+  timer_ = scheduler_.armTimer(scheduler_.now() + interval_, [this] {
+    write();
+    schedule();
+  });
+}
+
+bool MetricsFile::write() {
+  const std::string tmp = path_ + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << render_();
+    out.close();
+    if (out && std::rename(tmp.c_str(), path_.c_str()) == 0) {
+      if (failing_) log_->info("metrics file {} written again", path_);
+      failing_ = false;
+      return true;
+    }
+  }
+  if (!failing_) log_->warn("cannot write metrics file {}: {}", path_, std::strerror(errno));
+  failing_ = true;
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+  return false;
+}
+
+}  // namespace vipd::daemon
