@@ -119,6 +119,10 @@ void print(const std::string& command, const json& answer) {
   } else if (answer.contains("message")) {
     std::cout << answer["message"].get<std::string>() << '\n';
   }
+  // The configuration's diagnostics (reload), as vipd -t prints them.
+  for (const auto& line : answer.value("diagnostics", json::array())) {
+    if (line.is_string()) std::cerr << line.get<std::string>() << '\n';
+  }
 }
 
 }  // namespace
@@ -155,5 +159,6 @@ int main(int argc, char** argv) {
   } else {
     print(inv->words[0], answer);
   }
-  return 0;
+  // A reload that kept the running configuration failed, for scripts too.
+  return answer.value("applied", true) ? 0 : kExitRefused;
 }

@@ -7,6 +7,8 @@
 
 namespace vipd::lab {
 
+std::string vipctlBinary() { return VIPCTL_BINARY_PATH; }
+
 std::string vipdBinary() {
   if (const char* env = std::getenv("VIPD_BINARY")) return env;
   return VIPD_BINARY_PATH;
@@ -24,14 +26,21 @@ std::string controlSocketOf(const Lab& lab, const std::string& name) {
   return (lab.dir() / (name + ".sock")).string();
 }
 
-Child startVipd(Lab& lab, const Host& host, const std::string& configText,
-                const std::string& name) {
+Child startVipd(Lab& lab, const Host& host, const std::string& configText, const std::string& name,
+                const std::vector<std::string>& extraArgs) {
   auto conf = writeConfig(lab, name, configText);
   auto pid = (lab.dir() / (name + ".pid")).string();
-  return lab.spawn(host,
-                   {vipdBinary(), "-n", "-l", "-f", conf, "--pid-file", pid, "--control-socket",
-                    controlSocketOf(lab, name)},
-                   name);
+  std::vector<std::string> argv = {vipdBinary(),
+                                   "-n",
+                                   "-l",
+                                   "-f",
+                                   conf,
+                                   "--pid-file",
+                                   pid,
+                                   "--control-socket",
+                                   controlSocketOf(lab, name)};
+  argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+  return lab.spawn(host, argv, name);
 }
 
 Child startKeepalived(Lab& lab, const Host& host, const std::string& configText,

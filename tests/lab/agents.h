@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "lab.h"
 
@@ -10,14 +11,16 @@ namespace vipd::lab {
 
 /// Path of the vipd binary under test (set by CMake).
 std::string vipdBinary();
+/// Path of the vipctl binary built with it.
+std::string vipctlBinary();
 
 /// Writes `configText` to the lab directory and starts vipd in the host's
 /// namespace in the foreground, logging to the console (the child's log file).
 /// The control socket startVipd() gives the vipd it names `name`.
 std::string controlSocketOf(const Lab& lab, const std::string& name);
 
-Child startVipd(Lab& lab, const Host& host, const std::string& configText,
-                const std::string& name);
+Child startVipd(Lab& lab, const Host& host, const std::string& configText, const std::string& name,
+                const std::vector<std::string>& extraArgs = {});
 
 /// The same with keepalived 2.2 (the reference peer), VRRP only, with its
 /// pid files in the lab directory so nothing touches /run.
