@@ -237,6 +237,12 @@ constexpr std::array kIgnoredCheckerKeywords = {
 
 }  // namespace
 
+void listCheckBlockKeywords(std::vector<SupportedKeyword>& out) {
+  appendKeywords<ProbeDraft>(out, "vipd_check TCP_CHECK", kTcpKeywords);
+  appendKeywords<ProbeDraft>(out, "vipd_check HTTP_GET", kHttpKeywords);
+  appendKeywords<UrlDraft>(out, "vipd_check HTTP_GET url", kUrlKeywords);
+}
+
 // [SRC check_api.c:check_conn_opts, check_http.c:http_get_check_end]
 std::optional<NativeProbe> parseProbeBlock(ParseContext& context, const Line& opener,
                                            ProbeKind kind) {

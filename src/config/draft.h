@@ -113,6 +113,19 @@ std::span<const Keyword<InstanceDraft>> instanceKeywords();
 std::span<const IgnoredKeyword> ignoredInstanceKeywords();
 std::span<const IgnoredKeyword> ignoredRootKeywords();
 
+/// The keyword tables of each file, appended with appendKeywords() for
+/// supportedKeywords() [keywords.cpp]: the top level (parser.cpp),
+/// vrrp_instance and its authentication block, vrrp_script / vipd_check /
+/// track_file, the TCP_CHECK / HTTP_GET / url blocks of a vipd_check,
+/// vrrp_track_process, vrrp_sync_group and garp_group.
+void listRootKeywords(std::vector<SupportedKeyword>& out);
+void listInstanceKeywords(std::vector<SupportedKeyword>& out);
+void listScriptBlockKeywords(std::vector<SupportedKeyword>& out);
+void listCheckBlockKeywords(std::vector<SupportedKeyword>& out);
+void listTrackProcessKeywords(std::vector<SupportedKeyword>& out);
+void listSyncGroupKeywords(std::vector<SupportedKeyword>& out);
+void listGarpGroupKeywords(std::vector<SupportedKeyword>& out);
+
 /// A line of virtual_ipaddress(_excluded) [SRC vrrp_ipaddress.c:alloc_ipaddress].
 std::optional<VirtualAddress> parseVirtualAddress(const Line& line, Diagnostics& diagnostics);
 /// A line of unicast_peer: `IP [min_ttl N] [max_ttl N]`.
@@ -148,6 +161,9 @@ std::vector<TrackedObject> resolveOwnTrackedProcesses(const std::vector<TrackedO
                                                       const std::string& subject,
                                                       Diagnostics& diagnostics);
 
+/// Whether vipd parses and checks `keyword` but does not act on it yet
+/// (garp_group, vrrp_startup_delay) [runtime_gaps.cpp].
+bool isRuntimeGap(std::string_view keyword);
 /// Warns (Unsupported) that `keyword` is parsed and checked but that vipd
 /// does not act on it yet, and what follows: `consequence`, e.g. "the instance
 /// ignores it" [runtime_gaps.cpp].

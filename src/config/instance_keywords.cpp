@@ -360,4 +360,9 @@ constexpr std::array kIgnoredInstance = {
 std::span<const Keyword<InstanceDraft>> instanceKeywords() { return kInstanceKeywords; }
 std::span<const IgnoredKeyword> ignoredInstanceKeywords() { return kIgnoredInstance; }
 
+void listInstanceKeywords(std::vector<SupportedKeyword>& out) {
+  appendKeywords<D>(out, "vrrp_instance", kInstanceKeywords);
+  appendKeywords<D>(out, "vrrp_instance authentication", kAuthenticationKeywords);
+}
+
 }  // namespace vipd::config::detail

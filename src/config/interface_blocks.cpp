@@ -109,6 +109,10 @@ std::optional<InterfaceDelays> parseDelays(const Line& line, Diagnostics& diagno
 
 }  // namespace
 
+void listGarpGroupKeywords(std::vector<SupportedKeyword>& out) {
+  appendKeywords<GarpDraft>(out, "garp_group", kGarpKeywords);
+}
+
 // [SRC garp_group_end_handler]: a group without any interval is removed.
 void parseGarpGroup(ParseContext& context, const Line& line, Document& document) {
   if (!openBlock(context, line)) return;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vipd/config/diagnostic.h"
+#include "vipd/config/keywords.h"
 #include "vipd/config/lexer.h"
 
 namespace vipd::config::detail {
@@ -40,6 +41,13 @@ struct Keyword {
   bool opensBlock = false;
   void (*handle)(Target&, const Line&, ParseContext&) = nullptr;
 };
+
+/// Appends the names of `table` as keywords of `block` (supportedKeywords()).
+template <typename Target>
+void appendKeywords(std::vector<SupportedKeyword>& out, std::string_view block,
+                    std::span<const Keyword<Target>> table) {
+  for (const Keyword<Target>& keyword : table) out.push_back({block, keyword.name});
+}
 
 /// A keepalived keyword that vipd recognises but does not implement: it is
 /// reported (as Unsupported) and skipped, with its block if it has one.

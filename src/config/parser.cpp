@@ -88,6 +88,16 @@ void parseInstance(ParseContext& context, const Line& line, Document& document) 
   parseBlock(context, line, instanceKeywords(), ignoredInstanceKeywords(), "vrrp_instance", draft);
 }
 
+}  // namespace
+
+void listRootKeywords(std::vector<SupportedKeyword>& out) {
+  out.push_back({"", "global_defs"});
+  out.push_back({"", "vrrp_instance"});
+  for (const RootBlock& block : kRootBlocks) out.push_back({"", block.keyword});
+}
+
+namespace {
+
 void parseRoot(ParseContext& context, Document& document) {
   while (!context.lines.atEnd()) {
     const Line& line = context.lines.next();

@@ -2,6 +2,7 @@
 // relies on one of these must not look as if it worked, so each use site gets
 // an Unsupported warning (an error with --strict).
 
+#include <algorithm>
 #include <array>
 
 #include "draft.h"
@@ -23,8 +24,12 @@ constexpr std::array kGaps = {
 
 }  // namespace
 
-void reportNotRunYet(Diagnostics& diagnostics, const Token& keyword,
-                     std::string_view consequence) {
+bool isRuntimeGap(std::string_view keyword) {
+  return std::any_of(kGaps.begin(), kGaps.end(),
+                     [&](const Gap& gap) { return gap.keyword == keyword; });
+}
+
+void reportNotRunYet(Diagnostics& diagnostics, const Token& keyword, std::string_view consequence) {
   std::string_view missing = "implement it";
   for (const Gap& gap : kGaps) {
     if (gap.keyword == keyword.text) missing = gap.missing;

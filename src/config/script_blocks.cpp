@@ -197,6 +197,12 @@ constexpr std::array kFileKeywords = {
 
 }  // namespace
 
+void listScriptBlockKeywords(std::vector<SupportedKeyword>& out) {
+  appendKeywords<ScriptDraft>(out, "vrrp_script", kScriptKeywords);
+  appendKeywords<ScriptDraft>(out, "vipd_check", kCheckKeywords);
+  appendKeywords<FileDraft>(out, "track_file", kFileKeywords);
+}
+
 /// `weight N [reverse]` of a vrrp_script or track_file definition.
 bool readWeight(ParseContext& c, const Line& line, std::string_view what, std::int64_t limit,
                 std::int32_t& weight, bool& reverse) {

@@ -134,6 +134,10 @@ void warnWeightedProcesses(const Document& document, const SyncGroup& group,
 
 }  // namespace
 
+void listSyncGroupKeywords(std::vector<SupportedKeyword>& out) {
+  appendKeywords<G>(out, "vrrp_sync_group", kSyncGroupKeywords);
+}
+
 void parseSyncGroup(ParseContext& context, const Line& line, Document& document) {
   const Token* name = openNamedBlock(context, line);
   if (name == nullptr) return;

@@ -143,6 +143,10 @@ constexpr std::array kProcessKeywords = {
 
 }  // namespace
 
+void listTrackProcessKeywords(std::vector<SupportedKeyword>& out) {
+  appendKeywords<ProcessDraft>(out, "vrrp_track_process", kProcessKeywords);
+}
+
 // [SRC vrrp_tprocess_end_handler]: a block without `process` is dropped.
 void parseTrackProcess(ParseContext& context, const Line& line, Document& document) {
   const Token* name = openNamedBlock(context, line);
