@@ -23,10 +23,9 @@ check_layout() {
     [ -f "$root/$f" ] || bad "$what: no /$f"
   done
   [ -x "$root/usr/sbin/vipd" ] || bad "$what: /usr/sbin/vipd is not executable"
-  # vipctl comes with its target, once src/ builds one.
-  if [ -n "$(find "$build/src" -maxdepth 2 -name vipctl -type f -perm -u+x 2>/dev/null)" ]; then
-    [ -x "$root/usr/sbin/vipctl" ] || bad "$what: no /usr/sbin/vipctl"
-  fi
+  [ -x "$root/usr/sbin/vipctl" ] || bad "$what: no /usr/sbin/vipctl"
+  [ -f "$root/usr/share/man/man8/vipctl.8" ] || [ -f "$root/usr/share/man/man8/vipctl.8.gz" ] ||
+    bad "$what: no vipctl(8)"
   for page in "$src"/man/*.5 "$src"/man/*.8; do
     [ -f "$page" ] || continue
     name=$(basename "$page")
