@@ -11,6 +11,7 @@
 
 #include "vipd/config/dump.h"
 #include "vipd/config/parser.h"
+#include "vipd/daemon/control_commands.h"
 #include "vipd/daemon/control_server.h"
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/event_loop.h"

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "vipd/daemon/control_commands.h"
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/logging.h"
 #include "vipd/daemon/metrics.h"

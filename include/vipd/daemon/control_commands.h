@@ -44,4 +44,13 @@ struct ControlHandlers {
 nlohmann::json answerControl(std::string_view request, uid_t peerUid,
                              const ControlHandlers& handlers);
 
+class Daemon;
+class Scheduler;
+
+/// The control socket's commands, served by `daemon` (status, stats,
+/// maintenance, clear-stats, metrics, log-level) and by `reload`, which
+/// re-reads the configuration and says what happened.
+ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
+                                std::function<nlohmann::json()> reload);
+
 }  // namespace vipd::daemon

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "vipd/config/model.h"
-#include "vipd/daemon/control_commands.h"
 #include "vipd/daemon/event_loop.h"
 #include "vipd/daemon/file_watch.h"
 #include "vipd/daemon/instance.h"
@@ -177,11 +176,5 @@ class Daemon {
   /// Drained instances by name: kept across reloads, applied to restarts.
   std::set<std::string> maintenance_;
 };
-
-/// The control socket's commands, served by `daemon` (status, stats,
-/// maintenance, clear-stats, metrics, log-level) and by `reload`, which
-/// re-reads the configuration and says what happened.
-ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
-                                std::function<nlohmann::json()> reload);
 
 }  // namespace vipd::daemon
