@@ -15,16 +15,20 @@
 #include "vipd/daemon/control_server.h"
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/event_loop.h"
+#include "vipd/daemon/keepalived_dump.h"
 #include "vipd/daemon/logging.h"
 #include "vipd/daemon/metrics.h"
 #include "vipd/daemon/options.h"
 #include "vipd/daemon/service_manager.h"
+#include "vipd/daemon/signal_functions.h"
 #include "vipd/exec/script_security.h"
 #include "vipd/notify/script_audit.h"
+#include "vipd/util/atomic_file.h"
 
 namespace {
 
 using vipd::daemon::Options;
+using vipd::daemon::SignalFunction;
 
 // Exit codes follow keepalived's where it has one (reference §3.3).
 constexpr int kExitFatal = 1;
@@ -34,6 +38,8 @@ constexpr int kExitNoConfig = 6;
 // -t: the daemon would start, but refuse scripts (keepalived: 6, SECURITY
 // VIOLATION; vipd names each script and why).
 constexpr int kExitScriptsRefused = 6;
+// --signum with a name keepalived does not know either (its exit status).
+constexpr int kExitUnknownSignalFunction = 1;
 
 vipd::config::ParseOptions parseOptions(const Options& opts) {
   vipd::config::ParseOptions po;
@@ -129,6 +135,55 @@ void writePidFile(const std::string& path) {
   if (!f) vipd::daemon::logger("vipd")->warn("cannot write pid file {}", path);
 }
 
+// The signals the loop takes through its signalfd: stop, reload and
+// keepalived's dump functions.
+sigset_t handledSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, sig);
+  for (auto f : {SignalFunction::Data, SignalFunction::Stats, SignalFunction::StatsClear,
+                 SignalFunction::Json}) {
+    sigaddset(&set, vipd::daemon::signalNumber(f));
+  }
+  return set;
+}
+
+// A dump is a few kB written to a local directory: done in the loop,
+// without fsync (util::writeFileAtomically).
+void writeDump(const Options& opts, const char* file, const std::string& text) {
+  const std::string path = opts.dumpDir + "/" + file;
+  auto log = vipd::daemon::logger("vipd");
+  if (auto error = vipd::util::writeFileAtomically(path, text, 0600)) {
+    log->warn("cannot write {}: {}", path, error.message());
+  } else {
+    log->info("wrote {}", path);
+  }
+}
+
+// keepalived's DATA, STATS, STATS_CLEAR and JSON signals (keepalived(8)),
+// answered with the same dumps under vipd's names.
+void answerDumpSignals(const Options& opts, vipd::daemon::EventLoop& loop,
+                       vipd::daemon::Daemon& daemon) {
+  using namespace vipd::daemon;
+  auto stats = [&opts, &daemon] {
+    writeDump(opts, kStatsDumpFile, keepalivedStatsText(daemon.instances()));
+  };
+  loop.onSignal(signalNumber(SignalFunction::Data), [&opts, &daemon, &loop] {
+    writeDump(opts, kDataDumpFile,
+              keepalivedDataText(daemon.instances(), loop.now(), systemInterfaceName));
+  });
+  loop.onSignal(signalNumber(SignalFunction::Stats), stats);
+  // As keepalived: the counters as they were, then zeroed.
+  loop.onSignal(signalNumber(SignalFunction::StatsClear), [stats, &daemon] {
+    stats();
+    daemon.clearStats();
+  });
+  loop.onSignal(signalNumber(SignalFunction::Json), [&opts, &daemon] {
+    writeDump(opts, kJsonDumpFile,
+              keepalivedJson(daemon.instances(), systemInterfaceName).dump() + "\n");
+  });
+}
+
 int run(const Options& opts, vipd::config::Config config) {
   if (!opts.foreground && daemon(0, 0) != 0) {
     std::cerr << "vipd: cannot detach: " << strerror(errno) << '\n';
@@ -136,14 +191,10 @@ int run(const Options& opts, vipd::config::Config config) {
   }
   // The loop takes these signals through a signalfd. Block them before any
   // thread exists (the logging thread), or the kernel may deliver one there.
-  sigset_t handled;
-  sigemptyset(&handled);
-  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&handled, sig);
+  const sigset_t handled = handledSignals();
   sigprocmask(SIG_BLOCK, &handled, nullptr);
   // Logging starts after the fork: its writer thread would not survive it.
-  vipd::daemon::setupLogging(opts.logLevel, opts.logConsole || opts.foreground
-                                                ? vipd::daemon::LogTarget::Stderr
-                                                : vipd::daemon::LogTarget::Syslog);
+  vipd::daemon::setupLogging(opts.logLevel, vipd::daemon::logTargets(opts));
   auto log = vipd::daemon::logger("vipd");
   // Timers decide failover: the default 50 us slack would be spent on every
   // Master_Down expiry.
@@ -171,6 +222,7 @@ int run(const Options& opts, vipd::config::Config config) {
     loop.onSignal(SIGTERM, stop);
     loop.onSignal(SIGINT, stop);
     loop.onSignal(SIGHUP, [&] { reloadConfig(opts, daemon, service); });
+    answerDumpSignals(opts, loop, daemon);
     signal(SIGPIPE, SIG_IGN);
     // Before start: a socket another vipd answers on stops us before we
     // touch any address.
@@ -200,6 +252,17 @@ int run(const Options& opts, vipd::config::Config config) {
   return status;
 }
 
+// keepalived --signum: the number on stdout, or "Unknown sigfunc" and 1.
+int printSignalNumber(const std::string& name) {
+  auto function = vipd::daemon::parseSignalFunction(name);
+  if (!function) {
+    std::cerr << "Unknown sigfunc " << name << '\n';
+    return kExitUnknownSignalFunction;
+  }
+  std::cout << vipd::daemon::signalNumber(*function) << '\n';
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -218,6 +281,8 @@ int main(int argc, char** argv) {
     case Options::Action::Version:
       std::cout << vipd::daemon::versionText() << '\n';
       return 0;
+    case Options::Action::Signum:
+      return printSignalNumber(opts.signalName);
     case Options::Action::ConfigTest:
     case Options::Action::DumpConfig:
     case Options::Action::Run:

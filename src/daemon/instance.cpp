@@ -304,6 +304,7 @@ void Instance::sendAdvert(const core::SendAdvert& send) {
                  error.message());
     } else {
       ++stats_.advertsSent;
+      if (send.priority == 0) ++stats_.priorityZeroSent;
     }
   }
   if (send.priority == 0) log_->info("({}) sent priority 0 advert", settings_.name);
@@ -408,6 +409,8 @@ void Instance::cancelTimer(core::TimerId timer) {
 
 void Instance::onTransition(const core::NotifyTransition& t) {
   ++stats_.transitions[static_cast<std::size_t>(t.cause)];
+  if (t.to == core::State::Master) ++stats_.becameMaster;
+  if (t.from == core::State::Master && t.to != core::State::Master) ++stats_.releasedMaster;
   lastTransition_ = TransitionRecord{
       t.from, t.to, t.cause, t.priority, deps_.scheduler.now(), std::chrono::system_clock::now()};
   if (t.to != core::State::Master) {

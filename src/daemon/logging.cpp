@@ -1,10 +1,11 @@
 #include "vipd/daemon/logging.h"
 
-#include <syslog.h>
-
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
+#include <syslog.h>
+
+#include <vector>
 
 namespace vipd::daemon {
 
@@ -12,22 +13,27 @@ namespace {
 constexpr std::size_t kQueueSize = 8192;
 }
 
-void setupLogging(spdlog::level::level_enum level, LogTarget target) {
+void setupLogging(spdlog::level::level_enum level, const LogTargets& targets) {
   spdlog::drop_all();
   spdlog::init_thread_pool(kQueueSize, 1);
-  spdlog::sink_ptr sink;
-  if (target == LogTarget::Stderr) {
-    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  std::vector<spdlog::sink_ptr> sinks;
+  if (targets.console) {
+    auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     // Precise timestamps: failover timing is what the logs are read for.
     sink->set_pattern("%Y-%m-%dT%H:%M:%S.%f %l %n: %v");
-  } else {
-    sink = std::make_shared<spdlog::sinks::syslog_sink_mt>("vipd", LOG_PID | LOG_NDELAY,
-                                                            LOG_DAEMON, true);
+    sinks.push_back(sink);
+  }
+  if (targets.syslogFacility) {
+    // No LOG_CONS (see the header).
+    auto sink = std::make_shared<spdlog::sinks::syslog_sink_mt>("vipd", LOG_PID | LOG_NDELAY,
+                                                                *targets.syslogFacility, true);
     sink->set_pattern("%n: %v");
+    sinks.push_back(sink);
   }
   for (const char* name : kLoggerNames) {
     auto log = std::make_shared<spdlog::async_logger>(
-        name, sink, spdlog::thread_pool(), spdlog::async_overflow_policy::overrun_oldest);
+        name, sinks.begin(), sinks.end(), spdlog::thread_pool(),
+        spdlog::async_overflow_policy::overrun_oldest);
     log->set_level(level);
     spdlog::register_logger(log);
   }

@@ -1,5 +1,7 @@
 #include "vipd/daemon/options.h"
 
+#include <syslog.h>
+
 #include <boost/program_options.hpp>
 #include <sstream>
 
@@ -19,11 +21,33 @@ spdlog::level::level_enum parseLevel(const std::string& name) {
   return level;
 }
 
+constexpr int kLocalFacilities[] = {LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3,
+                                    LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
+
 }  // namespace
+
+std::optional<int> parseLogFacility(const std::string& text) {
+  if (text == "user") return LOG_USER;
+  if (text == "daemon") return LOG_DAEMON;
+  const std::string digit = text.rfind("local", 0) == 0 ? text.substr(5) : text;
+  if (digit.size() == 1 && digit[0] >= '0' && digit[0] <= '7') {
+    return kLocalFacilities[digit[0] - '0'];
+  }
+  return std::nullopt;
+}
+
+LogTargets logTargets(const Options& options) {
+  LogTargets targets;
+  targets.console = options.logConsole || (options.foreground && !options.syslogFacility);
+  targets.syslogFacility = options.syslogFacility;
+  if (!options.foreground && !targets.syslogFacility) targets.syslogFacility = LOG_DAEMON;
+  return targets;
+}
 
 Options parseOptions(std::span<const char* const> argv) {
   Options opts;
   std::string level = "info";
+  std::string facility;
   double metricsInterval = 15;
   po::options_description desc(
       "Usage: vipd [OPTION]...\nVRRP virtual-IP failover agent.\n\nOptions");
@@ -37,6 +61,9 @@ Options parseOptions(std::span<const char* const> argv) {
     ("foreground,n", "stay in the foreground")
     ("dont-fork", "the same, under keepalived's name")
     ("log-console,l", "log to the console (stderr)")
+    ("log-facility,S", po::value(&facility)->value_name("FACILITY"),
+       "log to syslog with this facility: 0-7 or local0-local7 (LOG_LOCAL0..7), user, "
+       "daemon (the default when detached)")
     ("log-level", po::value(&level)->value_name("LEVEL"),
        "trace, debug, info (default), warn, error, critical, off")
     ("pid-file,p", po::value(&opts.pidFile)->value_name("FILE"),
@@ -48,6 +75,12 @@ Options parseOptions(std::span<const char* const> argv) {
        "(default: none)")
     ("metrics-interval", po::value(&metricsInterval)->value_name("SECONDS"),
        "how often the metrics file is rewritten (default 15)")
+    ("dump-dir", po::value(&opts.dumpDir)->value_name("DIR"),
+       "where the DATA, STATS and JSON signals write vipd.data, vipd.stats and vipd.json "
+       "(default /tmp)")
+    ("signum", po::value(&opts.signalName)->value_name("NAME"),
+       "print the number of the signal for STOP, RELOAD, DATA, STATS, STATS_CLEAR or JSON "
+       "and exit")
     ("config-id,i", po::value(&opts.configId)->value_name("ID"),
        "select `@ID` configuration lines (default: host name up to the first dot; "
        "`@vipd` lines are always selected)")
@@ -69,6 +102,14 @@ Options parseOptions(std::span<const char* const> argv) {
   }
 
   opts.logLevel = parseLevel(level);
+  if (vm.count("log-facility")) {
+    opts.syslogFacility = parseLogFacility(facility);
+    if (!opts.syslogFacility) {
+      throw UsageError("invalid --log-facility '" + facility +
+                       "': expected 0-7, local0-local7, user or daemon");
+    }
+  }
+  if (opts.dumpDir.empty()) throw UsageError("--dump-dir needs a directory");
   if (opts.controlSocket == "none") opts.controlSocket.clear();
   if (!(metricsInterval >= 0.1 && metricsInterval <= 3600)) {
     throw UsageError("invalid --metrics-interval: expected 0.1 to 3600 seconds");
@@ -85,6 +126,8 @@ Options parseOptions(std::span<const char* const> argv) {
     opts.action = Options::Action::Help;
   } else if (vm.count("version")) {
     opts.action = Options::Action::Version;
+  } else if (vm.count("signum")) {
+    opts.action = Options::Action::Signum;
   } else if (vm.count("config-test")) {
     opts.action = Options::Action::ConfigTest;
   } else if (vm.count("dump-config")) {

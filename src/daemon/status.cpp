@@ -112,6 +112,7 @@ nlohmann::json instanceStats(const Instance& instance) {
       {"advert_send_errors", s.advertSendErrors},
       {"adverts_received", s.advertsReceived},
       {"priority_zero_received", s.priorityZeroReceived},
+      {"priority_zero_sent", s.priorityZeroSent},
       {"drops", drops},
       {"transitions", transitions},
       {"announcements_sent", s.announcementsSent},

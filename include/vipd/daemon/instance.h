@@ -48,6 +48,9 @@ struct InstanceStats {
   std::uint64_t advertSendErrors = 0;
   std::uint64_t advertsReceived = 0;  ///< Valid ones, passed to the state machine.
   std::uint64_t priorityZeroReceived = 0;
+  std::uint64_t priorityZeroSent = 0;  ///< Counted as advertsSent: per destination.
+  std::uint64_t becameMaster = 0;      ///< Transitions into MASTER.
+  std::uint64_t releasedMaster = 0;    ///< Transitions out of MASTER, whatever the cause.
   std::array<std::uint64_t, kDropReasonCount> drops{};
   std::array<std::uint64_t, kCauseCount> transitions{};
   std::array<std::uint64_t, kChecksumFormCount> checksumForms{};

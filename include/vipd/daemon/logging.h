@@ -1,9 +1,10 @@
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <spdlog/spdlog.h>
+
+#include <memory>
+#include <optional>
+#include <string>
 
 namespace vipd::daemon {
 
@@ -11,7 +12,14 @@ namespace vipd::daemon {
 /// Messages are a fixed text plus key=value fields (STYLE.md point 9).
 inline constexpr const char* kLoggerNames[] = {"vipd", "vrrp", "netlink", "exec", "config"};
 
-enum class LogTarget { Stderr, Syslog };
+/// Where the daemon logs: the console (stderr), syslog, or both.
+struct LogTargets {
+  bool console = false;
+  /// The syslog facility; nullopt: no syslog.
+  std::optional<int> syslogFacility;
+
+  friend bool operator==(const LogTargets&, const LogTargets&) = default;
+};
 
 /// Sets up every area logger. Records are queued and written by spdlog's
 /// background thread, so a slow reader (a stalled journal or terminal) can
@@ -19,7 +27,7 @@ enum class LogTarget { Stderr, Syslog };
 /// dropped rather than waiting. Syslog is opened without LOG_CONS: with no
 /// syslog daemon that option writes to the console, which stalls the machine.
 /// Call after any fork().
-void setupLogging(spdlog::level::level_enum level, LogTarget target);
+void setupLogging(spdlog::level::level_enum level, const LogTargets& targets);
 
 /// Changes every area logger's level at runtime (`vipctl log-level`).
 void setLogLevel(spdlog::level::level_enum level);

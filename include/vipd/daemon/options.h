@@ -1,12 +1,14 @@
 #pragma once
 
+#include <spdlog/common.h>
+
 #include <chrono>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 
-#include <spdlog/common.h>
+#include "vipd/daemon/logging.h"
 
 namespace vipd::daemon {
 
@@ -14,12 +16,16 @@ namespace vipd::daemon {
 struct Options {
   /// DumpConfig: print the effective configuration (vipd only; keepalived has
   /// no such option, so it has no short letter).
-  enum class Action { Run, ConfigTest, DumpConfig, Help, Version };
+  /// Signum: print the number of keepalived's signal function `signalName`.
+  enum class Action { Run, ConfigTest, DumpConfig, Help, Version, Signum };
 
   Action action = Action::Run;
   std::string configFile = "/etc/vipd/vipd.conf";
   bool foreground = false;
   bool logConsole = false;
+  /// -S: log to syslog with this facility (LOG_LOCAL0..7, LOG_USER or
+  /// LOG_DAEMON), even in the foreground. nullopt: not given.
+  std::optional<int> syslogFacility;
   spdlog::level::level_enum logLevel = spdlog::level::info;
   std::string pidFile = "/run/vipd/vipd.pid";
   /// keepalived's -i: selects `@id` lines; empty = the host name's first label.
@@ -31,9 +37,24 @@ struct Options {
   /// node_exporter textfile-collector file; empty: no metrics file.
   std::string metricsFile;
   std::chrono::milliseconds metricsInterval{15000};
+  /// Where the keepalived-style dumps (vipd.data, vipd.stats, vipd.json) go.
+  std::string dumpDir = "/tmp";
+  /// --signum's argument (checked by the caller, which prints the number).
+  std::string signalName;
   /// The text printed for --help (usage plus option descriptions).
   std::string helpText;
 };
+
+/// As keepalived: -l logs to the console, -S to syslog with its facility,
+/// both if both are given, and a detached daemon always logs to syslog
+/// (LOG_DAEMON unless -S). Unlike keepalived, the foreground (-n, as under
+/// systemd, whose journal reads stderr) logs to the console only, unless -S
+/// asks for syslog.
+LogTargets logTargets(const Options& options);
+
+/// keepalived's -S values: 0-7 (LOG_LOCAL0..7), local0-local7, user, daemon.
+/// nullopt for anything else.
+std::optional<int> parseLogFacility(const std::string& text);
 
 /// A command line that cannot be run: unknown option, bad value.
 class UsageError : public std::runtime_error {

@@ -1,6 +1,7 @@
 #include "vipd/daemon/options.h"
 
 #include <gtest/gtest.h>
+#include <syslog.h>
 
 #include <vector>
 
@@ -66,15 +67,57 @@ TEST(OptionsTest, VersionAction) {
   EXPECT_NE(versionText().find("vipd "), std::string::npos);
 }
 
-TEST(OptionsTest, RejectsUnknownOption) {
-  EXPECT_THROW(parse({"--frobnicate"}), UsageError);
-}
+TEST(OptionsTest, RejectsUnknownOption) { EXPECT_THROW(parse({"--frobnicate"}), UsageError); }
 
 TEST(OptionsTest, RejectsMissingValue) { EXPECT_THROW(parse({"-f"}), UsageError); }
 
 TEST(OptionsTest, RejectsUnknownLogLevel) {
   EXPECT_THROW(parse({"--log-level", "loud"}), UsageError);
   EXPECT_EQ(parse({"--log-level", "off"}).logLevel, spdlog::level::off);
+}
+
+TEST(OptionsTest, LogFacilityTakesKeepalivedsValues) {
+  EXPECT_EQ(parse({"-S", "0"}).syslogFacility, LOG_LOCAL0);
+  EXPECT_EQ(parse({"-S", "7"}).syslogFacility, LOG_LOCAL7);
+  EXPECT_EQ(parse({"--log-facility=local3"}).syslogFacility, LOG_LOCAL3);
+  EXPECT_EQ(parse({"--log-facility", "user"}).syslogFacility, LOG_USER);
+  EXPECT_EQ(parse({"-S", "daemon"}).syslogFacility, LOG_DAEMON);
+  EXPECT_FALSE(parse({}).syslogFacility);
+}
+
+TEST(OptionsTest, RejectsLogFacilitiesKeepalivedRejects) {
+  // keepalived warns "Invalid log facility" and goes on; vipd refuses to start.
+  for (const char* bad : {"8", "-1", "LOCAL3", "local8", "kern", "", "07"}) {
+    EXPECT_THROW(parse({"-S", bad}), UsageError) << bad;
+  }
+}
+
+TEST(OptionsTest, LogTargetsFollowKeepalived) {
+  // Detached: syslog, daemon facility.
+  EXPECT_EQ(logTargets(parse({})), (LogTargets{false, LOG_DAEMON}));
+  // Foreground (systemd's journal reads stderr): the console.
+  EXPECT_EQ(logTargets(parse({"-n"})), (LogTargets{true, std::nullopt}));
+  // -S selects syslog, in the foreground too.
+  EXPECT_EQ(logTargets(parse({"-n", "-S", "2"})), (LogTargets{false, LOG_LOCAL2}));
+  EXPECT_EQ(logTargets(parse({"-S", "user"})), (LogTargets{false, LOG_USER}));
+  // -l adds the console; with -S both; a detached daemon keeps syslog.
+  EXPECT_EQ(logTargets(parse({"-l"})), (LogTargets{true, LOG_DAEMON}));
+  EXPECT_EQ(logTargets(parse({"-n", "-l"})), (LogTargets{true, std::nullopt}));
+  EXPECT_EQ(logTargets(parse({"-n", "-l", "-S", "4"})), (LogTargets{true, LOG_LOCAL4}));
+}
+
+TEST(OptionsTest, SignumIsAnActionWithTheName) {
+  auto o = parse({"--signum=JSON"});
+  EXPECT_EQ(o.action, Options::Action::Signum);
+  EXPECT_EQ(o.signalName, "JSON");
+  EXPECT_EQ(parse({"--signum", "DATA", "--help"}).action, Options::Action::Help);
+  EXPECT_THROW(parse({"--signum"}), UsageError);
+}
+
+TEST(OptionsTest, DumpDirDefaultsToTmp) {
+  EXPECT_EQ(parse({}).dumpDir, "/tmp");
+  EXPECT_EQ(parse({"--dump-dir", "/run/vipd"}).dumpDir, "/run/vipd");
+  EXPECT_THROW(parse({"--dump-dir="}), UsageError);
 }
 
 }  // namespace
