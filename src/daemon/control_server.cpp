@@ -39,8 +39,13 @@ bool answered(const sockaddr_un& addr) {
 }  // namespace
 
 ControlServer::ControlServer(EventLoop& loop, std::string path, Handler handler,
-                             std::shared_ptr<spdlog::logger> log)
-    : loop_(loop), path_(std::move(path)), handler_(std::move(handler)), log_(std::move(log)) {
+                             std::shared_ptr<spdlog::logger> log,
+                             std::chrono::milliseconds clientTimeout)
+    : loop_(loop),
+      path_(std::move(path)),
+      handler_(std::move(handler)),
+      log_(std::move(log)),
+      clientTimeout_(clientTimeout) {
   const sockaddr_un addr = addressOf(path_);
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
@@ -83,9 +88,8 @@ void ControlServer::onAccept() {
   if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) client->uid = cred.uid;
   const int raw = fd.get();
   client->fd = std::move(fd);
-  client->deadline = loop_.armTimer(loop_.now() + kClientTimeout, [this, raw] {
-    log_->warn("control socket: client sent no complete request in {} s; closing",
-               kClientTimeout.count());
+  client->deadline = loop_.armTimer(loop_.now() + clientTimeout_, [this, raw] {
+    log_->warn("control socket: client not done within {} ms; closing", clientTimeout_.count());
     drop(raw);
   });
   clients_.emplace(raw, std::move(client));
