@@ -88,6 +88,10 @@ json answerControl(std::string_view request, uid_t peerUid, const ControlHandler
     return merged(command->run(parsed, handlers));
   } catch (const ControlError& e) {
     return error(e.what());
+  } catch (const std::exception& e) {
+    // A bug in a handler (or one left unset) must not leave the event loop
+    // and stop the daemon on a request: answer it like a refusal.
+    return error("'" + std::string(command->name) + "' failed: " + e.what());
   }
 }
 

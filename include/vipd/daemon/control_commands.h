@@ -40,7 +40,9 @@ struct ControlHandlers {
 /// "error": "why"}. Commands that change anything (reload, maintenance,
 /// log-level, clear-stats) are refused unless `peerUid` is root; reading
 /// (status, stats, metrics) is allowed to whoever can open the socket.
-/// Never throws: malformed requests get an error answer.
+/// Never throws: malformed requests get an error answer, and so does a
+/// handler's exception (ControlError's message verbatim, others prefixed
+/// with the command).
 nlohmann::json answerControl(std::string_view request, uid_t peerUid,
                              const ControlHandlers& handlers);
 
