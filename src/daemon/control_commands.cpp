@@ -95,4 +95,12 @@ json answerControl(std::string_view request, uid_t peerUid, const ControlHandler
   }
 }
 
+std::string answerControlText(std::string_view request, uid_t peerUid,
+                              const ControlHandlers& handlers) {
+  // Names, interfaces and diagnostics are the configuration's bytes, which
+  // nothing requires to be UTF-8; a strict dump() would throw out of the loop.
+  return answerControl(request, peerUid, handlers)
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace vipd::daemon

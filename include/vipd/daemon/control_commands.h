@@ -46,4 +46,10 @@ struct ControlHandlers {
 nlohmann::json answerControl(std::string_view request, uid_t peerUid,
                              const ControlHandlers& handlers);
 
+/// answerControl() as the text the control socket sends. Bytes that are not
+/// UTF-8 (an instance name from a Latin-1 configuration file) become U+FFFD
+/// instead of making the serialisation throw. Never throws either.
+std::string answerControlText(std::string_view request, uid_t peerUid,
+                              const ControlHandlers& handlers);
+
 }  // namespace vipd::daemon
