@@ -34,9 +34,9 @@ class ControlServer {
 
   /// Binds and listens on `path`, creating its directory (0755). A socket
   /// file nobody answers on (left by a crash) is replaced; one a live
-  /// process answers on is not: throws std::runtime_error, as for any
-  /// other failure to bind. A client that has not been answered within
-  /// `clientTimeout` of connecting is closed.
+  /// process answers on is not, nor is a file that is not a socket: throws
+  /// std::runtime_error, as for any other failure to bind. A client that
+  /// has not been answered within `clientTimeout` of connecting is closed.
   ControlServer(EventLoop& loop, std::string path, Handler handler,
                 std::shared_ptr<spdlog::logger> log,
                 std::chrono::milliseconds clientTimeout = kClientTimeout);
