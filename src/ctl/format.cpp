@@ -115,7 +115,9 @@ std::uint64_t count(const json& doc, const char* key) {
 }  // namespace
 
 std::string formatDuration(double seconds) {
-  if (!(seconds >= 0)) return "-";
+  // Past 2^64 (or infinite, or NaN) there is no integer second count to show.
+  constexpr double kUnrepresentable = 18446744073709551616.0;
+  if (!(seconds >= 0) || !(seconds < kUnrepresentable)) return "-";
   const auto s = static_cast<std::uint64_t>(std::floor(seconds));
   if (s < 60) return fmt::format("{}s", s);
   if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
