@@ -122,7 +122,7 @@ std::unique_ptr<vipd::daemon::ControlServer> openControlSocket(
   return std::make_unique<vipd::daemon::ControlServer>(
       loop, opts.controlSocket,
       [handlers = std::move(handlers)](std::string_view request, uid_t uid) {
-        return vipd::daemon::answerControl(request, uid, handlers).dump();
+        return vipd::daemon::answerControlText(request, uid, handlers);
       },
       vipd::daemon::logger("vipd"));
 }

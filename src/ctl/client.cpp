@@ -54,7 +54,10 @@ nlohmann::json request(const std::string& path, const nlohmann::json& body,
                        std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   util::UniqueFd fd = connectTo(path);
-  const std::string out = body.dump() + "\n";
+  // An argument that is not UTF-8 (a Latin-1 instance name) is sent with
+  // U+FFFD in its place, as vipd shows it, rather than aborting vipctl.
+  const std::string out =
+      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::size_t sent = 0;
   while (sent < out.size()) {
     if (!wait(fd.get(), POLLOUT, deadline)) fail(path, "timed out sending the request");

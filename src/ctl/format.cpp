@@ -21,6 +21,12 @@ std::string text(const json& doc, const char* key) {
   return it->dump();
 }
 
+// True only for a boolean true: another version's null or string is "no".
+bool flag(const json& doc, const char* key) {
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_boolean() && it->get<bool>();
+}
+
 std::string interval(const json& status) {
   auto it = status.find("advert_interval_s");
   if (it == status.end() || !it->is_number()) return "-";
@@ -29,7 +35,7 @@ std::string interval(const json& status) {
 
 std::string state(const json& status) {
   std::string s = text(status, "state");
-  if (status.value("maintenance", false)) s += " (maint)";
+  if (flag(status, "maintenance")) s += " (maint)";
   return s;
 }
 
@@ -41,7 +47,7 @@ std::string vips(const json& status) {
     if (!out.empty()) out += ",";
     out += v.is_string() ? v.get<std::string>() : v.dump();
   }
-  return out + (status.value("vips_present", false) ? " (present)" : " (absent)");
+  return out + (flag(status, "vips_present") ? " (present)" : " (absent)");
 }
 
 std::string lastTransition(const json& status) {
@@ -73,11 +79,11 @@ std::string table(const std::vector<Row>& rows) {
   return out;
 }
 
-// "name 3, other 1" for the non-zero counters of an object, or "none".
-std::string nonZero(const json& counters) {
+// "name 3, other 1" for the non-zero counters of doc[key], or "none".
+std::string nonZero(const json& doc, const char* key) {
   std::string out;
-  if (counters.is_object()) {
-    for (const auto& [name, value] : counters.items()) {
+  if (auto counters = doc.find(key); counters != doc.end() && counters->is_object()) {
+    for (const auto& [name, value] : counters->items()) {
       if (!value.is_number_unsigned() || value.get<std::uint64_t>() == 0) continue;
       if (!out.empty()) out += ", ";
       out += fmt::format("{} {}", name, value.get<std::uint64_t>());
@@ -109,7 +115,9 @@ std::uint64_t count(const json& doc, const char* key) {
 }  // namespace
 
 std::string formatDuration(double seconds) {
-  if (!(seconds >= 0)) return "-";
+  // Past 2^64 (or infinite, or NaN) there is no integer second count to show.
+  constexpr double kUnrepresentable = 18446744073709551616.0;
+  if (!(seconds >= 0) || !(seconds < kUnrepresentable)) return "-";
   const auto s = static_cast<std::uint64_t>(std::floor(seconds));
   if (s < 60) return fmt::format("{}s", s);
   if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
@@ -136,12 +144,21 @@ std::string formatStats(const json& stats) {
   std::string out;
   for (const auto& s : *it) {
     out += fmt::format("{}\n", text(s, "name"));
+<<<<<<< HEAD
     out += fmt::format(
         "  adverts:     sent {}, received {}, send errors {}, priority 0 received {}, sent {}\n",
         count(s, "adverts_sent"), count(s, "adverts_received"), count(s, "advert_send_errors"),
         count(s, "priority_zero_received"), count(s, "priority_zero_sent"));
     out += fmt::format("  drops:       {}\n", nonZero(s.value("drops", json::object())));
     out += fmt::format("  transitions: {}\n", nonZero(s.value("transitions", json::object())));
+=======
+    out +=
+        fmt::format("  adverts:     sent {}, received {}, send errors {}, priority 0 received {}\n",
+                    count(s, "adverts_sent"), count(s, "adverts_received"),
+                    count(s, "advert_send_errors"), count(s, "priority_zero_received"));
+    out += fmt::format("  drops:       {}\n", nonZero(s, "drops"));
+    out += fmt::format("  transitions: {}\n", nonZero(s, "transitions"));
+>>>>>>> h-ut
     out += fmt::format("  announcements sent {}, address errors {}, VIPs restored {}\n",
                        count(s, "announcements_sent"), count(s, "address_errors"),
                        count(s, "addresses_restored"));

@@ -88,7 +88,19 @@ json answerControl(std::string_view request, uid_t peerUid, const ControlHandler
     return merged(command->run(parsed, handlers));
   } catch (const ControlError& e) {
     return error(e.what());
+  } catch (const std::exception& e) {
+    // A bug in a handler (or one left unset) must not leave the event loop
+    // and stop the daemon on a request: answer it like a refusal.
+    return error("'" + std::string(command->name) + "' failed: " + e.what());
   }
+}
+
+std::string answerControlText(std::string_view request, uid_t peerUid,
+                              const ControlHandlers& handlers) {
+  // Names, interfaces and diagnostics are the configuration's bytes, which
+  // nothing requires to be UTF-8; a strict dump() would throw out of the loop.
+  return answerControl(request, peerUid, handlers)
+      .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace vipd::daemon

@@ -39,17 +39,29 @@ bool answered(const sockaddr_un& addr) {
 }  // namespace
 
 ControlServer::ControlServer(EventLoop& loop, std::string path, Handler handler,
-                             std::shared_ptr<spdlog::logger> log)
-    : loop_(loop), path_(std::move(path)), handler_(std::move(handler)), log_(std::move(log)) {
+                             std::shared_ptr<spdlog::logger> log,
+                             std::chrono::milliseconds clientTimeout)
+    : loop_(loop),
+      path_(std::move(path)),
+      handler_(std::move(handler)),
+      log_(std::move(log)),
+      clientTimeout_(clientTimeout) {
   const sockaddr_un addr = addressOf(path_);
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
-  if (std::filesystem::exists(path_, ec)) {
+  using std::filesystem::file_type;
+  // none: cannot tell (bind will say why); not_found: nothing to replace.
+  const file_type existing = std::filesystem::symlink_status(path_, ec).type();
+  if (existing == file_type::socket) {
     if (answered(addr)) {
       throw std::runtime_error("control socket " + path_ +
                                " is in use: is another vipd running? (--control-socket)");
     }
     std::filesystem::remove(path_, ec);
+  } else if (existing != file_type::not_found && existing != file_type::none) {
+    // Only a socket can be a crashed daemon's leftover; anything else at the
+    // path (a mistyped --control-socket) is someone's file: leave it alone.
+    throw std::runtime_error("control socket " + path_ + " exists and is not a socket");
   }
   listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!listener_) fail("socket", path_);
@@ -83,9 +95,8 @@ void ControlServer::onAccept() {
   if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) client->uid = cred.uid;
   const int raw = fd.get();
   client->fd = std::move(fd);
-  client->deadline = loop_.armTimer(loop_.now() + kClientTimeout, [this, raw] {
-    log_->warn("control socket: client sent no complete request in {} s; closing",
-               kClientTimeout.count());
+  client->deadline = loop_.armTimer(loop_.now() + clientTimeout_, [this, raw] {
+    log_->warn("control socket: client not done within {} ms; closing", clientTimeout_.count());
     drop(raw);
   });
   clients_.emplace(raw, std::move(client));

@@ -62,9 +62,11 @@ nlohmann::json histogramJson(const util::FailoverHistogram& h) {
 }  // namespace
 
 std::string rfc3339(std::chrono::system_clock::time_point at) {
-  const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(at);
+  const auto secs = std::chrono::floor<std::chrono::seconds>(at);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at - secs).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", secs, ms);
+  // fmt 9 formats a system_clock time_point in local time: go through gmtime.
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(secs)), ms);
 }
 
 nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_point now) {

@@ -40,10 +40,13 @@ struct ControlHandlers {
 /// "error": "why"}. Commands that change anything (reload, maintenance,
 /// log-level, clear-stats) are refused unless `peerUid` is root; reading
 /// (status, stats, metrics) is allowed to whoever can open the socket.
-/// Never throws: malformed requests get an error answer.
+/// Never throws: malformed requests get an error answer, and so does a
+/// handler's exception (ControlError's message verbatim, others prefixed
+/// with the command).
 nlohmann::json answerControl(std::string_view request, uid_t peerUid,
                              const ControlHandlers& handlers);
 
+<<<<<<< HEAD
 class Daemon;
 class Scheduler;
 
@@ -52,5 +55,12 @@ class Scheduler;
 /// re-reads the configuration and says what happened.
 ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
                                 std::function<nlohmann::json()> reload);
+=======
+/// answerControl() as the text the control socket sends. Bytes that are not
+/// UTF-8 (an instance name from a Latin-1 configuration file) become U+FFFD
+/// instead of making the serialisation throw. Never throws either.
+std::string answerControlText(std::string_view request, uid_t peerUid,
+                              const ControlHandlers& handlers);
+>>>>>>> h-ut
 
 }  // namespace vipd::daemon

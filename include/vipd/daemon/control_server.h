@@ -3,6 +3,7 @@
 #include <spdlog/logger.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,10 +34,12 @@ class ControlServer {
 
   /// Binds and listens on `path`, creating its directory (0755). A socket
   /// file nobody answers on (left by a crash) is replaced; one a live
-  /// process answers on is not: throws std::runtime_error, as for any
-  /// other failure to bind.
+  /// process answers on is not, nor is a file that is not a socket: throws
+  /// std::runtime_error, as for any other failure to bind. A client that
+  /// has not been answered within `clientTimeout` of connecting is closed.
   ControlServer(EventLoop& loop, std::string path, Handler handler,
-                std::shared_ptr<spdlog::logger> log);
+                std::shared_ptr<spdlog::logger> log,
+                std::chrono::milliseconds clientTimeout = kClientTimeout);
   /// Closes every connection and removes the socket file.
   ~ControlServer();
   ControlServer(const ControlServer&) = delete;
@@ -64,6 +67,7 @@ class ControlServer {
   std::string path_;
   Handler handler_;
   std::shared_ptr<spdlog::logger> log_;
+  std::chrono::milliseconds clientTimeout_;
   util::UniqueFd listener_;
   std::map<int, std::unique_ptr<Client>> clients_;
 };
