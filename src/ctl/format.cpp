@@ -144,21 +144,12 @@ std::string formatStats(const json& stats) {
   std::string out;
   for (const auto& s : *it) {
     out += fmt::format("{}\n", text(s, "name"));
-<<<<<<< HEAD
     out += fmt::format(
         "  adverts:     sent {}, received {}, send errors {}, priority 0 received {}, sent {}\n",
         count(s, "adverts_sent"), count(s, "adverts_received"), count(s, "advert_send_errors"),
         count(s, "priority_zero_received"), count(s, "priority_zero_sent"));
-    out += fmt::format("  drops:       {}\n", nonZero(s.value("drops", json::object())));
-    out += fmt::format("  transitions: {}\n", nonZero(s.value("transitions", json::object())));
-=======
-    out +=
-        fmt::format("  adverts:     sent {}, received {}, send errors {}, priority 0 received {}\n",
-                    count(s, "adverts_sent"), count(s, "adverts_received"),
-                    count(s, "advert_send_errors"), count(s, "priority_zero_received"));
     out += fmt::format("  drops:       {}\n", nonZero(s, "drops"));
     out += fmt::format("  transitions: {}\n", nonZero(s, "transitions"));
->>>>>>> h-ut
     out += fmt::format("  announcements sent {}, address errors {}, VIPs restored {}\n",
                        count(s, "announcements_sent"), count(s, "address_errors"),
                        count(s, "addresses_restored"));

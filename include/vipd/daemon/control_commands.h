@@ -46,7 +46,12 @@ struct ControlHandlers {
 nlohmann::json answerControl(std::string_view request, uid_t peerUid,
                              const ControlHandlers& handlers);
 
-<<<<<<< HEAD
+/// answerControl() as the text the control socket sends. Bytes that are not
+/// UTF-8 (an instance name from a Latin-1 configuration file) become U+FFFD
+/// instead of making the serialisation throw. Never throws either.
+std::string answerControlText(std::string_view request, uid_t peerUid,
+                              const ControlHandlers& handlers);
+
 class Daemon;
 class Scheduler;
 
@@ -55,12 +60,5 @@ class Scheduler;
 /// re-reads the configuration and says what happened.
 ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
                                 std::function<nlohmann::json()> reload);
-=======
-/// answerControl() as the text the control socket sends. Bytes that are not
-/// UTF-8 (an instance name from a Latin-1 configuration file) become U+FFFD
-/// instead of making the serialisation throw. Never throws either.
-std::string answerControlText(std::string_view request, uid_t peerUid,
-                              const ControlHandlers& handlers);
->>>>>>> h-ut
 
 }  // namespace vipd::daemon

@@ -250,6 +250,7 @@ json stats() {
       {"advert_send_errors", 1},
       {"adverts_received", 33},
       {"priority_zero_received", 2},
+      {"priority_zero_sent", 3},
       {"drops", {{"BadChecksum", 4}, {"TtlNot255", 0}, {"VridMismatch", 1}}},
       {"transitions", {{"Startup", 1}, {"MasterDownTimer", 1}, {"Shutdown", 0}}},
       {"announcements_sent", 10},
@@ -266,7 +267,7 @@ json stats() {
 TEST(FormatStatsTest, OneInstanceInFull) {
   const std::string expected =
       "VI_1\n"
-      "  adverts:     sent 120, received 33, send errors 1, priority 0 received 2\n"
+      "  adverts:     sent 120, received 33, send errors 1, priority 0 received 2, sent 3\n"
       "  drops:       BadChecksum 4, VridMismatch 1\n"
       "  transitions: MasterDownTimer 1, Startup 1\n"
       "  announcements sent 10, address errors 0, VIPs restored 3\n"
@@ -303,7 +304,7 @@ TEST(FormatStatsTest, MissingCountersCountAsZero) {
   const auto lines = linesOf(formatStats(json{{"instances", {json{{"name", "VI_2"}}}}}));
   ASSERT_EQ(lines.size(), 6u);
   EXPECT_EQ(lines[0], "VI_2");
-  EXPECT_EQ(lines[1], "  adverts:     sent 0, received 0, send errors 0, priority 0 received 0");
+  EXPECT_EQ(lines[1], "  adverts:     sent 0, received 0, send errors 0, priority 0 received 0, sent 0");
   EXPECT_EQ(lines[2], "  drops:       none");
   EXPECT_EQ(lines[5], "  takeover:    none");
 }
