@@ -1,10 +1,9 @@
 #include "vipd/daemon/logging.h"
 
-#include <syslog.h>
-
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
+#include <syslog.h>
 
 namespace vipd::daemon {
 
@@ -12,17 +11,19 @@ namespace {
 constexpr std::size_t kQueueSize = 8192;
 }
 
-void setupLogging(spdlog::level::level_enum level, LogTarget target) {
+void setupLogging(spdlog::level::level_enum level, LogTarget target,
+                  std::function<void()> onWriterStart) {
   spdlog::drop_all();
-  spdlog::init_thread_pool(kQueueSize, 1);
+  if (!onWriterStart) onWriterStart = [] {};
+  spdlog::init_thread_pool(kQueueSize, 1, std::move(onWriterStart));
   spdlog::sink_ptr sink;
   if (target == LogTarget::Stderr) {
     sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     // Precise timestamps: failover timing is what the logs are read for.
     sink->set_pattern("%Y-%m-%dT%H:%M:%S.%f %l %n: %v");
   } else {
-    sink = std::make_shared<spdlog::sinks::syslog_sink_mt>("vipd", LOG_PID | LOG_NDELAY,
-                                                            LOG_DAEMON, true);
+    sink = std::make_shared<spdlog::sinks::syslog_sink_mt>("vipd", LOG_PID | LOG_NDELAY, LOG_DAEMON,
+                                                           true);
     sink->set_pattern("%n: %v");
   }
   for (const char* name : kLoggerNames) {

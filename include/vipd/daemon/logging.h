@@ -1,9 +1,10 @@
 #pragma once
 
+#include <spdlog/spdlog.h>
+
+#include <functional>
 #include <memory>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 namespace vipd::daemon {
 
@@ -18,8 +19,10 @@ enum class LogTarget { Stderr, Syslog };
 /// never block the event loop; if the queue fills, the oldest records are
 /// dropped rather than waiting. Syslog is opened without LOG_CONS: with no
 /// syslog daemon that option writes to the console, which stalls the machine.
-/// Call after any fork().
-void setupLogging(spdlog::level::level_enum level, LogTarget target);
+/// Call after any fork(). `onWriterStart` runs first on the writer thread
+/// (the daemon drops that thread's capabilities there: it needs none).
+void setupLogging(spdlog::level::level_enum level, LogTarget target,
+                  std::function<void()> onWriterStart = {});
 
 /// Changes every area logger's level at runtime (`vipctl log-level`).
 void setLogLevel(spdlog::level::level_enum level);
