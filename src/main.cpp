@@ -172,15 +172,16 @@ int run(const Options& opts, vipd::config::Config config) {
   for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&handled, sig);
   sigprocmask(SIG_BLOCK, &handled, nullptr);
   // Before any thread or script exists: none of them inherits capabilities.
-  const bool inheritanceStopped = vipd::daemon::Privileges::stopInheritance();
+  const int inheritanceError = vipd::daemon::Privileges::stopInheritance();
   // Logging starts after the fork: its writer thread would not survive it.
   vipd::daemon::setupLogging(opts.logLevel,
                              opts.logConsole || opts.foreground ? vipd::daemon::LogTarget::Stderr
                                                                 : vipd::daemon::LogTarget::Syslog,
                              vipd::daemon::dropThreadCapabilities);
   auto log = vipd::daemon::logger("vipd");
-  if (!inheritanceStopped) {
-    log->warn("capabilities: cannot empty the inheritable and ambient sets: {}", strerror(errno));
+  if (inheritanceError != 0) {
+    log->warn("capabilities: cannot empty the inheritable and ambient sets: {}",
+              strerror(inheritanceError));
   }
   // Timers decide failover: the default 50 us slack would be spent on every
   // Master_Down expiry.

@@ -59,7 +59,7 @@ std::string reasons(const CapabilityNeeds& needs) {
     if (!out.empty()) out += ", ";
     out += std::string(toString(capability)) + " (" + reason + ")";
   }
-  return out;
+  return out.empty() ? "none" : out;
 }
 
 CapabilityNeeds only(const CapabilityNeeds& needs, const std::set<Capability>& which, bool inside) {
@@ -72,14 +72,14 @@ CapabilityNeeds only(const CapabilityNeeds& needs, const std::set<Capability>& w
 
 }  // namespace
 
-bool Privileges::stopInheritance() {
+int Privileges::stopInheritance() {
   errno = 0;
-  if (capng_get_caps_process() != 0) return false;
+  if (capng_get_caps_process() != 0) return errno != 0 ? errno : EPERM;
   for (unsigned int c = 0; c <= CAP_LAST_CAP; ++c) {
     capng_update(CAPNG_DROP, CAPNG_INHERITABLE, c);  // fails only for caps the kernel lacks
   }
   capng_clear(CAPNG_SELECT_AMBIENT);
-  return applyCapsAndAmbient() == 0;
+  return applyCapsAndAmbient();
 }
 
 void Privileges::dropTo(const CapabilityNeeds& needs, spdlog::logger& log) {

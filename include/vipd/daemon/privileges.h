@@ -18,8 +18,8 @@ class Privileges {
   /// Empties the inheritable and ambient sets (which needs no privilege),
   /// so that no thread or child started afterwards inherits capabilities
   /// through execve: scripts get what execve gives their user, nothing more.
-  /// False (errno set) if the kernel refused.
-  static bool stopInheritance();
+  /// 0, or the errno value of the refusal.
+  static int stopInheritance();
 
   /// Keeps exactly the capabilities in `needs` that the thread holds, in its
   /// effective and permitted sets; the inheritable and ambient sets stay
