@@ -284,5 +284,24 @@ TEST_F(PrivilegesTest, MetricsDirectoryOfAnotherUserKeepsDacOverride) {
   EXPECT_EQ(countInLog(c1_, "cannot write metrics file"), 0u);
 }
 
+// Not root: a vipd given only the two network capabilities, as ambient ones
+// (systemd's User= with AmbientCapabilities=), runs, keeps exactly those and
+// still adds and removes its VIP.
+TEST_F(PrivilegesTest, AVipdNotStartedAsRootRunsWithTheCapabilitiesItWasGiven) {
+  ::chmod(lab_->dir().c_str(), 0777);  // its pid file and control socket
+  c1_ = startVipdUnder({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps",
+                        "+net_admin,+net_raw", "--ambient-caps", "+net_admin,+net_raw"},
+                       *lab_, *h1_, config(150), "h1-vipd");
+  ASSERT_TRUE(waitFor([&] { return lab_->hasAddress(*h1_, kVip); }, kSettle));
+  ASSERT_TRUE(logShows(c1_, "all others dropped (uid 65534"));
+  const auto caps = capsOf(c1_.pid);
+  EXPECT_EQ(caps.effective, kNetAdminRaw) << hex(caps.effective);
+  EXPECT_EQ(caps.permitted, kNetAdminRaw) << hex(caps.permitted);
+  EXPECT_EQ(caps.ambient, 0u) << "scripts would inherit ambient capabilities";
+  lab_->signal(c1_, SIGTERM);
+  ASSERT_TRUE(lab_->waitExit(c1_, 10s));
+  EXPECT_FALSE(lab_->hasAddress(*h1_, kVip));
+}
+
 }  // namespace
 }  // namespace vipd::lab
