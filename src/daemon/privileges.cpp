@@ -105,8 +105,8 @@ void Privileges::dropTo(const CapabilityNeeds& needs, spdlog::logger& log) {
   }
   kept_ = keep;
   if (heldAtStart_.empty()) {
-    // Not started as root (nor given capabilities): nothing to give up.
-    log.info("capabilities: none held (uid {}), none to drop", ::geteuid());
+    // Not started as root, nor given any of these: nothing worth keeping.
+    log.info("capabilities: none of those vipd uses is held (uid {}); all dropped", ::geteuid());
     return;
   }
   log.info("capabilities: keeping {}; all others dropped (uid {}, bounding set unchanged)",
