@@ -12,6 +12,7 @@
 #include "vipd/config/dump.h"
 #include "vipd/config/parser.h"
 #include "vipd/daemon/control_commands.h"
+#include "vipd/daemon/capabilities.h"
 #include "vipd/daemon/control_server.h"
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/event_loop.h"
@@ -19,6 +20,7 @@
 #include "vipd/daemon/logging.h"
 #include "vipd/daemon/metrics.h"
 #include "vipd/daemon/options.h"
+#include "vipd/daemon/privileges.h"
 #include "vipd/daemon/service_manager.h"
 #include "vipd/daemon/signal_functions.h"
 #include "vipd/exec/script_security.h"
@@ -75,10 +77,37 @@ int auditScripts(const vipd::config::Config& config, const std::string& file) {
   return kExitScriptsRefused;
 }
 
+// What the daemon needs once started with `config`, on this host.
+vipd::daemon::CapabilityNeeds capabilityNeeds(const Options& opts,
+                                              const vipd::config::Config& config) {
+  vipd::exec::SystemFileLookup files;
+  vipd::exec::SystemAccountLookup accounts;
+  return vipd::daemon::neededCapabilities(config, {opts.configFile, opts.metricsFile}, accounts,
+                                          files);
+}
+
+// A reload that needs a capability given up at start would half work
+// (scripts failing to switch user, files unreadable): refused instead.
+std::string capabilityRefusal(const Options& opts, const vipd::config::Config& next,
+                              const vipd::daemon::Privileges& privileges) {
+  const auto lost = privileges.lost(capabilityNeeds(opts, next));
+  if (lost.empty()) return {};
+  std::string why;
+  for (const auto& [capability, reason] : lost) {
+    why += fmt::format("{}{} ({})", why.empty() ? "" : ", ", vipd::daemon::toString(capability),
+                       reason);
+  }
+  return fmt::format(
+      "reload refused: it needs {}, dropped at start; restart vipd to apply it; keeping the "
+      "running configuration",
+      why);
+}
+
 // SIGHUP: a config with any error changes nothing (issue: reload never
 // disturbs the running config); its diagnostics go to the log instead.
 // Answers vipctl reload with what happened: applied, or kept (and why).
-nlohmann::json reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon) {
+nlohmann::json reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon,
+                            const vipd::daemon::Privileges& privileges) {
   auto log = vipd::daemon::logger("vipd");
   log->info("reloading {}", opts.configFile);
   auto result = vipd::config::parseFile(opts.configFile, parseOptions(opts));
@@ -97,6 +126,8 @@ nlohmann::json reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon) {
     message = fmt::format("reload failed: {} error(s) in {}; keeping the running configuration",
                           result.errorCount(), opts.configFile);
     log->error("{}", message);
+  } else if (message = capabilityRefusal(opts, *result.config, privileges); !message.empty()) {
+    log->error("{}", message);
   } else if (!daemon.reload(std::move(*result.config))) {
     message = "reload failed (see the log); keeping the running configuration";
   } else {
@@ -109,9 +140,10 @@ nlohmann::json reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon) {
 // systemd hears of the reload (RELOADING=1), and READY=1 after it, whether it
 // applied or kept the running configuration.
 nlohmann::json reloadConfig(const Options& opts, vipd::daemon::Daemon& daemon,
+                            const vipd::daemon::Privileges& privileges,
                             vipd::daemon::ServiceManager& service) {
   service.reloading();
-  auto outcome = reloadConfig(opts, daemon);
+  auto outcome = reloadConfig(opts, daemon, privileges);
   service.ready();
   return outcome;
 }
@@ -193,14 +225,24 @@ int run(const Options& opts, vipd::config::Config config) {
   // thread exists (the logging thread), or the kernel may deliver one there.
   const sigset_t handled = handledSignals();
   sigprocmask(SIG_BLOCK, &handled, nullptr);
+  // Before any thread or script exists: none of them inherits capabilities.
+  const int inheritanceError = vipd::daemon::Privileges::stopInheritance();
   // Logging starts after the fork: its writer thread would not survive it.
-  vipd::daemon::setupLogging(opts.logLevel, vipd::daemon::logTargets(opts));
+  vipd::daemon::setupLogging(opts.logLevel, vipd::daemon::logTargets(opts),
+                             vipd::daemon::dropThreadCapabilities);
   auto log = vipd::daemon::logger("vipd");
+  if (inheritanceError != 0) {
+    log->warn("capabilities: cannot empty the inheritable and ambient sets: {}",
+              strerror(inheritanceError));
+  }
   // Timers decide failover: the default 50 us slack would be spent on every
   // Master_Down expiry.
   prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   int status = 0;
   try {
+    // Judged before start, on the config as loaded; applied once started.
+    const auto needs = capabilityNeeds(opts, config);
+    vipd::daemon::Privileges privileges;
     vipd::daemon::EventLoop loop;
     vipd::daemon::Daemon daemon(std::move(config), loop);
     vipd::daemon::ServiceManager service(
@@ -221,13 +263,13 @@ int run(const Options& opts, vipd::config::Config config) {
     };
     loop.onSignal(SIGTERM, stop);
     loop.onSignal(SIGINT, stop);
-    loop.onSignal(SIGHUP, [&] { reloadConfig(opts, daemon, service); });
+    loop.onSignal(SIGHUP, [&] { reloadConfig(opts, daemon, privileges, service); });
     answerDumpSignals(opts, loop, daemon);
     signal(SIGPIPE, SIG_IGN);
     // Before start: a socket another vipd answers on stops us before we
     // touch any address.
     auto control = openControlSocket(opts, loop, vipd::daemon::controlHandlers(daemon, loop, [&] {
-                                       return reloadConfig(opts, daemon, service);
+                                       return reloadConfig(opts, daemon, privileges, service);
                                      }));
     daemon.start();
     std::unique_ptr<vipd::daemon::MetricsFile> metrics;
@@ -238,6 +280,8 @@ int run(const Options& opts, vipd::config::Config config) {
           vipd::daemon::logger("vipd"));
     }
     writePidFile(opts.pidFile);
+    // Sockets, netlink, the control socket, FIFOs and files are open now.
+    privileges.dropTo(needs, *log);
     log->info("vipd {} started with {} instance(s)", VIPD_VERSION_STRING,
               daemon.instances().size());
     service.ready();

@@ -13,9 +13,11 @@ namespace {
 constexpr std::size_t kQueueSize = 8192;
 }
 
-void setupLogging(spdlog::level::level_enum level, const LogTargets& targets) {
+void setupLogging(spdlog::level::level_enum level, const LogTargets& targets,
+                  std::function<void()> onWriterStart) {
   spdlog::drop_all();
-  spdlog::init_thread_pool(kQueueSize, 1);
+  if (!onWriterStart) onWriterStart = [] {};
+  spdlog::init_thread_pool(kQueueSize, 1, std::move(onWriterStart));
   std::vector<spdlog::sink_ptr> sinks;
   if (targets.console) {
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();

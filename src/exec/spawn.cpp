@@ -184,9 +184,15 @@ SpawnResult spawnChild(const Command& command) {
   plan.outWrite = outWrite.get();
   plan.statusWrite = statusWrite.get();
   plan.parent = getpid();
-  plan.setUser = command.uid.has_value();
+  // Only for a real change of identity: a script running as the daemon's
+  // own user and group (root's scripts) keeps its groups, as in keepalived,
+  // and so needs no CAP_SETGID, which the daemon drops when no script runs as
+  // another user or group.
+  const bool switching =
+      (command.uid && *command.uid != geteuid()) || (command.gid && *command.gid != getegid());
+  plan.setUser = switching && command.uid.has_value();
   plan.uid = command.uid.value_or(0);
-  plan.setGroup = command.gid.has_value();
+  plan.setGroup = switching && command.gid.has_value();
   plan.gid = command.gid.value_or(0);
   long openMax = sysconf(_SC_OPEN_MAX);
   plan.maxFd = openMax > 0 && openMax < 65536 ? static_cast<int>(openMax) : 65536;

@@ -50,6 +50,7 @@ FifoWriter::Options FifoChannel::writerOptions(const std::string& keyword,
 std::error_code FifoChannel::start() {
   if (auto error = writer_.prepare()) return error;
   if (reader_) reader_->start();
+  writer_.openNow();
   return {};
 }
 

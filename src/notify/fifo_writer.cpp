@@ -55,6 +55,10 @@ std::error_code FifoWriter::prepare() {
   return {};
 }
 
+void FifoWriter::openNow() {
+  if (options_.mode == OpenMode::ReadWrite && usable_ && !fd_.valid()) openFifo();
+}
+
 void FifoWriter::write(std::string_view line) {
   if (!usable_) return dropped(stats_.droppedOther, "unusable path", 0);
   if (line.size() > PIPE_BUF) return dropped(stats_.droppedOther, "line too long", 0);

@@ -83,7 +83,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 depends=$(field Depends)
 echo "Depends: $depends"
 for lib in libc6 libstdc++6 libnl-3-200 libnl-route-3-200 libmnl0 libsystemd0 \
-           libboost-program-options libspdlog libssl3; do
+           libboost-program-options libspdlog libssl3 libcap-ng0; do
   printf '%s\n' "$depends" | tr ',' '\n' | grep -q "^ *$lib" || bad "Depends lacks $lib"
 done
 

@@ -28,17 +28,17 @@ std::string controlSocketOf(const Lab& lab, const std::string& name) {
 
 Child startVipd(Lab& lab, const Host& host, const std::string& configText, const std::string& name,
                 const std::vector<std::string>& extraArgs) {
+  return startVipdUnder({}, lab, host, configText, name, extraArgs);
+}
+
+Child startVipdUnder(const std::vector<std::string>& launcher, Lab& lab, const Host& host,
+                     const std::string& configText, const std::string& name,
+                     const std::vector<std::string>& extraArgs) {
   auto conf = writeConfig(lab, name, configText);
   auto pid = (lab.dir() / (name + ".pid")).string();
-  std::vector<std::string> argv = {vipdBinary(),
-                                   "-n",
-                                   "-l",
-                                   "-f",
-                                   conf,
-                                   "--pid-file",
-                                   pid,
-                                   "--control-socket",
-                                   controlSocketOf(lab, name)};
+  std::vector<std::string> argv = launcher;
+  argv.insert(argv.end(), {vipdBinary(), "-n", "-l", "-f", conf, "--pid-file", pid,
+                           "--control-socket", controlSocketOf(lab, name)});
   argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
   return lab.spawn(host, argv, name);
 }

@@ -22,6 +22,13 @@ std::string controlSocketOf(const Lab& lab, const std::string& name);
 Child startVipd(Lab& lab, const Host& host, const std::string& configText, const std::string& name,
                 const std::vector<std::string>& extraArgs = {});
 
+/// startVipd() run through `launcher` (a program and its arguments that
+/// exec the rest, such as setpriv), so the vipd starts with what the
+/// launcher set up: the vipd's command line follows the launcher's.
+Child startVipdUnder(const std::vector<std::string>& launcher, Lab& lab, const Host& host,
+                     const std::string& configText, const std::string& name,
+                     const std::vector<std::string>& extraArgs = {});
+
 /// The same with keepalived 2.2 (the reference peer), VRRP only, with its
 /// pid files in the lab directory so nothing touches /run.
 Child startKeepalived(Lab& lab, const Host& host, const std::string& configText,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,8 +27,10 @@ struct LogTargets {
 /// never block the event loop; if the queue fills, the oldest records are
 /// dropped rather than waiting. Syslog is opened without LOG_CONS: with no
 /// syslog daemon that option writes to the console, which stalls the machine.
-/// Call after any fork().
-void setupLogging(spdlog::level::level_enum level, const LogTargets& targets);
+/// Call after any fork(). `onWriterStart` runs first on the writer thread
+/// (the daemon drops that thread's capabilities there: it needs none).
+void setupLogging(spdlog::level::level_enum level, const LogTargets& targets,
+                  std::function<void()> onWriterStart = {});
 
 /// Changes every area logger's level at runtime (`vipctl log-level`).
 void setLogLevel(spdlog::level::level_enum level);

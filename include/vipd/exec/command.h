@@ -31,7 +31,8 @@ struct Command {
   /// resolveProgram()); the runner does no PATH search. Must not be empty.
   std::vector<std::string> argv;
   /// Drop to this user and group before exec (setgroups to {gid} only, then
-  /// setgid, then setuid, as keepalived). Unset: keep the daemon's (root).
+  /// setgid, then setuid, as keepalived). Unset, or both the daemon's own:
+  /// keep the daemon's identity and groups (no set*id call, no capability).
   std::optional<uid_t> uid;
   std::optional<gid_t> gid;
   /// Zero: no time limit (notify scripts in keepalived). Otherwise the whole

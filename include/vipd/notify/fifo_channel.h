@@ -29,9 +29,10 @@ class FifoChannel {
               exec::ProcessRunner& runner,
               FifoWriter::OpenMode mode = FifoWriter::OpenMode::ReadWrite);
 
-  /// Creates the FIFO if missing, then starts the reader (keepalived's order:
-  /// the reader may open the FIFO before the first line). On error (the path is
-  /// not a FIFO) the reader is not started and lines are only counted.
+  /// Creates the FIFO if missing, then starts the reader and opens vipd's end
+  /// (keepalived's order: the reader may open the FIFO before the first line;
+  /// FifoWriter::openNow). On error (the path is not a FIFO) the reader is not
+  /// started and lines are only counted.
   std::error_code start();
   /// Kills the reader, closes the FIFO and removes it if start() created it.
   void stop();

@@ -67,6 +67,13 @@ class FifoWriter {
   /// untouched; write() then only counts. Call once at start, before the reader.
   std::error_code prepare();
 
+  /// ReadWrite mode: opens the FIFO now, as keepalived does right after
+  /// starting the reader, rather than at the first line. The descriptor then
+  /// lasts until close(), so lines still get through once the daemon has
+  /// dropped the capabilities that let root open a FIFO owned by the
+  /// reader's user (mode 0600). WriteOnly mode: nothing (no reader yet).
+  void openNow();
+
   /// Writes one whole line (with its '\n'), opening the FIFO first if needed.
   void write(std::string_view line);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,21 @@ struct ScriptFinding {
   std::string message;
   bool refused = false;
 };
+
+/// A script the daemon would run with a configuration, as configured (not
+/// resolved): its log name, command and the user it names, if any.
+struct ConfiguredScript {
+  /// As the daemon names it in its log: "vrrp_script chk", "notify_master VI_1".
+  std::string name;
+  std::vector<std::string> argv;
+  /// The script's own user; nullopt: global script_user, else the default.
+  std::optional<config::RunAs> user;
+};
+
+/// Every script the daemon would run with `config`, in config order: the
+/// tracked vrrp_scripts with a command, the instances' and sync groups'
+/// notify scripts, the FIFO readers.
+std::vector<ConfiguredScript> configuredScripts(const config::Config& config);
 
 /// Resolves every script the daemon would run with `config` exactly as it
 /// would (the tracked vrrp_scripts, the instances' and sync groups' notify

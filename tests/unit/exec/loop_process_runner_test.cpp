@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -260,6 +261,24 @@ TEST_F(LoopProcessRunnerTest, RunsAsTheConfiguredUserAndGroupOnly) {
   auto outcome = runToEnd(std::move(command));
   EXPECT_TRUE(outcome.succeeded());
   EXPECT_EQ(lines_, (std::vector<std::string>{"65534", "65534", "65534"}));
+}
+
+// The daemon's own identity (root's scripts): no set*id call at all, so it
+// needs no CAP_SETGID (dropped after start) and keeps its groups, as in
+// keepalived. Before, setgroups({gid}) replaced them.
+TEST_F(LoopProcessRunnerTest, TheDaemonsOwnUserAndGroupAreNotSwitchedTo) {
+  if (geteuid() != 0) GTEST_SKIP() << "changing the test's groups needs root";
+  std::vector<gid_t> saved(static_cast<std::size_t>(getgroups(0, nullptr)));
+  getgroups(static_cast<int>(saved.size()), saved.data());
+  const gid_t extra[] = {4};  // "adm": any group but the gid itself
+  ASSERT_EQ(setgroups(1, extra), 0);
+  auto command = sh("id -G");
+  command.uid = geteuid();
+  command.gid = getegid();
+  auto outcome = runToEnd(std::move(command));
+  setgroups(saved.size(), saved.data());
+  EXPECT_TRUE(outcome.succeeded());
+  EXPECT_EQ(lines_, (std::vector<std::string>{std::to_string(getegid()) + " 4"}));
 }
 
 TEST_F(LoopProcessRunnerTest, MissingProgramIsASpawnFailureReportedLater) {

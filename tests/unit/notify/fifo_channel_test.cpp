@@ -60,6 +60,25 @@ TEST_F(FifoChannelTest, StartCreatesTheFifoThenStartsTheReaderWithThePath) {
   EXPECT_EQ(runner_.last().command.uid, ::getuid());
 }
 
+// vipd's end is opened at start, as keepalived does, and kept: once the
+// daemon has dropped its capabilities it could not open again a FIFO owned
+// by the reader's user. Here the path is gone; the lines still go through.
+TEST_F(FifoChannelTest, StartOpensOurEndSoLaterLinesNeedNoOpen) {
+  fifo_.readerArgv = {"/x/reader.sh"};
+  auto channel = make();
+  ASSERT_FALSE(channel.start());
+  EXPECT_TRUE(channel.writer().isOpen());
+  util::UniqueFd reader(::open(fifo_.path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  ASSERT_TRUE(reader.valid());
+  ASSERT_EQ(::unlink(fifo_.path.c_str()), 0);
+  const std::string line = "INSTANCE \"VI_1\" MASTER 100\n";
+  channel.writer().write(line);
+  EXPECT_EQ(channel.writer().stats().written, 1u);
+  EXPECT_EQ(channel.writer().stats().opens, 1u);
+  char buf[64];
+  EXPECT_EQ(::read(reader.get(), buf, sizeof buf), static_cast<ssize_t>(line.size()));
+}
+
 TEST_F(FifoChannelTest, WithoutReaderOnlyTheFifoIsCreated) {
   auto channel = make();
   ASSERT_FALSE(channel.start());

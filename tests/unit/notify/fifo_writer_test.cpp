@@ -165,6 +165,19 @@ TEST_F(FifoWriterTest, WriteOnlyReopensAfterTheReaderWentAway) {
   EXPECT_THAT(log_.text(), HasSubstr("notify fifo writable again"));
 }
 
+TEST_F(FifoWriterTest, OpenNowOpensOnlyInReadWriteMode) {
+  auto rw = writer(Mode::ReadWrite);
+  ASSERT_FALSE(rw.prepare());
+  rw.openNow();
+  rw.openNow();
+  EXPECT_TRUE(rw.isOpen());
+  EXPECT_EQ(rw.stats().opens, 1u);
+  auto wo = writer(Mode::WriteOnly);
+  wo.openNow();  // no reader: opening would only fail and count a drop
+  EXPECT_FALSE(wo.isOpen());
+  EXPECT_EQ(wo.stats().droppedNoReader, 0u);
+}
+
 TEST_F(FifoWriterTest, LineLongerThanPipeBufIsDropped) {
   auto w = writer(Mode::ReadWrite);
   ASSERT_FALSE(w.prepare());

@@ -92,6 +92,31 @@ TEST_F(ScriptAuditTest, NotifyScriptsOfInstancesGroupsAndFifoReadersAreChecked) 
   }
 }
 
+// What the capability policy reads: every script the daemon would run, with
+// the user it names (none: script_user or the default decides).
+TEST_F(ScriptAuditTest, ConfiguredScriptsListWhatRunsWithItsUser) {
+  config_.scripts.push_back(vrrpScript("unused", {"/x/ok.sh"}));
+  config_.scripts.push_back(vrrpScript("chk", {"/x/ok.sh", "-q"}));
+  config_.scripts.back().user = config::RunAs{"nobody", std::string("adm")};
+  config_.instances.emplace_back().name = "VI_1";
+  config_.instances[0].trackScripts.push_back(tracked("chk"));
+  config_.instances[0].notify.master = script({"/x/ok.sh", "master"});
+  config_.instances[0].notify.master->user = "ops";
+  config::NotifyFifo fifo;
+  fifo.path = "/run/f";
+  fifo.readerArgv = {"/x/reader.sh"};
+  config_.global.notifyFifo = fifo;
+  const auto scripts = configuredScripts(config_);
+  ASSERT_EQ(scripts.size(), 3u);
+  EXPECT_EQ(scripts[0].name, "vrrp_script chk");
+  EXPECT_EQ(scripts[0].argv, (std::vector<std::string>{"/x/ok.sh", "-q"}));
+  EXPECT_EQ(scripts[0].user, (config::RunAs{"nobody", std::string("adm")}));
+  EXPECT_EQ(scripts[1].name, "notify_master VI_1");
+  EXPECT_EQ(scripts[1].user, (config::RunAs{"ops", std::nullopt}));
+  EXPECT_EQ(scripts[2].name, "notify_fifo_script");
+  EXPECT_FALSE(scripts[2].user.has_value());
+}
+
 // Without enable_script_security an insecure script runs, with a warning.
 TEST_F(ScriptAuditTest, InsecureScriptIsOnlyAWarningWithoutScriptSecurity) {
   config_.instances.emplace_back().name = "VI_1";
