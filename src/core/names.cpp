@@ -71,6 +71,8 @@ std::string_view toString(AdvertReason reason) {
       return "AssertMastership";
     case AdvertReason::Resign:
       return "Resign";
+    case AdvertReason::Parting:
+      return "Parting";
   }
   return "?";
 }

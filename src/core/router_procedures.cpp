@@ -165,7 +165,16 @@ void Router::assertOverLowerPriority(Context& ctx) {
 // RFC 5798 §6.4.3: cancel Adver_Timer, take Master_Adver_Interval from the
 // advert (v3), recompute Skew_Time and Master_Down_Interval, arm the timer.
 // keepalived (§2.3) removes the VIPs before notifying.
+//
+// vipd first sends one parting advert at its own priority. After a healed
+// partition the winner may never have heard this master (it yields at the
+// winner's first advert), so nothing would make the winner re-announce and
+// clients would keep this host's MAC for the VIP. The parting advert is a
+// lower-priority advert to the winner, which answers with an advert and a
+// gratuitous ARP / NA burst (RFC 9568 §6.4.3; keepalived's
+// garp_lower_prio_repeat). To backups it is an ordinary advert.
 void Router::yieldToAdvert(Context& ctx) {
+  ctx.out->push_back(SendAdvert{priority_, config_.advertInterval, AdvertReason::Parting});
   cancel(ctx, TimerId::Advert);
   ctx.out->push_back(RemoveVips{});
   learnInterval(*ctx.advert);

@@ -167,6 +167,7 @@ void Daemon::refreshReceivePolicies() {
 }
 
 void Daemon::start() {
+  loop_.onLateTimers(kLoopStallThreshold, [this](auto late) { onLoopStall(late); });
   monitor_ = std::make_unique<net::NetlinkMonitor>();
   loop_.addReader(monitor_->fd(), [this] { onNetlink(); });
   for (const auto& in : config_.instances) create(prepare(in, config_.global));
@@ -257,6 +258,19 @@ void Daemon::onNetlink() {
       resync();
     }
   }
+}
+
+// Nothing ran while the loop was stalled: no adverts went out and no
+// timer fired, so a backup may have taken over and this side may still
+// believe it is master. The next advert exchange settles it as RFC 5798
+// says; the operator learns why the log shows a takeover they did not cause.
+void Daemon::onLoopStall(Scheduler::Clock::duration late) {
+  ++loopStalls_;
+  log_->warn(
+      "event loop resumed {:.3f} s late: vipd was stopped (SIGSTOP, a debugger) or starved of "
+      "CPU; no adverts were sent meanwhile, so a peer may have taken over and the election "
+      "now settles it (stall {})",
+      std::chrono::duration<double>(late).count(), loopStalls_);
 }
 
 void Daemon::resync() {

@@ -145,6 +145,9 @@ void EventLoop::dispatchTimers() {
   // Drain the timerfd; EAGAIN just means we were woken for another reason.
   (void)!read(timerFd_.get(), &expirations, sizeof expirations);
   const auto t = now();
+  if (lateObserver_ && !timers_.empty() && t - timers_.begin()->first.first > lateThreshold_) {
+    lateObserver_(t - timers_.begin()->first.first);
+  }
   const TimerId firstNew = nextTimerId_;
   // Run only timers that were armed and due at entry, so a callback
   // re-arming for "now" cannot starve the other descriptors.

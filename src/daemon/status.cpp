@@ -117,6 +117,8 @@ nlohmann::json instanceStats(const Instance& instance) {
       {"priority_zero_sent", s.priorityZeroSent},
       {"drops", drops},
       {"transitions", transitions},
+      {"became_master", s.becameMaster},
+      {"released_master", s.releasedMaster},
       {"announcements_sent", s.announcementsSent},
       {"address_errors", s.addressErrors},
       {"addresses_restored", s.addressesRestored},

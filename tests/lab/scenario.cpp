@@ -82,6 +82,10 @@ Scenario::~Scenario() {
   // removes the namespaces.
 }
 
+std::string Scenario::agentName(std::size_t i) const {
+  return nodes_[i].name + "-" + std::string(toString(nodes_[i].agent));
+}
+
 std::size_t Scenario::indexOf(const std::string& name) const {
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i].name == name) return i;
@@ -108,7 +112,7 @@ std::string Scenario::configText(std::size_t i) const {
     << "global_defs {\n"
     << "    router_id " << self.name << "\n"
     << "}\n\n"
-    << "vrrp_instance VI_1 {\n"
+    << rootExtra_ << "vrrp_instance VI_1 {\n"
     << "    state " << (wishMaster ? "MASTER" : "BACKUP") << "\n"
     << "    interface eth0\n"
     << "    virtual_router_id " << kVrid << "\n"
@@ -124,7 +128,7 @@ std::string Scenario::configText(std::size_t i) const {
     }
     c << "    }\n";
   }
-  c << "    virtual_ipaddress {\n"
+  c << instanceExtra_ << "    virtual_ipaddress {\n"
     << "        " << cidrOf(setup_.family, 100) << "\n"
     << "    }\n"
     << "}\n";
@@ -136,8 +140,7 @@ std::string Scenario::configText(std::size_t i) const {
 void Scenario::start(std::size_t i) {
   if (running(i)) throw std::logic_error(nodes_[i].name + " is already running");
   const auto& n = nodes_[i];
-  // One name per node: restarts append to the same log.
-  const std::string name = n.name + "-" + std::string(toString(n.agent));
+  const std::string name = agentName(i);
   agents_[i].child = n.agent == Agent::Vipd
                          ? startVipd(*lab_, *hosts_[i], configText(i), name)
                          : startKeepalived(*lab_, *hosts_[i], configText(i), name);
@@ -195,6 +198,36 @@ void Scenario::thaw(std::size_t i) {
   agents_[i].frozen = false;
 }
 
+void Scenario::reloadWith(std::size_t i, const std::string& configText) {
+  if (!running(i)) throw std::logic_error(nodes_[i].name + " is not running");
+  lab::reloadWith(*lab_, *agents_[i].child, configText);
+}
+
+void Scenario::setExtraConfig(std::string rootExtra, std::string instanceExtra) {
+  rootExtra_ = std::move(rootExtra);
+  instanceExtra_ = std::move(instanceExtra);
+}
+
+void Scenario::signal(std::size_t i, int signo) {
+  if (!running(i)) throw std::logic_error(nodes_[i].name + " is not running");
+  lab_->signal(*agents_[i].child, signo);
+}
+
+pid_t Scenario::pid(std::size_t i) const { return running(i) ? agents_[i].child->pid : -1; }
+
+std::string Scenario::controlSocket(std::size_t i) const {
+  if (nodes_[i].agent != Agent::Vipd) throw std::logic_error("controlSocket() is for vipd nodes");
+  return controlSocketOf(*lab_, agentName(i));
+}
+
+std::string Scenario::vipctl(std::size_t i, const std::string& arguments) const {
+  try {
+    return testing::shell(vipctlBinary() + " -s " + controlSocket(i) + " " + arguments);
+  } catch (const std::runtime_error&) {
+    return "";
+  }
+}
+
 // ---- Links -------------------------------------------------------------------------------
 
 void Scenario::setCable(std::size_t i, bool plugged) {
@@ -212,6 +245,43 @@ void Scenario::setLink(std::size_t i, bool up) {
       h.ns->exec("ip -6 addr add " + cidr + " dev " + h.ifname + " nodad");
     }
   }
+}
+
+void Scenario::setVrrpLoss(std::size_t i, int percent) {
+  const auto& ns = *hosts_[i]->ns;
+  ns.exec("nft delete table inet vipdfault 2>/dev/null || true");
+  if (percent <= 0) return;
+  // The input hook sees what the raw sockets will get (they are served
+  // after LOCAL_IN); numgen gives each packet its own draw.
+  ns.exec(
+      "nft add table inet vipdfault && "
+      "nft add chain inet vipdfault input '{ type filter hook input priority 0; }' && "
+      "nft add rule inet vipdfault input meta l4proto 112 numgen random mod 100 lt " +
+      std::to_string(percent) + " counter drop");
+}
+
+std::uint64_t Scenario::vrrpDropped(std::size_t i) const {
+  const auto out = hosts_[i]->ns->exec("nft list table inet vipdfault 2>/dev/null || true");
+  const auto at = out.find("packets ");
+  return at == std::string::npos ? 0 : std::stoull(out.substr(at + 8));
+}
+
+void Scenario::setIsolated(std::size_t i, bool isolated) {
+  lab_->switchNs().exec("bridge link set dev " + hosts_[i]->name + " isolated " +
+                        (isolated ? "on" : "off"));
+}
+
+std::string Scenario::macOf(std::size_t i) const {
+  const auto& h = *hosts_[i];
+  auto mac = h.ns->exec("cat /sys/class/net/" + h.ifname + "/address");
+  while (!mac.empty() && (mac.back() == '\n' || mac.back() == ' ')) mac.pop_back();
+  return mac;
+}
+
+std::string Scenario::clientNeighbourOfVip() const {
+  const auto out = client_->ns->exec("ip neigh show " + vip() + " dev " + client_->ifname);
+  const auto at = out.find("lladdr ");
+  return at == std::string::npos ? "" : out.substr(at + 7, 17);
 }
 
 // ---- Observations ------------------------------------------------------------------------
@@ -326,7 +396,7 @@ milliseconds Scenario::settlePeriod() const {
 
 std::string Scenario::log(std::size_t i) const {
   Child c;
-  c.log = lab_->dir() / (nodes_[i].name + "-" + std::string(toString(nodes_[i].agent)) + ".log");
+  c.log = lab_->dir() / (agentName(i) + ".log");
   return readLog(c);
 }
 

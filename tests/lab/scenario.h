@@ -1,7 +1,10 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,6 +96,21 @@ class Scenario {
   /// SIGSTOP / SIGCONT (vipd nodes only); a frozen node is out of the holder checks.
   void freeze(std::size_t i);
   void thaw(std::size_t i);
+  /// Rewrites the node's configuration file and sends SIGHUP.
+  void reloadWith(std::size_t i, const std::string& configText);
+  /// Adds to every node's configuration: `rootExtra` at the top level
+  /// (vrrp_script blocks, interface_up_down_delays), `instanceExtra` inside
+  /// its vrrp_instance (track_script). Takes effect at the next start or
+  /// reload.
+  void setExtraConfig(std::string rootExtra, std::string instanceExtra);
+  /// Sends any signal to the node's agent (SIGHUP: reload).
+  void signal(std::size_t i, int signo);
+  /// The agent's PID; -1 when it is not running.
+  pid_t pid(std::size_t i) const;
+  /// The control socket of a vipd node (vipctl -s).
+  std::string controlSocket(std::size_t i) const;
+  /// Runs vipctl against a vipd node; its stdout, or "" when it failed.
+  std::string vipctl(std::size_t i, const std::string& arguments) const;
 
   // -- Links ------------------------------------------------------------------------------
   /// Pulls or plugs the node's cable (the switch port goes down): the host
@@ -103,6 +121,18 @@ class Scenario {
   /// flushes IPv6 addresses on admin down; on up the host's configured
   /// addresses are put back, as a network manager would.
   void setLink(std::size_t i, bool up);
+  /// Drops `percent`% of the VRRP packets (IP protocol 112) the node
+  /// receives, at random (nftables in the node's namespace); 0 removes the rule.
+  void setVrrpLoss(std::size_t i, int percent);
+  /// VRRP packets the loss rule dropped so far on node i.
+  std::uint64_t vrrpDropped(std::size_t i) const;
+  /// Isolates the node's switch port: isolated ports cannot reach each
+  /// other but still reach the client (a partition between the routers).
+  void setIsolated(std::size_t i, bool isolated);
+  /// The MAC address of the node's interface.
+  std::string macOf(std::size_t i) const;
+  /// The MAC address the client's neighbour table has for the VIP ("" if none).
+  std::string clientNeighbourOfVip() const;
 
   // -- Observations -----------------------------------------------------------------------
   /// True when the VIP is configured on the node's interface.
@@ -150,10 +180,14 @@ class Scenario {
     bool frozen = false;
     bool unplugged = false;
   };
+  /// One name per node: restarts append to the same log.
+  std::string agentName(std::size_t i) const;
   bool in(std::size_t i) const { return !agents_[i].frozen && !agents_[i].unplugged; }
   std::string describe(const std::vector<std::size_t>& holders) const;
 
   VrrpSetup setup_;
+  std::string rootExtra_;
+  std::string instanceExtra_;
   std::vector<NodeSpec> nodes_;
   std::unique_ptr<Lab> lab_;
   std::vector<Host*> hosts_;

@@ -54,6 +54,7 @@ enum class AdvertReason : std::uint8_t {
   AnswerPriorityZero,  ///< RFC 5798 §6.4.3: another router resigned; assert at once.
   AssertMastership,    ///< RFC 9568 §6.4.3: a losing advert was seen; assert at once.
   Resign,              ///< Priority 0: shutdown or MASTER → FAULT (keepalived).
+  Parting,  ///< vipd: a master yielding to a higher priority says so once (see yieldToAdvert).
 };
 
 /// Why a gratuitous ARP / unsolicited NA burst is requested.

@@ -143,6 +143,7 @@ class Daemon {
   void onPackets(SocketGroup& group);
   void onNetlink();
   void resync();
+  void onLoopStall(Scheduler::Clock::duration late);
   void waitForScripts(std::function<void()> done, EventLoop::Clock::time_point deadline);
 
   config::Config config_;
@@ -167,6 +168,9 @@ class Daemon {
   std::shared_ptr<spdlog::logger> log_;
   net::NetlinkAddressManager addresses_;
   std::unique_ptr<net::NetlinkMonitor> monitor_;
+  /// Timers dispatched this late mean the process did not run meanwhile.
+  static constexpr auto kLoopStallThreshold = std::chrono::milliseconds(500);
+  std::uint64_t loopStalls_ = 0;
   std::vector<std::unique_ptr<SocketGroup>> groups_;
   std::vector<std::pair<std::string, std::unique_ptr<net::InterfaceAnnouncer>>> announcers_;
   std::vector<std::unique_ptr<Instance>> instances_;

@@ -51,6 +51,13 @@ class EventLoop final : public Scheduler {
   /// Runs one iteration, waiting at most `maxWait` for an event.
   void runOnce(std::chrono::milliseconds maxWait);
   void stop() { stopped_ = true; }
+  /// Calls `observer` with the lateness of the first due timer whenever the
+  /// loop dispatches timers more than `threshold` after it was due: the
+  /// process was stopped (SIGSTOP), starved of CPU or the machine suspended.
+  void onLateTimers(Clock::duration threshold, std::function<void(Clock::duration)> observer) {
+    lateThreshold_ = threshold;
+    lateObserver_ = std::move(observer);
+  }
 
   Clock::time_point now() const override { return Clock::now(); }
   std::size_t pendingTimers() const { return timerIndex_.size(); }
@@ -81,6 +88,8 @@ class EventLoop final : public Scheduler {
   TimerId nextTimerId_ = 1;
   Clock::time_point armedFor_ = Clock::time_point::max();
   bool stopped_ = false;
+  Clock::duration lateThreshold_ = Clock::duration::max();
+  std::function<void(Clock::duration)> lateObserver_;
 };
 
 }  // namespace vipd::daemon

@@ -246,11 +246,13 @@ TEST_F(RouterTest, Ipv6TieBreakComparesAddressesAsUnsignedBytes) {
             "Notify MASTER->BACKUP EqualPriorityHigherAddress prio=100");
 }
 
-TEST_F(RouterTest, MasterYieldsToHigherPriorityAndLearnsItsInterval) {
+// The parting advert (at our own priority, before anything else) makes a
+// winner that never heard us as master re-announce the VIPs.
+TEST_F(RouterTest, MasterYieldsToHigherPriorityWithAPartingAdvertAndLearnsItsInterval) {
   RouterHarness& h = makeMaster();
   h.advanceTo(4s);
   EXPECT_EQ(h.advert("10.0.0.1", 101, 50),
-            (Lines{"CancelTimer Adver_Timer", "RemoveVips",
+            (Lines{"SendAdvert prio=100 int=100cs Parting", "CancelTimer Adver_Timer", "RemoveVips",
                    "ArmTimer Master_Down_Timer @5800ms",  // 150 + 156 × 50 / 256 (= 30) cs
                    "Notify MASTER->BACKUP HigherPriorityAdvert prio=100"}));
   EXPECT_FALSE(h.router().acceptsVipTraffic());

@@ -80,8 +80,8 @@ TEST(SyncGroupTest, MasterYieldingToAHigherPriorityTakesTheOthersOutOfMaster) {
   h.advanceTo(14s);
   // keepalived vrrp_sync_backup -> vrrp_state_leave_master(isync, false): no prio-0 advert.
   EXPECT_EQ(h.advert(1, "10.0.0.9", 200),
-            (Lines{"m1: CancelTimer Adver_Timer", "m1: RemoveVips",
-                   "m1: ArmTimer Master_Down_Timer @17600ms",
+            (Lines{"m1: SendAdvert prio=100 int=100cs Parting", "m1: CancelTimer Adver_Timer",
+                   "m1: RemoveVips", "m1: ArmTimer Master_Down_Timer @17600ms",
                    "m1: Notify MASTER->BACKUP HigherPriorityAdvert prio=100",
                    "m0: CancelTimer Adver_Timer", "m0: RemoveVips",
                    "m0: ArmTimer Master_Down_Timer @17600ms",

@@ -63,6 +63,24 @@ TEST(EventLoopTest, TimerArmedByCallbackForNowRunsNextIteration) {
   EXPECT_EQ(count, 2);
 }
 
+// A timer due 2 s ago stands for a loop that was stopped (SIGSTOP) or
+// starved: the observer hears how late, once per dispatch.
+TEST(EventLoopTest, LateTimersAreReportedAboveTheThresholdOnly) {
+  EventLoop loop;
+  std::vector<EventLoop::Clock::duration> reports;
+  loop.onLateTimers(milliseconds(500), [&](auto late) { reports.push_back(late); });
+  loop.armTimer(loop.now() - milliseconds(100), [] {});
+  loop.runOnce(milliseconds(1000));
+  EXPECT_TRUE(reports.empty()) << "100 ms late is under the threshold";
+
+  loop.armTimer(loop.now() - milliseconds(2000), [] {});
+  loop.armTimer(loop.now() - milliseconds(1500), [] {});
+  loop.runOnce(milliseconds(1000));
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_GE(reports[0], milliseconds(2000));
+  EXPECT_LT(reports[0], milliseconds(3000));
+}
+
 TEST(EventLoopTest, ReaderCalledWhenReadableAndRemovable) {
   EventLoop loop;
   int fds[2];
