@@ -214,6 +214,11 @@ void dumpGlobal(Writer& w, const GlobalDefs& g) {
   if (g.checkUnicastSrc) w.line("vrrp_check_unicast_src");
   if (g.strict) w.line("vrrp_strict");
   w.line("vrrp_priority " + std::to_string(g.processNice));
+  // Only with a size: without one vipd's own default (forced) applies.
+  if (g.netlinkMonitorRcvBufs) {
+    w.line("vrrp_netlink_monitor_rcv_bufs " + std::to_string(*g.netlinkMonitorRcvBufs));
+    w.line("vrrp_netlink_monitor_rcv_bufs_force " + boolWord(g.netlinkMonitorRcvBufsForce));
+  }
   dumpGlobalScripts(w, g);
   w.close();
 }

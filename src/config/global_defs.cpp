@@ -180,6 +180,22 @@ void onProcessPriority(GlobalDraft& g, const Line& line, ParseContext& c) {
   }
 }
 
+void onNetlinkMonitorRcvBufs(GlobalDraft& g, const Line& line, ParseContext& c) {
+  if (auto value = unsignedArg(c, line, 0, std::numeric_limits<std::int32_t>::max())) {
+    g.defs.netlinkMonitorRcvBufs = static_cast<std::uint32_t>(*value);
+  }
+}
+
+/// keepalived: no argument means true.
+void onNetlinkMonitorRcvBufsForce(GlobalDraft& g, const Line& line, ParseContext& c) {
+  if (!checkArgs(c, line, 0, 1)) return;
+  if (line.tokens.size() == 1) {
+    g.defs.netlinkMonitorRcvBufsForce = true;
+  } else if (auto value = readBool(line.tokens[1], line.tokens[0].text, c.diagnostics)) {
+    g.defs.netlinkMonitorRcvBufsForce = *value;
+  }
+}
+
 constexpr std::array kGlobalKeywords = {
     Keyword<GlobalDraft>{"router_id", false, onRouterId},
     Keyword<GlobalDraft>{"vrrp_version", false, onVersion},
@@ -211,6 +227,9 @@ constexpr std::array kGlobalKeywords = {
     Keyword<GlobalDraft>{"vrrp_notify_fifo_script", false, onNotifyFifoScript},
     Keyword<GlobalDraft>{"vrrp_startup_delay", false, onStartupDelay},
     Keyword<GlobalDraft>{"vrrp_notify_priority_changes", false, onNotifyPriorityChanges},
+    Keyword<GlobalDraft>{"vrrp_netlink_monitor_rcv_bufs", false, onNetlinkMonitorRcvBufs},
+    Keyword<GlobalDraft>{"vrrp_netlink_monitor_rcv_bufs_force", false,
+                         onNetlinkMonitorRcvBufsForce},
 };
 
 constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
@@ -299,8 +318,6 @@ constexpr std::array kIgnoredGlobal = {
     IgnoredKeyword{"vrrp_process_name"},
     IgnoredKeyword{"vrrp_netlink_cmd_rcv_bufs"},
     IgnoredKeyword{"vrrp_netlink_cmd_rcv_bufs_force"},
-    IgnoredKeyword{"vrrp_netlink_monitor_rcv_bufs"},
-    IgnoredKeyword{"vrrp_netlink_monitor_rcv_bufs_force"},
     IgnoredKeyword{"vrrp_rx_bufs_policy"},
     IgnoredKeyword{"vrrp_rx_bufs_multiplier"},
     IgnoredKeyword{"process_monitor_rcv_bufs"},

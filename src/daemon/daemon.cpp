@@ -168,7 +168,12 @@ void Daemon::refreshReceivePolicies() {
 
 void Daemon::start() {
   loop_.onLateTimers(kLoopStallThreshold, [this](auto late) { onLoopStall(late); });
-  monitor_ = std::make_unique<net::NetlinkMonitor>();
+  net::MonitorOptions monitorOptions;
+  if (const auto& bytes = config_.global.netlinkMonitorRcvBufs) {
+    monitorOptions.receiveBufferBytes = static_cast<int>(*bytes);
+    monitorOptions.forceReceiveBuffer = config_.global.netlinkMonitorRcvBufsForce;
+  }
+  monitor_ = std::make_unique<net::NetlinkMonitor>(monitorOptions);
   loop_.addReader(monitor_->fd(), [this] { onNetlink(); });
   for (const auto& in : config_.instances) create(prepare(in, config_.global));
   refreshReceivePolicies();

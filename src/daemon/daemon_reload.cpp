@@ -40,8 +40,13 @@ bool Daemon::reload(config::Config next) {
   // their writers. Say so rather than silently keep the old ones.
   if (next.global.notifyFifo != config_.global.notifyFifo ||
       next.global.vrrpNotifyFifo != config_.global.vrrpNotifyFifo) {
-    log_->warn("reload: notify_fifo/vrrp_notify_fifo changes take effect at the next restart; "
-               "the running FIFOs and readers are kept");
+    log_->warn(
+        "reload: notify_fifo/vrrp_notify_fifo changes take effect at the next restart; "
+        "the running FIFOs and readers are kept");
+  }
+  if (next.global.netlinkMonitorRcvBufs != config_.global.netlinkMonitorRcvBufs ||
+      next.global.netlinkMonitorRcvBufsForce != config_.global.netlinkMonitorRcvBufsForce) {
+    log_->warn("reload: vrrp_netlink_monitor_rcv_bufs changes take effect at the next restart");
   }
   // keepalived re-reads /proc at every reload [SRC core/track_process.c:
   // reload_track_processes]; so does vipd, with the new definitions.

@@ -28,8 +28,9 @@ NetlinkMonitor::NetlinkMonitor(const MonitorOptions& options)
   const int fd = mnl_socket_get_fd(socket_.get());
   const int bytes = options.receiveBufferBytes;
   // SO_RCVBUFFORCE ignores net.core.rmem_max but needs CAP_NET_ADMIN.
-  if (!options.forceReceiveBuffer ||
-      setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
+  // 0 keeps the kernel's default size.
+  if (bytes > 0 && (!options.forceReceiveBuffer ||
+                    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)) {
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0) {
       throw failure("setsockopt(SO_RCVBUF)");
     }

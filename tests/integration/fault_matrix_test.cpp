@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -450,6 +451,48 @@ TEST_P(FaultMatrixTest, HangingForkingAndVerboseScriptsKeepAdvertsOnTimeAndLeakN
     EXPECT_LT(gaps.back(), 150.0) << "an advert was late by half an interval";
   }
   EXPECT_EQ(releasedMasterSinceStart(0), 0u);
+  settle(0);
+}
+
+// ---- Netlink overrun ----------------------------------------------------------------------
+
+// h1's netlink monitor gets a tiny buffer and a burst of 300 address and 50
+// link notifications, in the middle of which someone deletes h1's VIP. h1 is
+// stopped during the burst, so the kernel must drop notifications (a
+// running vipd on a second core can keep up with `ip -batch`). On SIGCONT
+// the socket reports the overrun (ENOBUFS); vipd re-reads links and VIPs
+// from the kernel, finds the VIP gone and puts it back. Afterwards the
+// monitor still sees single changes.
+TEST_P(FaultMatrixTest, NetlinkOverrunIsFollowedByAResyncThatRestoresTheVip) {
+  auto& s = build("nlov");
+  s.setGlobalExtra(
+      "    vrrp_netlink_monitor_rcv_bufs 1024\n    vrrp_netlink_monitor_rcv_bufs_force\n");
+  startAndSettle();
+  const auto& h1 = s.host(0);
+  const std::string vipCidr =
+      s.vip() + (GetParam().family == Family::V4 ? "/24" : "/64") + " dev " + h1.ifname;
+  std::ostringstream batch;
+  batch << "link add vipdburst type bridge\nlink set vipdburst up\n";
+  for (int k = 1; k <= 250; ++k) batch << "addr add 198.51.100." << k << "/32 dev vipdburst\n";
+  batch << "addr del " << vipCidr << "\n";
+  for (int k = 1; k <= 50; ++k) batch << "addr add 203.0.113." << k << "/32 dev vipdburst\n";
+  for (int k = 0; k < 50; ++k) batch << "link add vipdb" << k << " type bridge\n";
+  const auto file = (s.lab().dir() / "burst.batch").string();
+  std::ofstream(file) << batch.str();
+  s.freeze(0);
+  h1.ns->exec("ip -batch " + file);
+  s.thaw(0);
+
+  EXPECT_TRUE(
+      waitFor([&] { return s.log(0).find("netlink monitor overrun") != std::string::npos; }, 5s))
+      << "the burst overran a 1 KiB buffer";
+  EXPECT_TRUE(waitFor([&] { return s.holds(0); }, 2s)) << "the resync put the VIP back";
+  const auto restoredAfterBurst = counter(instanceDoc(s, 0, "stats"), "addresses_restored");
+  EXPECT_GE(restoredAfterBurst, 1u);
+
+  h1.ns->exec("ip addr del " + vipCidr);
+  EXPECT_TRUE(waitFor([&] { return s.holds(0); }, 2s)) << "the monitor still sees a deletion";
+  EXPECT_EQ(counter(instanceDoc(s, 0, "stats"), "addresses_restored"), restoredAfterBurst + 1);
   settle(0);
 }
 

@@ -111,7 +111,7 @@ std::string Scenario::configText(std::size_t i) const {
   c << "# " << self.name << " (" << toString(self.agent) << "), written by the lab scenario\n"
     << "global_defs {\n"
     << "    router_id " << self.name << "\n"
-    << "}\n\n"
+    << globalExtra_ << "}\n\n"
     << rootExtra_ << "vrrp_instance VI_1 {\n"
     << "    state " << (wishMaster ? "MASTER" : "BACKUP") << "\n"
     << "    interface eth0\n"

@@ -103,6 +103,8 @@ class Scenario {
   /// its vrrp_instance (track_script). Takes effect at the next start or
   /// reload.
   void setExtraConfig(std::string rootExtra, std::string instanceExtra);
+  /// Lines added inside every node's global_defs block.
+  void setGlobalExtra(std::string globalExtra) { globalExtra_ = std::move(globalExtra); }
   /// Sends any signal to the node's agent (SIGHUP: reload).
   void signal(std::size_t i, int signo);
   /// The agent's PID; -1 when it is not running.
@@ -187,6 +189,7 @@ class Scenario {
 
   VrrpSetup setup_;
   std::string rootExtra_;
+  std::string globalExtra_;
   std::string instanceExtra_;
   std::vector<NodeSpec> nodes_;
   std::unique_ptr<Lab> lab_;

@@ -99,6 +99,11 @@ struct GlobalDefs {
   std::optional<NotifyFifo> vrrpNotifyFifo;
   /// `vrrp_startup_delay`: wait before the instances start.
   std::chrono::microseconds startupDelay{0};
+  /// `vrrp_netlink_monitor_rcv_bufs`: receive buffer of the netlink monitor
+  /// in bytes; nullopt: vipd's default (8 MiB, forced). 0: the kernel's default.
+  std::optional<std::uint32_t> netlinkMonitorRcvBufs;
+  /// `vrrp_netlink_monitor_rcv_bufs_force`: set it past net.core.rmem_max.
+  bool netlinkMonitorRcvBufsForce = false;
   /// The root block `interface_up_down_delays` (kept here: it is per host).
   std::vector<InterfaceDelays> interfaceDelays;
 

@@ -182,5 +182,17 @@ TEST(ConfigGlobalDefsTest, OutOfScopeKeywordsAreSkippedWithTheirBlocks) {
                 "vipd.conf:5:2: warning: 'smtp_server' is not supported by vipd, ignored"}));
 }
 
+TEST(ConfigGlobalDefsTest, NetlinkMonitorBufferSizeAndForce) {
+  EXPECT_FALSE(globalsOf("").netlinkMonitorRcvBufs) << "vipd's own default applies";
+  const GlobalDefs g =
+      globalsOf("vrrp_netlink_monitor_rcv_bufs 4096\nvrrp_netlink_monitor_rcv_bufs_force");
+  EXPECT_EQ(g.netlinkMonitorRcvBufs, 4096u);
+  EXPECT_TRUE(g.netlinkMonitorRcvBufsForce) << "no argument means true, as keepalived";
+  EXPECT_FALSE(globalsOf("vrrp_netlink_monitor_rcv_bufs_force false").netlinkMonitorRcvBufsForce);
+  const ParseResult bad =
+      parse("global_defs {\n  vrrp_netlink_monitor_rcv_bufs -1\n}\n" + instance(""));
+  EXPECT_FALSE(bad.ok());
+}
+
 }  // namespace
 }  // namespace vipd::config
