@@ -17,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -36,13 +37,16 @@ struct Plan {
   std::vector<double> rates;
   std::vector<Agent> agents;
   std::chrono::milliseconds duration{30'000};
+  std::optional<int> nice;  ///< vrrp_priority of both routers.
 };
 
 struct Outcome {
   Agent agent = Agent::Vipd;
   double target = 0;
   FloodRun run;
-  bool masterKept = false;  ///< Master still master, backup still backup, VIP on the master only.
+  /// "yes": master still master, backup still backup hearing it, VIP on the master only;
+  /// else "NO: " and what was seen.
+  std::string verdict;
   std::uint64_t backupTransitions = 0;
   std::size_t logLines = 0;                    ///< Lines the master logged during the flood.
   std::map<std::string, std::uint64_t> drops;  ///< vipd: by reason, instances' and unattributed.
@@ -74,10 +78,11 @@ json ask(const FloodLab& lab, const Child& agent, const std::string& command) {
   return doc.is_discarded() ? json::object() : doc;
 }
 
-Outcome runOne(Agent agent, double rate, std::chrono::milliseconds duration) {
+Outcome runOne(Agent agent, double rate, std::chrono::milliseconds duration,
+               std::optional<int> nice) {
   std::cerr << "flood: " << toString(agent) << " master, " << rate << " packets/s for "
-            << duration.count() / 1000.0 << " s\n";
-  FloodLab lab("bflood", agent);
+            << std::chrono::duration<double>(duration).count() << " s\n";
+  FloodLab lab("bflood", agent, nice);
   lab.bringUp();
   Outcome o;
   o.agent = agent;
@@ -90,17 +95,33 @@ Outcome runOne(Agent agent, double rate, std::chrono::milliseconds duration) {
   o.backupTransitions =
       transitionsOf(ask(lab, lab.backupAgent(), "stats")) - transitionsOf(backupBefore);
   const json backupStatus = ask(lab, lab.backupAgent(), "status");
-  bool backupStayed = backupStatus.contains("instances");
-  for (const auto& i : backupStatus.value("instances", json::array())) {
-    backupStayed = backupStayed && i.value("state", "") == "BACKUP" &&
-                   i.value("master", json()) == FloodLab::kMaster;
+  std::vector<std::string> problems;
+  if (o.backupTransitions > 0) {
+    problems.push_back("backup: " + std::to_string(o.backupTransitions) + " transition(s)");
+    // What the backup said about them (the takeover line has its timing).
+    std::istringstream log(readLog(lab.backupAgent()));
+    for (std::string line; std::getline(log, line);) {
+      if (line.find("entering MASTER") != std::string::npos)
+        std::cerr << "  backup: " << line << "\n";
+    }
   }
-  o.masterKept = backupStayed && o.backupTransitions == 0 &&
-                 lab.lab().hasAddress(lab.masterHost(), FloodLab::kVip) &&
-                 !lab.lab().hasAddress(lab.backupHost(), FloodLab::kVip);
+  if (!backupStatus.contains("instances")) problems.push_back("backup: no status");
+  for (const auto& i : backupStatus.value("instances", json::array())) {
+    if (i.value("state", "") != "BACKUP" || i.value("master", json()) != FloodLab::kMaster) {
+      problems.push_back("backup " + i.value("name", "?") + ": " + i.value("state", "?") +
+                         " hearing " + i.value("master", json()).dump());
+    }
+  }
+  if (!lab.lab().hasAddress(lab.masterHost(), FloodLab::kVip))
+    problems.push_back("VIP not on master");
+  if (lab.lab().hasAddress(lab.backupHost(), FloodLab::kVip)) problems.push_back("VIP on backup");
+  for (const auto& p : problems) o.verdict += (o.verdict.empty() ? "NO: " : "; ") + p;
+  if (o.verdict.empty()) o.verdict = "yes";
   if (agent == Agent::Vipd) {
     const json stats = ask(lab, lab.masterAgent().main, "stats");
-    for (const auto& [reason, n] : stats.value("unattributed_drops", json::object()).items()) {
+    // Named: items() of a temporary would outlive it.
+    const json unattributed = stats.value("unattributed_drops", json::object());
+    for (const auto& [reason, n] : unattributed.items()) {
       if (n.get<std::uint64_t>() > 0) o.drops[reason] += n.get<std::uint64_t>();
     }
     for (const auto& i : stats.value("instances", json::array())) {
@@ -135,8 +156,9 @@ std::string machine() {
 }
 
 void report(const std::vector<Outcome>& outcomes, const Plan& plan) {
-  std::printf("\n%s; %.0f s per run.\n\n", machine().c_str(),
-              std::chrono::duration<double>(plan.duration).count());
+  std::printf("\n%s; %.0f s per run%s.\n\n", machine().c_str(),
+              std::chrono::duration<double>(plan.duration).count(),
+              plan.nice ? (", vrrp_priority " + std::to_string(*plan.nice)).c_str() : "");
   std::printf(
       "| master | target pkt/s | achieved pkt/s | master CPU %% | adverts seen / expected | "
       "gap p50 ms | gap p99 ms | gap max ms | master kept | log lines |\n"
@@ -146,10 +168,10 @@ void report(const std::vector<Outcome>& outcomes, const Plan& plan) {
     std::printf("| %s | %.0f | %.0f | %.1f | %zu / %.0f | %.3f | %.3f | %.3f | %s | %zu |\n",
                 std::string(toString(o.agent)).c_str(), o.target, o.run.sent.rate(),
                 o.run.cpuPercent(), o.run.masterAdverts.size(), o.run.expectedAdverts(), gaps.p50,
-                gaps.p99, gaps.max, o.masterKept ? "yes" : "NO", o.logLines);
+                gaps.p99, gaps.max, o.verdict.c_str(), o.logLines);
   }
   for (const auto& o : outcomes) {
-    if (o.agent != Agent::Vipd) continue;
+    if (o.agent != Agent::Vipd || o.target <= 0) continue;
     std::printf(
         "\nvipd at %.0f pkt/s, drops by reason (sent: %s):\n\n| reason | count |\n|---|---|\n",
         o.target, o.run.sent.summary().c_str());
@@ -171,7 +193,7 @@ int run(const Plan& plan) {
   for (auto agent : plan.agents) {
     for (double rate : plan.rates) {
       throwIfInterrupted();
-      outcomes.push_back(runOne(agent, rate, plan.duration));
+      outcomes.push_back(runOne(agent, rate, plan.duration, plan.nice));
     }
   }
   report(outcomes, plan);
@@ -185,11 +207,13 @@ int main(int argc, char** argv) {
       "bench/flood: a junk VRRP flood against a vipd or keepalived master, in network namespaces "
       "(root).\nOptions");
   desc.add_options()("help,h", "print this help")(
-      "rates", po::value<std::string>()->default_value("50000,100000"),
-      "flood rates, packets/s, comma-separated")(
+      "rates", po::value<std::string>()->default_value("0,50000,100000"),
+      "flood rates, packets/s, comma-separated; 0 is a baseline without junk")(
       "agents", po::value<std::string>()->default_value("vipd,keepalived"),
       "master agents to compare")("seconds", po::value<double>()->default_value(30),
-                                  "flood duration per run");
+                                  "flood duration per run")(
+      "nice", po::value<int>(),
+      "vrrp_priority (the nice value, -20..19) of both routers' agents; default: none");
   Plan plan;
   try {
     po::variables_map vm;
@@ -209,6 +233,7 @@ int main(int argc, char** argv) {
         throw std::invalid_argument("unknown agent " + a);
       }
     }
+    if (vm.count("nice")) plan.nice = vm["nice"].as<int>();
     const double seconds = vm["seconds"].as<double>();
     if (plan.rates.empty() || plan.agents.empty() || !(seconds > 0 && seconds <= 600)) {
       throw std::invalid_argument("nothing to run (rates, agents, 0 < seconds <= 600)");

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -228,7 +229,7 @@ TEST_F(FloodTest, MasterStaysOnTimeAndCountsTheJunkAtFiftyThousandPacketsASecond
   EXPECT_FALSE(lab_->lab().hasAddress(lab_->backupHost(), FloodLab::kVip));
 
   // Adverts on time: none missing, the median within 1 ms, every gap bounded.
-  EXPECT_GE(static_cast<double>(run.masterAdverts.size()), run.expectedAdverts() - 1);
+  EXPECT_GE(static_cast<double>(run.masterAdverts.size()), std::floor(run.expectedAdverts()) - 1);
   EXPECT_NEAR(gaps.p50, 100.0, kMedianToleranceMs);
   EXPECT_LE(gaps.max, 100.0 + kGapToleranceMs);
   EXPECT_GE(gaps.min, 100.0 - kGapToleranceMs);
@@ -255,8 +256,8 @@ TEST_F(FloodTest, MasterStaysOnTimeAndCountsTheJunkAtFiftyThousandPacketsASecond
     std::printf("log: %zu \"dropped advert\" line(s) for %s\n", n, reason.c_str());
     EXPECT_LE(n, bound) << reason;
   }
-  EXPECT_EQ(lines.count("ttl_not_255"), 1u) << "the first drop of a reason is logged";
-  EXPECT_EQ(lines.count("vrid_mismatch"), 0u) << "other routers' VRIDs are not news";
+  EXPECT_TRUE(lines.contains("ttl_not_255")) << "the first drop of a reason is logged";
+  EXPECT_FALSE(lines.contains("vrid_mismatch")) << "other routers' VRIDs are not news";
 
   // The CPU it took.
   EXPECT_LT(run.cpuPercent(), kCpuBoundPercent);

@@ -299,6 +299,11 @@ JunkFloodReport JunkFlood::run() {
 
   const auto start = Clock::now();
   const auto end = start + config_.duration;
+  if (!(config_.packetsPerSecond > 0)) {  // a baseline: the same time, no junk
+    while (!stop_ && Clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    report.elapsed = Clock::now() - start;
+    return report;
+  }
   std::uint64_t attempted = 0;
   std::size_t next = 0;  // position in the cycle
   while (!stop_) {
@@ -307,7 +312,8 @@ JunkFloodReport JunkFlood::run() {
     const auto due =
         start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
                     static_cast<double>(attempted) / config_.packetsPerSecond));
-    if (due >= end) break;
+    // Bounded in time: a sender that cannot keep the rate stops at the end too.
+    if (due >= end || Clock::now() >= end) break;
     if (due > Clock::now()) std::this_thread::sleep_until(due);
     for (std::size_t i = 0; i < batch; ++i, ++next) {
       const bool toUnicast =

@@ -58,7 +58,7 @@ struct JunkFloodConfig {
   /// The VIP the adverts carry (the target's; the auth VRID's is `authVip`).
   std::string vip = "192.0.2.100";
   std::string authVip = "192.0.2.101";
-  double packetsPerSecond = 50'000;
+  double packetsPerSecond = 50'000;  ///< 0: send nothing for the duration (a baseline).
   std::chrono::milliseconds duration{5000};
   std::size_t batch = 32;  ///< Packets per sendmmsg().
   std::uint32_t seed = 1;

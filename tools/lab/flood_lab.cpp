@@ -124,8 +124,8 @@ std::uint64_t cpuTicksOf(pid_t pid) {
   return utime + stime;
 }
 
-FloodLab::FloodLab(const std::string& tag, Agent masterAgent)
-    : lab_(tag), masterKind_(masterAgent) {
+FloodLab::FloodLab(const std::string& tag, Agent masterAgent, std::optional<int> processNice)
+    : lab_(tag), masterKind_(masterAgent), processNice_(processNice) {
   master_ = &lab_.addHost("master", {"192.0.2.1/24"});
   backup_ = &lab_.addHost("backup", {"192.0.2.2/24"});
   client_ = &lab_.addHost("client", {"192.0.2.200/24"});
@@ -143,9 +143,12 @@ FloodLab::~FloodLab() {
   tap_.reset();
 }
 
-std::string FloodLab::configText(int priority) {
+std::string FloodLab::configText(int priority, std::optional<int> processNice) {
   const std::string p = std::to_string(priority);
-  return "global_defs {\n    vrrp_version 3\n}\n"
+  const std::string nice =
+      processNice ? "    vrrp_priority " + std::to_string(*processNice) + "\n" : "";
+  return "global_defs {\n    vrrp_version 3\n" + nice +
+         "}\n"
          "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority " +
          p +
          "\n    advert_int 0.1\n    virtual_ipaddress {\n        192.0.2.100/24\n    }\n}\n"
@@ -157,7 +160,7 @@ std::string FloodLab::configText(int priority) {
 }
 
 void FloodLab::bringUp() {
-  const auto text = configText(kMasterPriority);
+  const auto text = configText(kMasterPriority, processNice_);
   masterAgent_.agent = masterKind_;
   masterAgent_.host = master_;
   if (masterKind_ == Agent::Vipd) {
@@ -180,7 +183,7 @@ void FloodLab::bringUp() {
     throw std::runtime_error("the master did not add its VIPs; log:\n" +
                              readLog(masterAgent_.main));
   }
-  backupAgent_ = startVipd(lab_, *backup_, configText(kBackupPriority), "backup");
+  backupAgent_ = startVipd(lab_, *backup_, configText(kBackupPriority, processNice_), "backup");
   if (!waitFor([&] { return hearsMaster(vipctl(backupAgent_, "--json status"), kMaster); }, 10s)) {
     throw std::runtime_error("the backup does not hear the master; its log:\n" +
                              readLog(backupAgent_));

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,13 +74,16 @@ class FloodLab {
   static constexpr int kForeignVrid = 99;
   static constexpr std::chrono::milliseconds kAdvertInterval{100};
 
-  FloodLab(const std::string& tag, Agent masterAgent);
+  /// `processNice`: vrrp_priority (the agents' nice value) in both routers'
+  /// global_defs; none: the default (0).
+  FloodLab(const std::string& tag, Agent masterAgent,
+           std::optional<int> processNice = std::nullopt);
   ~FloodLab();
   FloodLab(const FloodLab&) = delete;
   FloodLab& operator=(const FloodLab&) = delete;
 
   /// keepalived.conf text of a router with this priority (vipd reads it as is).
-  static std::string configText(int priority);
+  static std::string configText(int priority, std::optional<int> processNice = std::nullopt);
 
   /// Starts the master and waits for its VIPs, then the backup and waits
   /// until it hears the master on both instances. Throws if either fails.
@@ -102,6 +106,7 @@ class FloodLab {
  private:
   Lab lab_;
   Agent masterKind_;
+  std::optional<int> processNice_;
   Host* master_ = nullptr;
   Host* backup_ = nullptr;
   Host* client_ = nullptr;
