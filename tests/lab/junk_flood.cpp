@@ -10,6 +10,7 @@
 #include <cstring>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 namespace vipd::lab {
 
@@ -272,20 +273,7 @@ JunkFlood::JunkFlood(const testing::NetNs& ns, const std::string& ifname, JunkFl
   }
 }
 
-JunkFlood::~JunkFlood() {
-  stop_ = true;
-  if (thread_.joinable()) thread_.join();
-  ::close(fd_);
-}
-
-void JunkFlood::start() {
-  thread_ = std::thread([this] { report_ = run(); });
-}
-
-JunkFloodReport JunkFlood::finish() {
-  if (thread_.joinable()) thread_.join();
-  return report_;
-}
+JunkFlood::~JunkFlood() { ::close(fd_); }
 
 JunkFloodReport JunkFlood::run() {
   JunkFloodReport report;
@@ -300,13 +288,13 @@ JunkFloodReport JunkFlood::run() {
   const auto start = Clock::now();
   const auto end = start + config_.duration;
   if (!(config_.packetsPerSecond > 0)) {  // a baseline: the same time, no junk
-    while (!stop_ && Clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_until(end);
     report.elapsed = Clock::now() - start;
     return report;
   }
   std::uint64_t attempted = 0;
   std::size_t next = 0;  // position in the cycle
-  while (!stop_) {
+  for (;;) {
     // Pacing: batch k leaves at start + k·batch/rate; a late sender catches
     // up without sleeping, and never sends past the end.
     const auto due =

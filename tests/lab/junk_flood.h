@@ -1,14 +1,12 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "netns.h"
@@ -94,10 +92,10 @@ std::vector<JunkPacket> junkCycle(const JunkFloodConfig& config, const std::stri
 /// A junk VRRP generator for the lab: from a host's namespace, a raw IPv4
 /// socket with IP_HDRINCL (so TTL and checksums can be forged) sends a cycle
 /// of malformed, foreign and forged packets (JunkKind) to 224.0.0.18, paced
-/// on the steady clock to a target rate in sendmmsg() batches. Bounded: it
-/// stops after the configured duration (or on destruction).
+/// on the steady clock to a target rate in sendmmsg() batches. Bounded: run()
+/// returns after the configured duration, at the rate or not.
 ///
-/// NOTE: owns its socket and one thread while running; start() once.
+/// NOTE: owns its socket; run() on one thread at a time.
 class JunkFlood {
  public:
   JunkFlood(const testing::NetNs& ns, const std::string& ifname, JunkFloodConfig config);
@@ -105,11 +103,7 @@ class JunkFlood {
   JunkFlood(const JunkFlood&) = delete;
   JunkFlood& operator=(const JunkFlood&) = delete;
 
-  /// Starts sending on a thread; returns at once.
-  void start();
-  /// Waits until the duration has passed; what was sent.
-  JunkFloodReport finish();
-  /// Sends on the calling thread until the duration has passed.
+  /// Sends until the duration has passed; what was sent.
   JunkFloodReport run();
 
  private:
@@ -117,9 +111,6 @@ class JunkFlood {
   int fd_ = -1;
   std::vector<JunkPacket> toGroup_;    ///< junkCycle() to the group, sent round-robin.
   std::vector<JunkPacket> toUnicast_;  ///< The same to the unicast target, if any.
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  JunkFloodReport report_;
 };
 
 }  // namespace vipd::lab
