@@ -171,7 +171,7 @@ sockaddr_in socketAddress(const std::string& address) {
   return sa;
 }
 
-[[noreturn]] void fail(const std::string& what) {
+[[noreturn]] void throwJunkFloodError(const std::string& what) {
   throw std::runtime_error("junk flood: " + what + ": " + std::strerror(errno));
 }
 
@@ -257,7 +257,7 @@ JunkFlood::JunkFlood(const testing::NetNs& ns, const std::string& ifname, JunkFl
   const testing::EnterNetNs inside(ns);
   // IPPROTO_RAW implies IP_HDRINCL: the header is ours, TTL included.
   fd_ = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-  if (fd_ < 0) fail("raw socket");
+  if (fd_ < 0) throwJunkFloodError("raw socket");
   ip_mreqn mreq{};
   mreq.imr_ifindex = static_cast<int>(::if_nametoindex(ifname.c_str()));
   const unsigned char loop = 0;
@@ -269,7 +269,7 @@ JunkFlood::JunkFlood(const testing::NetNs& ns, const std::string& ifname, JunkFl
     const int saved = errno;
     ::close(fd_);
     errno = saved;
-    fail("setting up the socket on " + ifname);
+    throwJunkFloodError("setting up the socket on " + ifname);
   }
 }
 
