@@ -11,8 +11,8 @@
 
 #include "vipd/config/dump.h"
 #include "vipd/config/parser.h"
-#include "vipd/daemon/control_commands.h"
 #include "vipd/daemon/capabilities.h"
+#include "vipd/daemon/control_commands.h"
 #include "vipd/daemon/control_server.h"
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/event_loop.h"
@@ -276,7 +276,10 @@ int run(const Options& opts, vipd::config::Config config) {
     if (!opts.metricsFile.empty()) {
       metrics = std::make_unique<vipd::daemon::MetricsFile>(
           loop, opts.metricsFile, opts.metricsInterval,
-          [&daemon] { return vipd::daemon::prometheusText(daemon.instances()); },
+          [&daemon] {
+            return vipd::daemon::prometheusText(daemon.instances(),
+                                                daemon.unattributedDrops().counts());
+          },
           vipd::daemon::logger("vipd"));
     }
     writePidFile(opts.pidFile);

@@ -155,6 +155,10 @@ std::string formatStats(const json& stats) {
                        count(s, "addresses_restored"));
     out += fmt::format("  takeover:    {}\n", takeover(s));
   }
+  // Packets no instance owns; absent from the documents of older daemons.
+  if (stats.contains("unattributed_drops")) {
+    out += fmt::format("unattributed drops: {}\n", nonZero(stats, "unattributed_drops"));
+  }
   return out;
 }
 

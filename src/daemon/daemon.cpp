@@ -42,7 +42,8 @@ Daemon::Daemon(config::Config config, EventLoop& loop)
       runner_(std::make_unique<exec::LoopProcessRunner>(reactor_)),
       prober_(std::make_unique<LoopProber>(loop_)),
       log_(logger("vipd")),
-      syncGroups_(SyncGroups::Deps{loop_, *runner_}, logger("vrrp")) {}
+      syncGroups_(SyncGroups::Deps{loop_, *runner_}, logger("vrrp")),
+      unattributed_(loop_, logger("vrrp")) {}
 
 Daemon::~Daemon() {
   if (monitor_) loop_.removeReader(monitor_->fd());
@@ -102,6 +103,8 @@ Daemon::SocketGroup& Daemon::socketGroupFor(const InstanceSettings& s,
 
   auto group = std::make_unique<SocketGroup>();
   group->key = key;
+  group->interface = s.interface.name;
+  group->family = in.family;
   try {
     group->socket = std::make_unique<net::VrrpSocket>(sc);
   } catch (const std::exception& e) {
@@ -238,17 +241,35 @@ void Daemon::onPackets(SocketGroup& group) {
     auto decoded = proto::decode(std::span<const std::uint8_t>(p.payload), meta, group.policy);
     if (!decoded) {
       // Before decoding we cannot know the VRID; with one instance on the
-      // socket the drop is surely about it.
-      if (group.members.size() == 1) group.members.front()->onDecodeDrop(decoded.error(), p.source);
+      // socket the drop is surely about it, with several it is the daemon's.
+      if (group.members.size() == 1) {
+        group.members.front()->onDecodeDrop(decoded.error(), p.source);
+      } else {
+        unattributed_.onDecodeDrop(decoded.error(), p.source, group.interface);
+      }
       continue;
     }
+    const std::uint8_t vrid = decoded.value().advert.vrid;
+    bool owned = false;
     for (auto* member : group.members) {
-      // Adverts for VRIDs we do not run are ignored silently, as keepalived.
-      if (member->settings().advert.vrid == decoded.value().advert.vrid) {
+      if (member->settings().advert.vrid == vrid) {
         member->onAdvert(decoded.value());
+        owned = true;
       }
     }
+    // Adverts for VRIDs we do not run are ignored silently, as keepalived,
+    // but counted. One run by an instance of another socket group on this
+    // interface (say unicast) is that group's, not an unknown VRID.
+    if (!owned && !runsVrid(group.interface, group.family, vrid)) unattributed_.onUnknownVrid();
   }
+}
+
+bool Daemon::runsVrid(const std::string& interface, util::Family family, std::uint8_t vrid) const {
+  return std::any_of(instances_.begin(), instances_.end(), [&](const auto& instance) {
+    const auto& s = instance->settings();
+    return s.advert.vrid == vrid && s.interface.name == interface &&
+           s.interface.source.family() == family;
+  });
 }
 
 void Daemon::onNetlink() {

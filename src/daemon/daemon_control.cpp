@@ -44,6 +44,7 @@ std::vector<std::string> Daemon::setMaintenance(bool on, const std::optional<std
 
 void Daemon::clearStats() {
   for (auto& instance : instances_) instance->clearStats();
+  unattributed_.clear();
   log_->info("statistics cleared");
 }
 
@@ -74,7 +75,9 @@ ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
                                 std::function<nlohmann::json()> reload) {
   ControlHandlers h;
   h.status = [&daemon, &clock] { return statusDocument(daemon.instances(), clock.now()); };
-  h.stats = [&daemon] { return statsDocument(daemon.instances()); };
+  h.stats = [&daemon] {
+    return statsDocument(daemon.instances(), daemon.unattributedDrops().counts());
+  };
   h.clearStats = [&daemon] {
     daemon.clearStats();
     return nlohmann::json{{"message", "statistics cleared"}};
@@ -88,7 +91,9 @@ ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
     return nlohmann::json{
         {"message", fmt::format("log level {}", spdlog::level::to_string_view(level))}};
   };
-  h.metrics = [&daemon] { return prometheusText(daemon.instances()); };
+  h.metrics = [&daemon] {
+    return prometheusText(daemon.instances(), daemon.unattributedDrops().counts());
+  };
   return h;
 }
 

@@ -15,8 +15,6 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
 
-constexpr auto kDropLogInterval = std::chrono::seconds(10);
-
 template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
@@ -477,16 +475,10 @@ void Instance::countDrop(proto::DropReason reason, const util::IpAddress& from) 
   const auto i = static_cast<std::size_t>(reason);
   if (i >= kDropReasonCount) return;
   ++stats_.drops[i];
-  auto& entry = dropLog_[i];
-  const auto now = deps_.scheduler.now();
-  if (entry.lastLogged != TimePoint{} && now - entry.lastLogged < kDropLogInterval) {
-    ++entry.suppressed;
-    return;
-  }
+  const auto suppressed = dropLog_.admit(i, deps_.scheduler.now());
+  if (!suppressed) return;
   log_->warn("({}) dropped advert from {}: {} ({} more since the last report)", settings_.name,
-             from.toString(), proto::toString(reason), entry.suppressed);
-  entry.lastLogged = now;
-  entry.suppressed = 0;
+             from.toString(), proto::toString(reason), *suppressed);
 }
 
 }  // namespace vipd::daemon

@@ -154,13 +154,26 @@ void histogramFamily(Writer& w, const Instances& instances) {
   }
 }
 
+void unattributedDropsFamily(Writer& w, const DropCounts& drops) {
+  constexpr std::string_view name = "vipd_unattributed_drops_total";
+  w.family(name, "counter",
+           "Packets no instance owns, by reason: decode failures on a socket shared by several "
+           "instances, adverts for a VRID no instance runs (vrid_mismatch).");
+  for (std::size_t r = 0; r < drops.size(); ++r) {
+    w.sample(name, fmt::format(R"(reason="{}")", proto::toString(proto::kAllDropReasons[r])),
+             static_cast<double>(drops[r]));
+  }
+}
+
 }  // namespace
 
-std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances) {
+std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
+                           const DropCounts& unattributed) {
   Writer w;
   stateFamilies(w, instances);
   counterFamilies(w, instances);
   histogramFamily(w, instances);
+  unattributedDropsFamily(w, unattributed);
   return w.take();
 }
 

@@ -27,6 +27,15 @@ nlohmann::json masterOf(const Instance& instance, Scheduler::Clock::time_point n
   return heard->source.toString();
 }
 
+// {"reason": count} for every reason, zero or not: scripts see the same keys each time.
+nlohmann::json dropsByReasonJson(const DropCounts& drops) {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t i = 0; i < drops.size(); ++i) {
+    out[std::string(proto::toString(proto::kAllDropReasons[i]))] = drops[i];
+  }
+  return out;
+}
+
 nlohmann::json transitionJson(const TransitionRecord& t) {
   return {{"from", core::toString(t.from)},
           {"to", core::toString(t.to)},
@@ -100,10 +109,7 @@ nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_p
 
 nlohmann::json instanceStats(const Instance& instance) {
   const InstanceStats& s = instance.stats();
-  nlohmann::json drops = nlohmann::json::object();
-  for (std::size_t i = 0; i < s.drops.size(); ++i) {
-    drops[std::string(proto::toString(proto::kAllDropReasons[i]))] = s.drops[i];
-  }
+  const nlohmann::json drops = dropsByReasonJson(s.drops);
   nlohmann::json transitions = nlohmann::json::object();
   for (std::size_t i = 0; i < s.transitions.size(); ++i) {
     transitions[std::string(core::toString(static_cast<core::Cause>(i)))] = s.transitions[i];
@@ -134,10 +140,11 @@ nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& inst
   return {{"instances", list}};
 }
 
-nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances) {
+nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances,
+                             const DropCounts& unattributed) {
   auto list = nlohmann::json::array();
   for (const auto& instance : instances) list.push_back(instanceStats(*instance));
-  return {{"instances", list}};
+  return {{"instances", list}, {"unattributed_drops", dropsByReasonJson(unattributed)}};
 }
 
 }  // namespace vipd::daemon

@@ -1,6 +1,7 @@
 #include "advert_tap.h"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 
 #include "packet_time.h"
@@ -107,6 +109,24 @@ std::optional<SeenAdvert> AdvertTap::lastBefore(
     if (it->source == source && it->at < before) return *it;
   }
   return std::nullopt;
+}
+
+void AdvertTap::onlyFrom(const std::string& source) {
+  in_addr address{};
+  if (inet_pton(AF_INET, source.c_str(), &address) != 1) {
+    throw std::invalid_argument("advert tap: not an IPv4 address: " + source);
+  }
+  // Raw IPv4 sockets filter on the IP header: the source is the word at 12.
+  sock_filter code[] = {
+      {BPF_LD | BPF_W | BPF_ABS, 0, 0, 12},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, ntohl(address.s_addr)},
+      {BPF_RET | BPF_K, 0, 0, 0xffff},
+      {BPF_RET | BPF_K, 0, 0, 0},
+  };
+  sock_fprog program{static_cast<unsigned short>(std::size(code)), code};
+  if (setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0) {
+    throw std::runtime_error(std::string("advert tap: SO_ATTACH_FILTER: ") + strerror(errno));
+  }
 }
 
 std::vector<SeenAdvert> AdvertTap::seen() const {

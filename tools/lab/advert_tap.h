@@ -43,6 +43,11 @@ class AdvertTap {
   /// The last advert from `source` seen before `before`.
   std::optional<SeenAdvert> lastBefore(const std::string& source,
                                        std::chrono::steady_clock::time_point before) const;
+  /// From now on the kernel queues only packets from `source` (an IPv4
+  /// address) on the tap's socket (a socket filter): under a flood from
+  /// elsewhere the tap neither loses adverts to a full queue nor spends a
+  /// CPU on the junk.
+  void onlyFrom(const std::string& source);
   /// Every advert seen so far, in arrival order.
   std::vector<SeenAdvert> seen() const;
   /// Forgets what was seen so far.

@@ -13,7 +13,9 @@ namespace vipd::ctl {
 std::string formatStatus(const nlohmann::json& status);
 
 /// `vipctl stats`: per instance, adverts, drops by reason and transitions
-/// by cause (non-zero only), and the last takeover's timing.
+/// by cause (non-zero only), and the last takeover's timing; then the drops
+/// no instance owns ("unattributed drops:", non-zero only) when the document
+/// has them.
 std::string formatStats(const nlohmann::json& stats);
 
 /// "42s", "5m12s", "3h04m", "2d03h": time in state at a glance.

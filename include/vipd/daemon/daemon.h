@@ -19,6 +19,7 @@
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
 #include "vipd/daemon/sync_groups.h"
+#include "vipd/daemon/unattributed_drops.h"
 #include "vipd/exec/loop_process_runner.h"
 #include "vipd/exec/reactor.h"
 #include "vipd/exec/script_security.h"
@@ -68,8 +69,10 @@ class Daemon {
   /// released. Returns the instances that changed (those already in that
   /// mode are left alone). Throws std::invalid_argument for an unknown name.
   std::vector<std::string> setMaintenance(bool on, const std::optional<std::string>& name);
-  /// Zeroes every instance's counters (keepalived's STATS_CLEAR).
+  /// Zeroes every instance's counters and the unattributed drops (keepalived's STATS_CLEAR).
   void clearStats();
+  /// Received packets no single instance owns (see UnattributedDrops).
+  const UnattributedDrops& unattributedDrops() const { return unattributed_; }
   exec::ProcessRunner& runner() { return *runner_; }
 
   /// How long stop() waits for scripts (notify_stop included) to finish.
@@ -85,6 +88,8 @@ class Daemon {
     std::unique_ptr<net::VrrpSocket> socket;
     std::vector<Instance*> members;
     proto::ReceivePolicy policy;
+    std::string interface;
+    util::Family family = util::Family::V4;
   };
 
   /// An instance ready to be created: its config and resolved settings.
@@ -141,6 +146,8 @@ class Daemon {
   SocketGroup& socketGroupFor(const InstanceSettings& settings, const config::VrrpInstance& in);
   net::AddressAnnouncer& announcerFor(const ResolvedInterface& itf);
   void onPackets(SocketGroup& group);
+  /// True when an instance on `interface` of `family` runs `vrid` (in any socket group).
+  bool runsVrid(const std::string& interface, util::Family family, std::uint8_t vrid) const;
   void onNetlink();
   void resync();
   void onLoopStall(Scheduler::Clock::duration late);
@@ -179,6 +186,7 @@ class Daemon {
   std::vector<net::ReceivedPacket> packets_;
   /// Drained instances by name: kept across reloads, applied to restarts.
   std::set<std::string> maintenance_;
+  UnattributedDrops unattributed_;
 };
 
 }  // namespace vipd::daemon

@@ -22,12 +22,16 @@
 #include "vipd/proto/drop_reason.h"
 #include "vipd/track/instance_tracking.h"
 #include "vipd/util/histogram.h"
+#include "vipd/util/log_throttle.h"
 
 namespace vipd::daemon {
 
 inline constexpr std::size_t kDropReasonCount = proto::kAllDropReasons.size();
 using core::kCauseCount;
 inline constexpr std::size_t kChecksumFormCount = proto::kAllChecksumForms.size();
+/// A dropped advert is logged at most once per reason per this interval, with
+/// the count of drops since the previous line (a flood must not flood the log).
+inline constexpr std::chrono::seconds kDropLogInterval{10};
 
 /// How long the last takeover took, measured on the monotonic clock.
 struct TakeoverTiming {
@@ -234,11 +238,7 @@ class Instance {
   std::optional<TakeoverTiming> pendingTakeover_;
 
   // Drops are logged at most once per interval per reason, with a count.
-  struct DropLog {
-    TimePoint lastLogged{};
-    std::uint64_t suppressed = 0;
-  };
-  std::array<DropLog, kDropReasonCount> dropLog_{};
+  util::LogThrottle dropLog_{kDropReasonCount, kDropLogInterval};
 };
 
 }  // namespace vipd::daemon

@@ -10,6 +10,7 @@
 
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/scheduler.h"
+#include "vipd/daemon/unattributed_drops.h"
 
 namespace vipd::daemon {
 
@@ -17,8 +18,11 @@ namespace vipd::daemon {
 /// Every series is labelled vrrp_instance, interface, vrid and family
 /// ("instance" itself is the label Prometheus gives the scrape target, so it
 /// is not used). States are a state set: vipd_instance_state{state=…} is 1
-/// for the current state and 0 for the others.
-std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances);
+/// for the current state and 0 for the others. The drops no instance owns
+/// (UnattributedDrops) are vipd_unattributed_drops_total{reason=…}, with no
+/// instance labels.
+std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
+                           const DropCounts& unattributed = {});
 
 /// Writes the metrics for node_exporter's textfile collector every
 /// `interval`: to PATH.tmp in the same directory, then renamed over PATH, so

@@ -304,7 +304,8 @@ TEST(FormatStatsTest, MissingCountersCountAsZero) {
   const auto lines = linesOf(formatStats(json{{"instances", {json{{"name", "VI_2"}}}}}));
   ASSERT_EQ(lines.size(), 6u);
   EXPECT_EQ(lines[0], "VI_2");
-  EXPECT_EQ(lines[1], "  adverts:     sent 0, received 0, send errors 0, priority 0 received 0, sent 0");
+  EXPECT_EQ(lines[1],
+            "  adverts:     sent 0, received 0, send errors 0, priority 0 received 0, sent 0");
   EXPECT_EQ(lines[2], "  drops:       none");
   EXPECT_EQ(lines[5], "  takeover:    none");
 }
@@ -316,6 +317,22 @@ TEST(FormatStatsTest, OneBlockPerInstanceInOrder) {
   ASSERT_EQ(lines.size(), 12u);
   EXPECT_EQ(lines[0], "VI_1");
   EXPECT_EQ(lines[6], "VI_2");
+}
+
+TEST(FormatStatsTest, UnattributedDropsFollowTheInstancesNonZeroOnly) {
+  const json doc = asReceived(
+      {{"instances", {stats()}},
+       {"unattributed_drops", {{"bad_checksum", 7}, {"ttl_not_255", 0}, {"vrid_mismatch", 12}}}});
+  const auto lines = linesOf(formatStats(doc));
+  ASSERT_EQ(lines.size(), 7u);
+  EXPECT_EQ(lines[6], "unattributed drops: bad_checksum 7, vrid_mismatch 12");
+}
+
+TEST(FormatStatsTest, NoUnattributedDropsSaysNoneAndOlderDocumentsShowNoLine) {
+  const json none =
+      asReceived({{"instances", {stats()}}, {"unattributed_drops", {{"bad_checksum", 0}}}});
+  EXPECT_EQ(linesOf(formatStats(none)).back(), "unattributed drops: none");
+  EXPECT_EQ(linesOf(formatStats(json{{"instances", {stats()}}})).size(), 6u);
 }
 
 TEST(FormatStatsTest, NoInstancesSaysSo) {

@@ -192,6 +192,7 @@ TEST_F(MetricsTest, EveryLineParsesAndFamiliesAreWellFormed) {
 TEST_F(MetricsTest, EverySeriesCarriesTheInstanceLabels) {
   masterAndBackup();
   for (const auto& [name, f] : scrape()) {
+    if (name == "vipd_unattributed_drops_total") continue;  // no instance owns them
     for (const auto& s : f.samples) {
       SCOPED_TRACE(s.name);
       EXPECT_EQ(s.labels.count("instance"), 0u) << "the scrape target's label";
@@ -351,9 +352,35 @@ TEST_F(MetricsTest, NoInstancesStillDescribesEveryFamily) {
   const auto families = parseExposition(prometheusText(h_.instances));
   EXPECT_GE(families.size(), 10u);
   for (const auto& [name, f] : families) {
-    EXPECT_TRUE(f.samples.empty()) << name;
     EXPECT_FALSE(f.type.empty()) << name;
+    if (name == "vipd_unattributed_drops_total") {
+      EXPECT_EQ(f.samples.size(), kDropReasonCount) << "the daemon's own, instances or not";
+    } else {
+      EXPECT_TRUE(f.samples.empty()) << name;
+    }
   }
+}
+
+TEST_F(MetricsTest, UnattributedDropsAreCountedByReasonWithoutInstanceLabels) {
+  masterAndBackup();
+  DropCounts unattributed{};
+  unattributed[static_cast<std::size_t>(proto::DropReason::BadChecksum)] = 5;
+  unattributed[static_cast<std::size_t>(proto::DropReason::VridMismatch)] = 9;
+  const auto families = parseExposition(prometheusText(h_.instances, unattributed));
+  ASSERT_EQ(families.count("vipd_unattributed_drops_total"), 1u);
+  EXPECT_EQ(families.at("vipd_unattributed_drops_total").type, "counter");
+  const auto all =
+      select(families, "vipd_unattributed_drops_total", "vipd_unattributed_drops_total", {});
+  ASSERT_EQ(all.size(), kDropReasonCount);
+  for (const auto& s : all) {
+    SCOPED_TRACE(s.name);
+    EXPECT_EQ(s.labels.size(), 1u) << "reason only";
+    const std::string& reason = s.labels.at("reason");
+    EXPECT_EQ(s.value, reason == "bad_checksum" ? 5 : reason == "vrid_mismatch" ? 9 : 0) << reason;
+  }
+  const auto instanceDrops =
+      select(families, "vipd_adverts_dropped_total", "vipd_adverts_dropped_total", {});
+  for (const auto& s : instanceDrops) EXPECT_EQ(s.value, 0) << "not the instances'";
 }
 
 // ---- MetricsFile -----------------------------------------------------------------------

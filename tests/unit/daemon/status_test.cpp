@@ -165,7 +165,25 @@ TEST_F(StatusTest, DocumentListsInstancesInOrder) {
 
 TEST_F(StatusTest, EmptyDocumentHasAnEmptyList) {
   EXPECT_EQ(statusDocument(h_.instances, h_.clock.now()), (json{{"instances", json::array()}}));
-  EXPECT_EQ(statsDocument(h_.instances), (json{{"instances", json::array()}}));
+  const json stats = statsDocument(h_.instances);
+  EXPECT_EQ(stats["instances"], json::array());
+  ASSERT_TRUE(stats["unattributed_drops"].is_object());
+  for (const auto& [reason, n] : stats["unattributed_drops"].items()) EXPECT_EQ(n, 0) << reason;
+}
+
+TEST_F(StatusTest, StatsCarryTheUnattributedDropsByReason) {
+  backup();
+  DropCounts unattributed{};
+  unattributed[static_cast<std::size_t>(proto::DropReason::Truncated)] = 3;
+  unattributed[static_cast<std::size_t>(proto::DropReason::VridMismatch)] = 40;
+  const json doc = statsDocument(h_.instances, unattributed);
+  ASSERT_EQ(doc["instances"].size(), 1u);
+  const json drops = doc["unattributed_drops"];
+  EXPECT_EQ(drops.size(), kDropReasonCount) << "one counter per reason, zero or not";
+  EXPECT_EQ(drops["truncated"], 3);
+  EXPECT_EQ(drops["vrid_mismatch"], 40);
+  EXPECT_EQ(drops["bad_checksum"], 0);
+  EXPECT_EQ(doc["instances"][0]["drops"]["truncated"], 0) << "not the instance's";
 }
 
 // ---- Stats -----------------------------------------------------------------------------
