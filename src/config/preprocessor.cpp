@@ -15,6 +15,12 @@ constexpr std::size_t kMaxLineLength = 64 * 1024;
 constexpr int kMaxSubstitutions = 1000;
 /// Logical lines one physical line may expand into.
 constexpr std::size_t kMaxLinesPerPhysicalLine = 10000;
+/// Bytes of parameter values one physical line may pull in. The limits
+/// above alone still allowed 10000 pending lines of 64 KiB each (with their
+/// column maps, gigabytes): the config fuzzer ran out of memory on a
+/// parameter that nests itself through several multi-line ones. A template
+/// of a whole instance is under a KiB; 4 MiB is far beyond any real file.
+constexpr std::size_t kMaxExpansionBytes = 4 * 1024 * 1024;
 
 bool isNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool isNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -69,8 +75,12 @@ void Preprocessor::process(Line line, bool continuation, std::vector<Line>& out)
   // of multi-line parameters go to the front, as keepalived's line_residue
   // and multiline stack do.
   std::deque<Line> pending;
+  expansionBytes_ = 0;
   processOne(std::move(line), continuation, pending, out);
-  for (std::size_t produced = 0; !pending.empty(); ++produced) {
+  // Over the byte budget the rest of this line's expansion is dropped: one
+  // error, not one per pending line.
+  for (std::size_t produced = 0; !pending.empty() && expansionBytes_ <= kMaxExpansionBytes;
+       ++produced) {
     if (produced == kMaxLinesPerPhysicalLine) {
       diagnostics_.error(pending.front().where,
                          "parameter expansion produces too many lines "
@@ -208,6 +218,13 @@ Preprocessor::Substituted Preprocessor::substitute(Line& line, std::deque<Line>&
     }
     changed = true;
     const std::string value = valueOf(*match, where);
+    expansionBytes_ += value.size();
+    if (expansionBytes_ > kMaxExpansionBytes) {
+      diagnostics_.error(where, "parameter expansion of this line exceeds " +
+                                    std::to_string(kMaxExpansionBytes / (1024 * 1024)) +
+                                    " MiB (a parameter that uses itself?)");
+      return Substituted::Failed;
+    }
     std::string replacement = value;
     if (match->definition->multiline) {
       std::vector<std::string> parts = splitLines(value);

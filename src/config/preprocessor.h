@@ -84,6 +84,8 @@ class Preprocessor {
   const LexOptions& options_;
   Diagnostics& diagnostics_;
   std::map<std::string, Definition, std::less<>> definitions_;
+  /// Bytes substituted since the current physical line began (process()).
+  std::size_t expansionBytes_ = 0;
   Definition* collecting_ = nullptr;
   std::string currentDirectory_;
   std::mt19937 random_;

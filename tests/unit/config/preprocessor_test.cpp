@@ -210,6 +210,22 @@ TEST(ConfigPreprocessorTest, ExponentialExpansionIsStopped) {
   EXPECT_EQ(diagnostics.errorCount(), 1u);
 }
 
+// Found by the config fuzzer: multi-line parameters nesting long lines
+// (here 100 x 100 lines of 60 KB, 600 MB of text) stay within the line
+// limits yet exhausted memory; the bytes pulled into one line are bounded.
+TEST(ConfigPreprocessorTest, NestedMultiLineExpansionIsBoundedInBytes) {
+  std::string text = "$L=" + std::string(60000, 'x') + "\n$M= \\\n";
+  for (int i = 0; i < 100; ++i) text += "$L \\\n";
+  text += "\n$N= \\\n";
+  for (int i = 0; i < 100; ++i) text += "$M \\\n";
+  text += "\n$N\n";
+  Diagnostics diagnostics;
+  words(text, &diagnostics);
+  ASSERT_EQ(diagnostics.errorCount(), 1u);
+  EXPECT_NE(format(diagnostics.all().back()).find("exceeds 4 MiB"), std::string::npos)
+      << format(diagnostics.all().back());
+}
+
 TEST(ConfigPreprocessorTest, ReservedParameterNamesAreWarnedAbout) {
   Diagnostics diagnostics;
   words("$_MINE=1\n", &diagnostics);
