@@ -17,10 +17,6 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
 
-bool startsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 /// A word for a line that is only tokenized (not re-split like a script).
 /// Inside double quotes the tokenizer takes every byte up to the next `"`
 /// literally, and comments, brace splitting and `\` line continuation do not
@@ -30,7 +26,7 @@ bool startsWith(std::string_view text, std::string_view prefix) {
 std::string word(std::string_view text) {
   const bool plain = !text.empty() && text.find_first_of(" \t\f\n\r\v#!{}\\\"") == text.npos &&
                      std::string_view("$@~").find(text.front()) == text.npos &&
-                     !startsWith(text, "include");
+                     !text.starts_with("include");
   if (plain) return std::string(text);
   return "\"" + std::string(text) + "\"";
 }

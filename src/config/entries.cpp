@@ -149,9 +149,9 @@ bool parseAddressOption(const Line& line, std::size_t& at, AddressLine& out,
     parsePeer(*value, out, diagnostics);
   } else if (value->text == "forever") {
     out.address.preferredLifetime = VirtualAddress::kForever;
-  } else if (auto seconds =
+  } else if (auto lifetime =
                  readUnsigned(*value, 0, VirtualAddress::kForever, "preferred_lft", diagnostics)) {
-    out.address.preferredLifetime = static_cast<std::uint32_t>(*seconds);
+    out.address.preferredLifetime = static_cast<std::uint32_t>(*lifetime);
   } else {
     out.failed = true;
   }

@@ -13,19 +13,9 @@ namespace {
 using std::chrono::microseconds;
 using std::chrono::seconds;
 
-/// keepalived stores these as µs in an unsigned: UINT_MAX / TIMER_HZ seconds.
-constexpr std::uint64_t kMaxGarpSeconds = std::numeric_limits<std::uint32_t>::max() / 1'000'000;
-
-std::optional<std::uint64_t> unsignedArg(ParseContext& context, const Line& line, std::uint64_t min,
-                                         std::uint64_t max) {
-  const Token* token = singleArg(context, line);
-  if (token == nullptr) return std::nullopt;
-  return readUnsigned(*token, min, max, line.tokens[0].text, context.diagnostics);
-}
-
 /// GARP repeat counts: 0 is accepted but means 1 [SRC global_parser.c:vrrp_garp_rep_handler].
 std::optional<std::uint32_t> repeatArg(ParseContext& context, const Line& line) {
-  auto value = unsignedArg(context, line, 0, std::numeric_limits<std::uint32_t>::max());
+  auto value = readUnsignedArg(context, line, 0, std::numeric_limits<std::uint32_t>::max());
   if (value && *value == 0) {
     context.diagnostics.warning(line.tokens[1].where,
                                 "'" + line.tokens[0].text + "' must be greater than 0; using 1");
@@ -53,7 +43,7 @@ void onRouterId(GlobalDraft& g, const Line& line, ParseContext& c) {
 }
 
 void onVersion(GlobalDraft& g, const Line& line, ParseContext& c) {
-  if (auto value = unsignedArg(c, line, 2, 3))
+  if (auto value = readUnsignedArg(c, line, 2, 3))
     g.defs.vrrpVersion = static_cast<std::uint8_t>(*value);
 }
 
@@ -66,7 +56,7 @@ void onGroup6(GlobalDraft& g, const Line& line, ParseContext& c) {
 }
 
 void onGarpDelay(GlobalDraft& g, const Line& line, ParseContext& c) {
-  if (auto value = unsignedArg(c, line, 0, kMaxGarpSeconds)) {
+  if (auto value = readUnsignedArg(c, line, 0, kMaxGarpSeconds)) {
     g.defs.garpMasterDelay = seconds(*value);
     g.seen.insert(line.tokens[0].text);
   }
@@ -80,7 +70,7 @@ void onGarpRepeat(GlobalDraft& g, const Line& line, ParseContext& c) {
 }
 
 void onGarpRefresh(GlobalDraft& g, const Line& line, ParseContext& c) {
-  if (auto value = unsignedArg(c, line, 0, std::numeric_limits<std::uint32_t>::max())) {
+  if (auto value = readUnsignedArg(c, line, 0, std::numeric_limits<std::uint32_t>::max())) {
     g.defs.garpMasterRefresh = seconds(*value);
     g.seen.insert(line.tokens[0].text);
   }
@@ -94,14 +84,14 @@ void onGarpRefreshRepeat(GlobalDraft& g, const Line& line, ParseContext& c) {
 }
 
 void onGarpLowerPrioDelay(GlobalDraft& g, const Line& line, ParseContext& c) {
-  if (auto value = unsignedArg(c, line, 0, kMaxGarpSeconds)) {
+  if (auto value = readUnsignedArg(c, line, 0, kMaxGarpSeconds)) {
     g.defs.garpLowerPrioDelay = seconds(*value);
     g.seen.insert(line.tokens[0].text);
   }
 }
 
 void onGarpLowerPrioRepeat(GlobalDraft& g, const Line& line, ParseContext& c) {
-  if (auto value = unsignedArg(c, line, 0, std::numeric_limits<std::int32_t>::max())) {
+  if (auto value = readUnsignedArg(c, line, 0, std::numeric_limits<std::int32_t>::max())) {
     g.defs.garpLowerPrioRepeat = static_cast<std::uint32_t>(*value);
     g.seen.insert(line.tokens[0].text);
   }
@@ -126,7 +116,7 @@ void onMinGarp(GlobalDraft& g, const Line& line, ParseContext& c) {
 }
 
 void onDownTimerAdverts(GlobalDraft& g, const Line& line, ParseContext& c) {
-  if (auto value = unsignedArg(c, line, 1, 100)) {
+  if (auto value = readUnsignedArg(c, line, 1, 100)) {
     g.defs.downTimerAdverts = static_cast<std::uint8_t>(*value);
   }
 }
@@ -232,35 +222,33 @@ constexpr std::array kGlobalKeywords = {
                          onNetlinkMonitorRcvBufsForce},
 };
 
-constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
-
 /// keepalived 2.2.7 global_defs keywords (plus a few later ones, ref §1.12)
 /// that vipd does not implement. Out-of-scope ones (LVS, BFD, SMTP, SNMP,
 /// D-Bus, process tuning) get the generic message.
 constexpr std::array kIgnoredGlobal = {
-    IgnoredKeyword{"default_interface", kNotYet},
-    IgnoredKeyword{"dynamic_interfaces", kNotYet},
-    IgnoredKeyword{"fifo_write_vrrp_states_on_reload", kNotYet},
-    IgnoredKeyword{"vrrp_garp_extra_if", kNotYet},
-    IgnoredKeyword{"vrrp_vmac_garp_intvl", kNotYet},
-    IgnoredKeyword{"log_unknown_vrids", kNotYet},
-    IgnoredKeyword{"vmac_prefix", kNotYet},
-    IgnoredKeyword{"vmac_addr_prefix", kNotYet},
-    IgnoredKeyword{"nftables", kNotYet},
-    IgnoredKeyword{"nftables_priority", kNotYet},
-    IgnoredKeyword{"nftables_ifindex", kNotYet},
-    IgnoredKeyword{"nftables_counters", kNotYet},
-    IgnoredKeyword{"vrrp_iptables", kNotYet},
-    IgnoredKeyword{"vrrp_ipsets", kNotYet},
-    IgnoredKeyword{"disable_local_igmp", kNotYet},
-    IgnoredKeyword{"startup_script", kNotYet},
-    IgnoredKeyword{"startup_script_timeout", kNotYet},
-    IgnoredKeyword{"shutdown_script", kNotYet},
-    IgnoredKeyword{"shutdown_script_timeout", kNotYet},
-    IgnoredKeyword{"include_check", kNotYet},
-    IgnoredKeyword{"v3_checksum_as_v2", kNotYet},
-    IgnoredKeyword{"vrrp_owner_ignore_adverts", kNotYet},
-    IgnoredKeyword{"vrrp_delay_after_boot", kNotYet},
+    IgnoredKeyword{"default_interface", kNotSupportedYet},
+    IgnoredKeyword{"dynamic_interfaces", kNotSupportedYet},
+    IgnoredKeyword{"fifo_write_vrrp_states_on_reload", kNotSupportedYet},
+    IgnoredKeyword{"vrrp_garp_extra_if", kNotSupportedYet},
+    IgnoredKeyword{"vrrp_vmac_garp_intvl", kNotSupportedYet},
+    IgnoredKeyword{"log_unknown_vrids", kNotSupportedYet},
+    IgnoredKeyword{"vmac_prefix", kNotSupportedYet},
+    IgnoredKeyword{"vmac_addr_prefix", kNotSupportedYet},
+    IgnoredKeyword{"nftables", kNotSupportedYet},
+    IgnoredKeyword{"nftables_priority", kNotSupportedYet},
+    IgnoredKeyword{"nftables_ifindex", kNotSupportedYet},
+    IgnoredKeyword{"nftables_counters", kNotSupportedYet},
+    IgnoredKeyword{"vrrp_iptables", kNotSupportedYet},
+    IgnoredKeyword{"vrrp_ipsets", kNotSupportedYet},
+    IgnoredKeyword{"disable_local_igmp", kNotSupportedYet},
+    IgnoredKeyword{"startup_script", kNotSupportedYet},
+    IgnoredKeyword{"startup_script_timeout", kNotSupportedYet},
+    IgnoredKeyword{"shutdown_script", kNotSupportedYet},
+    IgnoredKeyword{"shutdown_script_timeout", kNotSupportedYet},
+    IgnoredKeyword{"include_check", kNotSupportedYet},
+    IgnoredKeyword{"v3_checksum_as_v2", kNotSupportedYet},
+    IgnoredKeyword{"vrrp_owner_ignore_adverts", kNotSupportedYet},
+    IgnoredKeyword{"vrrp_delay_after_boot", kNotSupportedYet},
     IgnoredKeyword{"notification_email"},
     IgnoredKeyword{"notification_email_from"},
     IgnoredKeyword{"smtp_server"},

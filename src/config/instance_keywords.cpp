@@ -15,18 +15,9 @@ using std::chrono::microseconds;
 using std::chrono::seconds;
 using D = InstanceDraft;
 
-constexpr std::uint64_t kMaxGarpSeconds = std::numeric_limits<std::uint32_t>::max() / 1'000'000;
-
-std::optional<std::uint64_t> unsignedArg(ParseContext& context, const Line& line, std::uint64_t min,
-                                         std::uint64_t max) {
-  const Token* token = singleArg(context, line);
-  if (token == nullptr) return std::nullopt;
-  return readUnsigned(*token, min, max, line.tokens[0].text, context.diagnostics);
-}
-
 std::optional<Located<std::uint8_t>> byteArg(ParseContext& context, const Line& line,
                                              std::uint64_t min, std::uint64_t max) {
-  const auto value = unsignedArg(context, line, min, max);
+  const auto value = readUnsignedArg(context, line, min, max);
   if (!value) return std::nullopt;
   return Located<std::uint8_t>{static_cast<std::uint8_t>(*value), line.tokens[1].where};
 }
@@ -199,8 +190,8 @@ void onCheckUnicastSrc(D& d, const Line& line, ParseContext& c) {
 void onGarpSeconds(D& d, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
   const bool delay = keyword != "garp_master_refresh";
-  const auto value =
-      unsignedArg(c, line, 0, delay ? kMaxGarpSeconds : std::numeric_limits<std::uint32_t>::max());
+  const auto value = readUnsignedArg(
+      c, line, 0, delay ? kMaxGarpSeconds : std::numeric_limits<std::uint32_t>::max());
   if (!value) return;
   const seconds s(*value);
   if (keyword == "garp_master_delay") d.garpMasterDelay = s;
@@ -211,9 +202,9 @@ void onGarpSeconds(D& d, const Line& line, ParseContext& c) {
 void onGarpRepeat(D& d, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
   const bool lowerPrio = keyword == "garp_lower_prio_repeat";
-  auto value = unsignedArg(c, line, 0,
-                           lowerPrio ? std::numeric_limits<std::int32_t>::max()
-                                     : std::numeric_limits<std::uint32_t>::max());
+  auto value = readUnsignedArg(c, line, 0,
+                               lowerPrio ? std::numeric_limits<std::int32_t>::max()
+                                         : std::numeric_limits<std::uint32_t>::max());
   if (!value) return;
   if (*value == 0 && !lowerPrio) {
     c.diagnostics.warning(line.tokens[1].where,
@@ -325,29 +316,27 @@ constexpr std::array kInstanceKeywords = {
     Keyword<D>{"debug", false, onDebug},
 };
 
-constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
-
 constexpr std::array kIgnoredInstance = {
     IgnoredKeyword{"use_vmac",
                    "not supported by vipd yet, ignored: the instance runs without "
                    "a virtual MAC"},
-    IgnoredKeyword{"use_vmac_addr", kNotYet},
-    IgnoredKeyword{"vmac_xmit_base", kNotYet},
-    IgnoredKeyword{"use_ipvlan", kNotYet},
-    IgnoredKeyword{"vrf", kNotYet},
-    IgnoredKeyword{"track_src_ip", kNotYet},
-    IgnoredKeyword{"mcast_dst_ip", kNotYet},
-    IgnoredKeyword{"unicast_fault_no_peer", kNotYet},
-    IgnoredKeyword{"old_unicast_checksum", kNotYet},
-    IgnoredKeyword{"v3_checksum_as_v2", kNotYet},
-    IgnoredKeyword{"garp_extra_if", kNotYet},
-    IgnoredKeyword{"vmac_garp_intvl", kNotYet},
-    IgnoredKeyword{"promote_secondaries", kNotYet},
-    IgnoredKeyword{"virtual_routes", kNotYet},
-    IgnoredKeyword{"virtual_rules", kNotYet},
-    IgnoredKeyword{"kernel_rx_buf_size", kNotYet},
-    IgnoredKeyword{"no_virtual_ipaddress", kNotYet},
-    IgnoredKeyword{"timer_expired_backup", kNotYet},
+    IgnoredKeyword{"use_vmac_addr", kNotSupportedYet},
+    IgnoredKeyword{"vmac_xmit_base", kNotSupportedYet},
+    IgnoredKeyword{"use_ipvlan", kNotSupportedYet},
+    IgnoredKeyword{"vrf", kNotSupportedYet},
+    IgnoredKeyword{"track_src_ip", kNotSupportedYet},
+    IgnoredKeyword{"mcast_dst_ip", kNotSupportedYet},
+    IgnoredKeyword{"unicast_fault_no_peer", kNotSupportedYet},
+    IgnoredKeyword{"old_unicast_checksum", kNotSupportedYet},
+    IgnoredKeyword{"v3_checksum_as_v2", kNotSupportedYet},
+    IgnoredKeyword{"garp_extra_if", kNotSupportedYet},
+    IgnoredKeyword{"vmac_garp_intvl", kNotSupportedYet},
+    IgnoredKeyword{"promote_secondaries", kNotSupportedYet},
+    IgnoredKeyword{"virtual_routes", kNotSupportedYet},
+    IgnoredKeyword{"virtual_rules", kNotSupportedYet},
+    IgnoredKeyword{"kernel_rx_buf_size", kNotSupportedYet},
+    IgnoredKeyword{"no_virtual_ipaddress", kNotSupportedYet},
+    IgnoredKeyword{"timer_expired_backup", kNotSupportedYet},
     IgnoredKeyword{"native_ipv6", "deprecated and ignored: the addresses decide the family"},
     IgnoredKeyword{"linkbeat_use_polling", "deprecated and ignored"},
     IgnoredKeyword{"track_bfd"},

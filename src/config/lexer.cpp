@@ -14,6 +14,7 @@
 #include <iterator>
 #include <memory>
 
+#include "chars.h"
 #include "preprocessor.h"
 
 namespace vipd::config {
@@ -21,10 +22,9 @@ namespace vipd::config {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::isBlank;
 
 constexpr std::uintmax_t kMaxFileSize = 16U * 1024U * 1024U;
-
-bool isBlank(char c) { return c == ' ' || c == '\t'; }
 
 /// `include FILE` or a checked variant `include[rmwba] FILE`
 /// [SRC lib/parser.c:is_include, check_include]. FILE is the rest of the line,

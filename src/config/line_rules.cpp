@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "chars.h"
 #include "preprocessor.h"
 #include "vipd/config/lexer.h"
 
@@ -12,9 +13,9 @@ namespace vipd::config {
 
 namespace {
 
-constexpr std::string_view kWhiteSpace = " \t\f\n\r\v";
+using detail::isBlank;
 
-bool isBlank(char c) { return c == ' ' || c == '\t'; }
+constexpr std::string_view kWhiteSpace = " \t\f\n\r\v";
 
 bool isOctal(char c) { return c >= '0' && c <= '7'; }
 

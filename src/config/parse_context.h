@@ -57,6 +57,9 @@ struct IgnoredKeyword {
   std::string_view why = {};
 };
 
+/// The `why` of a keepalived keyword that vipd means to implement.
+inline constexpr std::string_view kNotSupportedYet = "not supported by vipd yet, ignored";
+
 /// Consumes the `{` that must follow `keywordLine` (which may carry at most
 /// `maxArgs` words after the keyword). Reports and returns false if missing.
 bool openBlock(ParseContext& context, const Line& keywordLine, std::size_t maxArgs = 0);

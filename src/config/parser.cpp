@@ -17,21 +17,19 @@ namespace detail {
 
 namespace {
 
-constexpr std::string_view kNotYet = "not supported by vipd yet, ignored";
-
 /// Root keywords of keepalived 2.2.7 [SRC vrrp_parser.c:init_vrrp_keywords,
 /// global_parser.c, check_parser.c, bfd_parser.c] that vipd skips.
 constexpr std::array kIgnoredRoot = {
-    IgnoredKeyword{"static_ipaddress", kNotYet},
-    IgnoredKeyword{"static_routes", kNotYet},
-    IgnoredKeyword{"static_rules", kNotYet},
-    IgnoredKeyword{"track_group", kNotYet},
-    IgnoredKeyword{"linkbeat_interfaces", kNotYet},
-    IgnoredKeyword{"net_namespace", kNotYet},
-    IgnoredKeyword{"instance", kNotYet},
-    IgnoredKeyword{"use_pid_dir", kNotYet},
-    IgnoredKeyword{"child_wait_time", kNotYet},
-    IgnoredKeyword{"linkbeat_use_polling", kNotYet},
+    IgnoredKeyword{"static_ipaddress", kNotSupportedYet},
+    IgnoredKeyword{"static_routes", kNotSupportedYet},
+    IgnoredKeyword{"static_rules", kNotSupportedYet},
+    IgnoredKeyword{"track_group", kNotSupportedYet},
+    IgnoredKeyword{"linkbeat_interfaces", kNotSupportedYet},
+    IgnoredKeyword{"net_namespace", kNotSupportedYet},
+    IgnoredKeyword{"instance", kNotSupportedYet},
+    IgnoredKeyword{"use_pid_dir", kNotSupportedYet},
+    IgnoredKeyword{"child_wait_time", kNotSupportedYet},
+    IgnoredKeyword{"linkbeat_use_polling", kNotSupportedYet},
     IgnoredKeyword{"net_namespace_ipvs"},
     IgnoredKeyword{"namespace_with_ipsets"},
     IgnoredKeyword{"virtual_server"},

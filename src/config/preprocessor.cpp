@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "chars.h"
+
 namespace vipd::config::detail {
 
 namespace {
@@ -24,11 +26,6 @@ constexpr std::size_t kMaxExpansionBytes = 4 * 1024 * 1024;
 
 bool isNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool isNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-
-bool startsWith(const std::string& text, std::string_view prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
 
 /// A line produced by a multi-line parameter: it is reported at the `$`.
 Line expansionLine(std::string text, const SourceLocation& at) {
@@ -116,7 +113,7 @@ bool Preprocessor::expand(Line& line, bool continuation, std::deque<Line>& pendi
   for (int round = 0; round < kMaxSubstitutions; ++round) {
     if (!line.text.empty() && line.text[0] == '@' && !applyCondition(line)) return false;
     if (!line.text.empty() && line.text[0] == '$' && define(line, continuation)) return false;
-    if (startsWith(line.text, "~SEQ") || startsWith(line.text, "~LST")) {
+    if (line.text.starts_with("~SEQ") || line.text.starts_with("~LST")) {
       diagnostics_.error(line.where, "'" + line.text.substr(0, 4) +
                                          "' loops are not supported by vipd; write the lines out");
       return false;

@@ -2,11 +2,11 @@
 
 #include <limits>
 
+#include "chars.h"
+
 namespace vipd::config::detail {
 
 namespace {
-
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 /// Parses a run of digits; nullopt if empty, non-digit or above `limit`.
 std::optional<std::uint64_t> digits(std::string_view text, std::uint64_t limit) {

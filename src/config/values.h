@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,11 @@ std::optional<std::uint64_t> readUnsignedArg(ParseContext& context, const Line& 
                                              std::uint64_t min, std::uint64_t max);
 std::optional<std::int64_t> readInteger(const Token& token, std::int64_t min, std::int64_t max,
                                         std::string_view what, Diagnostics& diagnostics);
+/// The GARP delays: keepalived stores them as µs in an unsigned, so at most
+/// UINT_MAX / TIMER_HZ seconds.
+inline constexpr std::uint64_t kMaxGarpSeconds =
+    std::numeric_limits<std::uint32_t>::max() / 1'000'000;
+
 /// Seconds with up to 6 decimals ("0.01", "3"), as keepalived's
 /// read_decimal_unsigned with TIMER_HZ_DIGITS; finer digits are rounded.
 std::optional<std::chrono::microseconds> readSeconds(const Token& token,

@@ -7,16 +7,10 @@
 #include <string>
 
 #include "vipd/core/timing.h"
+#include "vipd/util/overloaded.h"
 
 namespace vipd::core {
 namespace {
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 RouterConfig checked(const RouterConfig& config) {
   if (auto error = validate(config)) {
@@ -80,7 +74,7 @@ void Router::apply(Trigger trigger, Context& ctx) {
 
 std::optional<Trigger> Router::classify(const Event& event, TimePoint now) {
   return std::visit(
-      Overloaded{
+      util::Overloaded{
           [&](const Start&) -> std::optional<Trigger> {
             return state_ == State::Initialize && faulted() ? Trigger::StartFaulted
                                                             : Trigger::Start;

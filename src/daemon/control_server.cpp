@@ -32,7 +32,7 @@ bool answered(const sockaddr_un& addr) {
   return ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
 }
 
-[[noreturn]] void fail(const std::string& what, const std::string& path) {
+[[noreturn]] void failControlSocket(const std::string& what, const std::string& path) {
   throw std::runtime_error("control socket " + path + ": " + what + ": " + std::strerror(errno));
 }
 
@@ -64,14 +64,15 @@ ControlServer::ControlServer(EventLoop& loop, std::string path, Handler handler,
     throw std::runtime_error("control socket " + path_ + " exists and is not a socket");
   }
   listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!listener_) fail("socket", path_);
+  if (!listener_) failControlSocket("socket", path_);
   // Root only from the first moment: bind under a umask, then chmod to be sure.
   const mode_t old = ::umask(0177);
   const int bound = ::bind(listener_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));
   ::umask(old);
-  if (bound != 0) fail("bind", path_);
+  if (bound != 0) failControlSocket("bind", path_);
   ::chmod(path_.c_str(), 0600);
-  if (::listen(listener_.get(), static_cast<int>(kMaxClients)) != 0) fail("listen", path_);
+  if (::listen(listener_.get(), static_cast<int>(kMaxClients)) != 0)
+    failControlSocket("listen", path_);
   loop_.addReader(listener_.get(), [this] { onAccept(); });
 }
 

@@ -29,7 +29,7 @@ bool isConfiguredVip(const config::VrrpInstance& in, const util::IpAddress& a) {
   return false;
 }
 
-[[noreturn]] void fail(const config::VrrpInstance& in, const std::string& what) {
+[[noreturn]] void failInstance(const config::VrrpInstance& in, const std::string& what) {
   throw std::runtime_error(config::toString(in.where) + ": instance " + in.name + ": " + what);
 }
 
@@ -54,9 +54,10 @@ Daemon::~Daemon() {
 }
 
 ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
-  if (!in.interface) fail(in, "no interface given (vipd needs one, even with unicast peers)");
+  if (!in.interface)
+    failInstance(in, "no interface given (vipd needs one, even with unicast peers)");
   auto link = addresses_.linkByName(*in.interface);
-  if (!link) fail(in, "interface " + *in.interface + ": " + link.error().message());
+  if (!link) failInstance(in, "interface " + *in.interface + ": " + link.error().message());
 
   ResolvedInterface itf;
   itf.name = link.value().name;
@@ -68,7 +69,8 @@ ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
     return itf;
   }
   auto addrs = addresses_.addressesOf(itf.ifindex, in.family);
-  if (!addrs) fail(in, "cannot list addresses of " + itf.name + ": " + addrs.error().message());
+  if (!addrs)
+    failInstance(in, "cannot list addresses of " + itf.name + ": " + addrs.error().message());
   for (const auto& a : addrs.value()) {
     // RFC 5798 §5.1.2.1: IPv6 adverts come from the link-local address;
     // IPv4 from the primary address (never one of our own VIPs).
@@ -79,9 +81,9 @@ ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
       return itf;
     }
   }
-  fail(in, "interface " + itf.name + " has no " +
-               (in.family == util::Family::V6 ? "IPv6 link-local" : "IPv4") +
-               " address to send adverts from (set unicast_src_ip or mcast_src_ip)");
+  failInstance(in, "interface " + itf.name + " has no " +
+                       (in.family == util::Family::V6 ? "IPv6 link-local" : "IPv4") +
+                       " address to send adverts from (set unicast_src_ip or mcast_src_ip)");
 }
 
 Daemon::SocketGroup& Daemon::socketGroupFor(const InstanceSettings& s,
@@ -108,7 +110,7 @@ Daemon::SocketGroup& Daemon::socketGroupFor(const InstanceSettings& s,
   try {
     group->socket = std::make_unique<net::VrrpSocket>(sc);
   } catch (const std::exception& e) {
-    fail(in, e.what());
+    failInstance(in, e.what());
   }
   auto* raw = group.get();
   loop_.addReader(raw->socket->fd(), [this, raw] { onPackets(*raw); });
@@ -139,8 +141,8 @@ Instance& Daemon::create(Prepared prepared) {
   auto& group = socketGroupFor(prepared.settings, in);
   for (auto* other : group.members) {
     if (other->settings().advert.vrid == in.virtualRouterId) {
-      fail(in, "VRID " + std::to_string(in.virtualRouterId) + " is also used by instance " +
-                   other->settings().name + " on the same interface and family");
+      failInstance(in, "VRID " + std::to_string(in.virtualRouterId) + " is also used by instance " +
+                           other->settings().name + " on the same interface and family");
     }
   }
   Instance::Deps deps{loop_, addresses_, announcerFor(prepared.settings.interface), *group.socket};

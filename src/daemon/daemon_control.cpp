@@ -56,7 +56,7 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-nlohmann::json maintenance(Daemon& daemon, bool on, const std::optional<std::string>& name) {
+nlohmann::json applyMaintenance(Daemon& daemon, bool on, const std::optional<std::string>& name) {
   std::vector<std::string> changed;
   try {
     changed = daemon.setMaintenance(on, name);
@@ -84,7 +84,7 @@ ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
   };
   h.reload = std::move(reload);
   h.maintenance = [&daemon](bool on, const std::optional<std::string>& name) {
-    return maintenance(daemon, on, name);
+    return applyMaintenance(daemon, on, name);
   };
   h.setLogLevel = [](spdlog::level::level_enum level) {
     setLogLevel(level);

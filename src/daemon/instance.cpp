@@ -7,6 +7,7 @@
 
 #include "vipd/proto/encode.h"
 #include "vipd/proto/validate.h"
+#include "vipd/util/overloaded.h"
 
 namespace vipd::daemon {
 
@@ -15,12 +16,6 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 double ms(microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
 
@@ -259,7 +254,7 @@ void Instance::perform(const core::Actions& actions, std::optional<core::State> 
 }
 
 void Instance::execute(const core::Action& action) {
-  std::visit(Overloaded{
+  std::visit(util::Overloaded{
                  [this](const core::SendAdvert& a) { sendAdvert(a); },
                  [this](const core::AddVips&) { addVips(); },
                  [this](const core::RemoveVips&) { removeVips(false); },

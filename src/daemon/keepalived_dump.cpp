@@ -30,7 +30,7 @@ nlohmann::ordered_json number(double value) {
   return value;
 }
 
-double seconds(core::Centiseconds cs) { return static_cast<double>(cs.count()) / 100.0; }
+double inSeconds(core::Centiseconds cs) { return static_cast<double>(cs.count()) / 100.0; }
 
 std::uint64_t wholeSeconds(core::Duration d) {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(d).count());
@@ -45,7 +45,7 @@ bool isV2(const Instance& instance) {
 }
 
 // keepalived ignores authentication for VRRPv3, so it reports none there.
-proto::AuthType authType(const Instance& instance) {
+proto::AuthType reportedAuthType(const Instance& instance) {
   return isV2(instance) ? instance.settings().advert.authType : proto::AuthType::None;
 }
 
@@ -124,8 +124,8 @@ nlohmann::ordered_json dataJson(const Instance& instance, const InterfaceNamer& 
   data["base_priority"] = config.priority;
   data["effective_priority"] = router.priority();
   data["vipset"] = instance.vipsInstalled();
-  data["adver_int"] = number(seconds(config.advertInterval));
-  data["master_adver_int"] = number(seconds(router.masterAdverInterval()));
+  data["adver_int"] = number(inSeconds(config.advertInterval));
+  data["master_adver_int"] = number(inSeconds(router.masterAdverInterval()));
   data["accept"] = config.acceptMode ? 1 : 0;
   data["nopreempt"] = !config.preempt;
   data["preempt_delay"] = wholeSeconds(config.preemptDelay);
@@ -138,7 +138,7 @@ nlohmann::ordered_json dataJson(const Instance& instance, const InterfaceNamer& 
   putList(data, "track_ifp", trackerNames(instance, track::TrackerKind::Interface));
   putList(data, "track_process", trackerNames(instance, track::TrackerKind::Process));
   // The type only: keepalived's auth_data is the password in clear.
-  data["auth_type"] = static_cast<int>(authType(instance));
+  data["auth_type"] = static_cast<int>(reportedAuthType(instance));
   return data;
 }
 
@@ -263,7 +263,7 @@ std::string topology(const Instance& instance, Scheduler::Clock::time_point now,
     out += fmt::format("   Preempt delay = {} secs\n", wholeSeconds(config.preemptDelay));
   }
   if (isV2(instance)) {
-    out += fmt::format("   Authentication type = {}\n", authTypeName(authType(instance)));
+    out += fmt::format("   Authentication type = {}\n", authTypeName(reportedAuthType(instance)));
   }
   const auto addresses = addressLists(instance, interfaceName);
   out += listLines("Virtual IP", addresses.vips);

@@ -12,7 +12,7 @@ namespace vipd::net {
 
 namespace {
 
-constexpr const char* kWhat = "garp socket";
+constexpr const char* kGarpSocketName = "garp socket";
 
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -89,7 +89,7 @@ std::error_code sendGratuitousArp(LinkLayerSocket& socket, const util::IpAddress
 }
 
 GarpSender::GarpSender(std::string interface, int ifindex)
-    : socket_(kWhat, std::move(interface), ifindex) {}
+    : socket_(kGarpSocketName, std::move(interface), ifindex) {}
 
 std::error_code GarpSender::send(const util::IpAddress& vip, const MacAddress& mac, ArpOp op) {
   return sendGratuitousArp(socket_, vip, mac, op);

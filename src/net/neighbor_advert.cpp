@@ -11,7 +11,7 @@ namespace vipd::net {
 
 namespace {
 
-constexpr const char* kWhat = "na socket";
+constexpr const char* kNaSocketName = "na socket";
 constexpr std::uint8_t kIcmpv6NextHeader = 58;     // RFC 4443 §1
 constexpr std::uint8_t kNeighborAdvertType = 136;  // RFC 4861 §4.4
 constexpr std::uint8_t kOptTargetLinkLayer = 2;    // RFC 4861 §4.6.1
@@ -107,7 +107,7 @@ std::error_code sendUnsolicitedNa(LinkLayerSocket& socket, const NeighborAdvert&
 }
 
 NeighborAdvertSender::NeighborAdvertSender(std::string interface, int ifindex)
-    : socket_(kWhat, std::move(interface), ifindex) {}
+    : socket_(kNaSocketName, std::move(interface), ifindex) {}
 
 std::error_code NeighborAdvertSender::send(const NeighborAdvert& na) {
   return sendUnsolicitedNa(socket_, na);

@@ -12,7 +12,7 @@
 namespace vipd::net {
 namespace {
 
-std::system_error failure(const char* step) {
+std::system_error monitorFailure(const char* step) {
   return std::system_error(errno, std::system_category(), std::string("netlink monitor: ") + step);
 }
 
@@ -24,7 +24,7 @@ void NetlinkMonitor::SocketDeleter::operator()(mnl_socket* socket) const {
 
 NetlinkMonitor::NetlinkMonitor(const MonitorOptions& options)
     : socket_(mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC)), buffer_(kBufferSize) {
-  if (!socket_) throw failure("mnl_socket_open2(NETLINK_ROUTE)");
+  if (!socket_) throw monitorFailure("mnl_socket_open2(NETLINK_ROUTE)");
   const int fd = mnl_socket_get_fd(socket_.get());
   const int bytes = options.receiveBufferBytes;
   // SO_RCVBUFFORCE ignores net.core.rmem_max but needs CAP_NET_ADMIN.
@@ -32,12 +32,12 @@ NetlinkMonitor::NetlinkMonitor(const MonitorOptions& options)
   if (bytes > 0 && (!options.forceReceiveBuffer ||
                     setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)) {
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0) {
-      throw failure("setsockopt(SO_RCVBUF)");
+      throw monitorFailure("setsockopt(SO_RCVBUF)");
     }
   }
   if (mnl_socket_bind(socket_.get(), RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
                       MNL_SOCKET_AUTOPID) != 0) {
-    throw failure("mnl_socket_bind(RTMGRP_LINK|RTMGRP_IPV4_IFADDR|RTMGRP_IPV6_IFADDR)");
+    throw monitorFailure("mnl_socket_bind(RTMGRP_LINK|RTMGRP_IPV4_IFADDR|RTMGRP_IPV6_IFADDR)");
   }
   netlinkLog()->debug("netlink monitor open fd={} rcvbuf={}", fd, receiveBufferBytes());
 }

@@ -19,6 +19,7 @@
 
 #include "address_kernel.h"
 #include "vipd/net/netlink_monitor_events.h"
+#include "vipd/util/overloaded.h"
 
 namespace vipd::net {
 namespace {
@@ -184,18 +185,11 @@ std::optional<std::optional<NetEvent>> parseAddress(const nlmsghdr* nlh) {
   return std::optional<NetEvent>(AddressAdded{std::move(address)});
 }
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 }  // namespace
 
 std::string toString(const NetEvent& event) {
   return std::visit(
-      Overloaded{
+      util::Overloaded{
           [](const LinkChanged& e) { return "LinkChanged " + toString(e.link); },
           [](const LinkRemoved& e) {
             return "LinkRemoved ifindex=" + std::to_string(e.ifindex) + " name=" + e.name;

@@ -17,7 +17,7 @@
 namespace vipd::net {
 namespace {
 
-std::system_error failure(int error, const std::string& step) {
+std::system_error connectorFailure(int error, const std::string& step) {
   return std::system_error(error, std::system_category(), "process connector: " + step);
 }
 
@@ -29,8 +29,9 @@ class InNetNamespace {
   explicit InNetNamespace(const std::string& path)
       : original_(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)),
         target_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-    if (!original_ || !target_) throw failure(errno, "open " + path);
-    if (::setns(target_.get(), CLONE_NEWNET) != 0) throw failure(errno, "setns(" + path + ")");
+    if (!original_ || !target_) throw connectorFailure(errno, "open " + path);
+    if (::setns(target_.get(), CLONE_NEWNET) != 0)
+      throw connectorFailure(errno, "setns(" + path + ")");
   }
   ~InNetNamespace() {
     if (::setns(original_.get(), CLONE_NEWNET) != 0) {
@@ -70,10 +71,10 @@ void ProcConnector::SocketDeleter::operator()(mnl_socket* socket) const {
 // on any other failure.
 ProcConnector::Socket ProcConnector::open(int receiveBufferBytes, int& error) {
   Socket socket(mnl_socket_open2(NETLINK_CONNECTOR, SOCK_NONBLOCK | SOCK_CLOEXEC));
-  if (!socket) throw failure(errno, "socket(NETLINK_CONNECTOR)");
+  if (!socket) throw connectorFailure(errno, "socket(NETLINK_CONNECTOR)");
   setReceiveBuffer(mnl_socket_get_fd(socket.get()), receiveBufferBytes);
   if (mnl_socket_bind(socket.get(), CN_IDX_PROC, MNL_SOCKET_AUTOPID) != 0) {
-    throw failure(errno, "bind(CN_IDX_PROC)");
+    throw connectorFailure(errno, "bind(CN_IDX_PROC)");
   }
   const auto message = buildProcListenMessage(true, mnl_socket_get_portid(socket.get()));
   if (mnl_socket_sendto(socket.get(), message.data(), message.size()) < 0) {
@@ -104,10 +105,11 @@ ProcConnector::ProcConnector(int receiveBufferBytes) : buffer_(kBufferSize) {
     }
   }
   if (!socket_) {
-    throw failure(error, error == ECONNREFUSED
-                             ? "subscribe (PROC_CN_MCAST_LISTEN): the connector exists only in the "
-                               "initial network namespace, which could not be entered"
-                             : "subscribe (PROC_CN_MCAST_LISTEN)");
+    throw connectorFailure(
+        error, error == ECONNREFUSED
+                   ? "subscribe (PROC_CN_MCAST_LISTEN): the connector exists only in the "
+                     "initial network namespace, which could not be entered"
+                   : "subscribe (PROC_CN_MCAST_LISTEN)");
   }
   netlinkLog()->debug("process connector open fd={} borrowed_namespace={}", fd(), borrowed_);
 }

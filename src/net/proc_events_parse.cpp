@@ -13,19 +13,13 @@
 #include <optional>
 
 #include "vipd/net/proc_events.h"
+#include "vipd/util/overloaded.h"
 
 namespace vipd::net {
 namespace {
 
 /// Where a proc_event's event_data starts (after what, cpu, timestamp_ns).
 constexpr std::size_t kEventDataOffset = offsetof(proc_event, event_data);
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 /// Bytes of event_data each event needs; 0 for events not parsed.
 std::size_t dataSize(std::uint32_t what) {
@@ -94,7 +88,7 @@ std::string toString(const ProcEvent& event) {
     return std::string(name) + " pid=" + std::to_string(pid) + " tgid=" + std::to_string(tgid);
   };
   return std::visit(
-      Overloaded{
+      util::Overloaded{
           [&](const ProcForked& e) {
             return ids("ProcForked", e.childPid, e.childTgid) +
                    " parent=" + std::to_string(e.parentTgid);

@@ -8,7 +8,7 @@
 namespace vipd::proto {
 namespace {
 
-using Check = std::optional<EncodeError>;
+using EncodeCheck = std::optional<EncodeError>;
 
 bool allOfFamily(const Advertisement& a, const util::IpAddress& source,
                  const util::IpAddress& destination) {
@@ -17,7 +17,7 @@ bool allOfFamily(const Advertisement& a, const util::IpAddress& source,
          std::all_of(a.addresses.begin(), a.addresses.end(), sameFamily);
 }
 
-Check checkInterval(const Advertisement& a) {
+EncodeCheck checkEncodableInterval(const Advertisement& a) {
   if (a.version == Version::V3) {
     if (a.intervalCs == 0 || a.intervalCs > kMaxIntervalCs) return EncodeError::IntervalOutOfRange;
     return std::nullopt;
@@ -30,14 +30,14 @@ Check checkInterval(const Advertisement& a) {
   return std::nullopt;
 }
 
-Check checkEncodable(const Advertisement& a, const util::IpAddress& source,
-                     const util::IpAddress& destination, ChecksumForm form) {
+EncodeCheck checkEncodable(const Advertisement& a, const util::IpAddress& source,
+                           const util::IpAddress& destination, ChecksumForm form) {
   if (a.version == Version::V2 && a.family == util::Family::V6) {
     return EncodeError::Version2OverIpv6;
   }
   if (!allOfFamily(a, source, destination)) return EncodeError::AddressFamilyMismatch;
   if (a.addresses.size() > kMaxAddresses) return EncodeError::TooManyAddresses;
-  if (auto error = checkInterval(a)) return error;
+  if (auto error = checkEncodableInterval(a)) return error;
   const bool hasAuth = a.authType != AuthType::None ||
                        std::any_of(a.authData.begin(), a.authData.end(), [](auto b) { return b; });
   if (a.version == Version::V3 && hasAuth) return EncodeError::AuthenticationOnVersion3;

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 
+#include "vipd/core/timing.h"
+
 namespace vipd::track {
 
 namespace {
 
-constexpr std::uint8_t kOwnerPriority = 255;
 // track_file statuses are clamped to [-254, 253]; -254 means FAULT.
 constexpr std::int64_t kFileFault = -254;
 constexpr std::int64_t kFileMax = 253;
@@ -46,7 +47,7 @@ Contribution contribution(const TrackerState& tracker) {
 }
 
 PriorityResult computePriority(std::uint8_t base, std::span<const TrackerState> trackers) {
-  const bool owner = base == kOwnerPriority;
+  const bool owner = base == core::kOwnerPriority;
   PriorityResult result;
   std::int64_t total = base;
   for (std::size_t i = 0; i < trackers.size(); ++i) {
@@ -55,8 +56,8 @@ PriorityResult computePriority(std::uint8_t base, std::span<const TrackerState> 
     total += c.delta;
     if (c.fault) result.faulting.push_back(i);
   }
-  result.priority =
-      owner ? kOwnerPriority : static_cast<std::uint8_t>(std::clamp<std::int64_t>(total, 1, 254));
+  result.priority = owner ? core::kOwnerPriority
+                          : static_cast<std::uint8_t>(std::clamp<std::int64_t>(total, 1, 254));
   return result;
 }
 

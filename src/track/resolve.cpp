@@ -5,13 +5,12 @@
 
 #include <algorithm>
 
+#include "vipd/core/timing.h"
 #include "vipd/track/instance_tracking.h"
 
 namespace vipd::track {
 
 namespace {
-
-constexpr std::uint8_t kOwnerPriority = 255;
 
 template <typename T>
 const T* findByName(const std::vector<T>& items, const std::string& name) {
@@ -23,7 +22,7 @@ const T* findByName(const std::vector<T>& items, const std::string& name) {
 bool hasOwnerMember(const config::Config& config, const config::SyncGroup& group) {
   return std::any_of(group.members.begin(), group.members.end(), [&](const std::string& m) {
     const config::VrrpInstance* member = findByName(config.instances, m);
-    return member != nullptr && member->priority == kOwnerPriority;
+    return member != nullptr && member->priority == core::kOwnerPriority;
   });
 }
 
@@ -104,7 +103,7 @@ using TrackedList = std::vector<config::TrackedObject>;
 void addOwn(const config::Config& config, const config::VrrpInstance& instance,
             const config::SyncGroup* group, std::vector<ResolvedTracker>& out) {
   const bool syncNoWeight = group != nullptr && !group->trackingWeight;
-  const bool restricted = syncNoWeight || instance.priority == kOwnerPriority;
+  const bool restricted = syncNoWeight || instance.priority == core::kOwnerPriority;
   const std::pair<TrackerKind, const TrackedList*> lists[] = {
       {TrackerKind::Interface, &instance.trackInterfaces},
       {TrackerKind::Script, &instance.trackScripts},

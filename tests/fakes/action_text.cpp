@@ -3,15 +3,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include "vipd/util/overloaded.h"
+
 namespace vipd::fakes {
 namespace {
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 std::string num(long long value) { return std::to_string(value); }
 
@@ -30,7 +25,7 @@ std::string formatAt(core::TimePoint at) {
 std::string describe(const core::Action& action) {
   using namespace core;
   return std::visit(
-      Overloaded{
+      util::Overloaded{
           [](const SendAdvert& a) {
             return "SendAdvert prio=" + num(a.priority) + " int=" + num(a.interval.count()) +
                    "cs " + std::string(toString(a.reason));
@@ -68,7 +63,7 @@ std::vector<std::string> describe(const core::Actions& actions) {
 std::string describe(const core::Event& event) {
   using namespace core;
   return std::visit(
-      Overloaded{
+      util::Overloaded{
           [](const Start&) { return std::string("Start"); },
           [](const Shutdown&) { return std::string("Shutdown"); },
           [](const AdvertReceived& e) {

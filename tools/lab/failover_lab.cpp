@@ -95,8 +95,6 @@ bool waitGone(pid_t pid, milliseconds timeout) {
 
 }  // namespace
 
-std::string_view toString(Agent agent) { return agent == Agent::Vipd ? "vipd" : "keepalived"; }
-
 std::string_view toString(Failure failure) {
   switch (failure) {
     case Failure::Crash:

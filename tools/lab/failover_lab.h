@@ -13,11 +13,9 @@
 #include "lab.h"
 #include "outage_probe.h"
 #include "rtnl.h"
+#include "scenario.h"  // Agent, toString(Agent)
 
 namespace vipd::lab {
-
-/// The agent a pair of routers runs: both routers run the same one.
-enum class Agent : std::uint8_t { Vipd, Keepalived };
 
 /// How the master fails.
 enum class Failure : std::uint8_t {
@@ -27,7 +25,6 @@ enum class Failure : std::uint8_t {
   LinkDown,  ///< master's link goes down; the agent keeps running
 };
 
-std::string_view toString(Agent agent);
 std::string_view toString(Failure failure);
 /// One line for people: what the failure does to the master.
 std::string_view describe(Failure failure);

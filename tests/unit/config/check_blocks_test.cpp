@@ -12,14 +12,13 @@ namespace {
 using namespace std::chrono_literals;
 using testing::messages;
 using testing::parse;
+using testing::parseBlocks;
 using Messages = std::vector<std::string>;
-
-ParseResult parseAlone(const std::string& text) { return parse(text + testing::instance("")); }
 
 util::IpAddress ip(const char* text) { return *util::IpAddress::parse(text); }
 
 TEST(ConfigVipdCheckTest, TcpCheckTakesKeepalivedsDefaults) {
-  const ParseResult result = parseAlone(
+  const ParseResult result = parseBlocks(
       "vipd_check chk {\n TCP_CHECK {\n  connect_ip 192.0.2.10\n  connect_port 80\n }\n}\n");
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
   EXPECT_TRUE(result.diagnostics.empty());
@@ -43,7 +42,7 @@ TEST(ConfigVipdCheckTest, TcpCheckTakesKeepalivedsDefaults) {
 }
 
 TEST(ConfigVipdCheckTest, HttpGetReadsEveryKeyword) {
-  const ParseResult result = parseAlone(R"(vipd_check chk_web {
+  const ParseResult result = parseBlocks(R"(vipd_check chk_web {
   HTTP_GET {
     url {
       path /health
@@ -103,7 +102,7 @@ TEST(ConfigVipdCheckTest, HttpGetReadsEveryKeyword) {
 
 // [SRC check_http.c:http_get_handler]: HTTP_GET retries after 3 s by default.
 TEST(ConfigVipdCheckTest, HttpGetRetriesAfterThreeSecondsByDefault) {
-  const ParseResult result = parseAlone(
+  const ParseResult result = parseBlocks(
       "vipd_check chk {\n HTTP_GET {\n  url {\n   path /\n  }\n  connect_ip 192.0.2.10\n"
       "  connect_port 80\n }\n}\n");
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
@@ -130,8 +129,8 @@ TEST(ConfigVipdCheckTest, ProbesCompareWithoutTheirLocations) {
   const std::string check =
       "vipd_check chk {\n HTTP_GET {\n  url {\n   path /\n  }\n  connect_ip 192.0.2.10\n"
       "  connect_port 80\n }\n}\n";
-  const ParseResult before = parseAlone(check);
-  const ParseResult after = parseAlone("# a new comment\n\n" + check);
+  const ParseResult before = parseBlocks(check);
+  const ParseResult after = parseBlocks("# a new comment\n\n" + check);
   ASSERT_TRUE(before.ok() && after.ok());
   EXPECT_EQ(before.config->scripts.at(0).native, after.config->scripts.at(0).native);
 }
@@ -155,7 +154,7 @@ std::string httpCheck(const std::string& url) {
          "  }\n  connect_ip 192.0.2.10\n  connect_port 80\n }\n}\n";
 }
 
-const CheckCase kCases[] = {
+const CheckCase kCheckCases[] = {
     {"ConnectIpMissing",
      tcpCheck("  connect_port 80\n"),
      {"vipd.conf:2:2: error: TCP_CHECK needs a connect_ip"},
@@ -293,12 +292,12 @@ class ConfigVipdCheckErrorTest : public ::testing::TestWithParam<CheckCase> {};
 
 TEST_P(ConfigVipdCheckErrorTest, ReportsExactlyTheseDiagnostics) {
   const CheckCase& c = GetParam();
-  const ParseResult result = parseAlone(c.config);
+  const ParseResult result = parseBlocks(c.config);
   EXPECT_EQ(messages(result), c.expected) << c.config;
   EXPECT_EQ(result.ok(), c.ok);
 }
 
-INSTANTIATE_TEST_SUITE_P(Blocks, ConfigVipdCheckErrorTest, ::testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(Blocks, ConfigVipdCheckErrorTest, ::testing::ValuesIn(kCheckCases),
                          [](const auto& testCase) { return std::string(testCase.param.name); });
 
 }  // namespace

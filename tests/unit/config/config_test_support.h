@@ -80,6 +80,10 @@ inline std::string instance(std::string_view extra, std::string_view name = "VI_
          std::string(extra) + "\n}\n";
 }
 
+/// Parses root blocks `text` followed by a minimal instance, which makes the
+/// configuration complete.
+inline ParseResult parseBlocks(const std::string& text) { return parse(text + instance("")); }
+
 /// A fresh directory under $TMPDIR, removed with everything in it.
 class TempDir {
  public:

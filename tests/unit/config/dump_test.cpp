@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 
+#include "config_test_data.h"
 #include "config_test_support.h"
 
 namespace vipd::config {
@@ -19,7 +20,7 @@ namespace {
 
 using testing::messages;
 
-const std::string kDataDir = VIPD_CONFIG_TEST_DATA;
+using testing::kDataDir;
 
 void clearLocations(NotifyScripts& n) {
   for (auto* script :

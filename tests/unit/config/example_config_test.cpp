@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "config_test_data.h"
 #include "config_test_support.h"
 
 namespace vipd::config {
@@ -13,7 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::messages;
 
-const std::string kDataDir = VIPD_CONFIG_TEST_DATA;
+using testing::kDataDir;
 
 Config load(const std::string& file, const std::string& host) {
   const ParseResult result = parseFile(kDataDir + "/" + file, testing::options(host));

@@ -62,14 +62,14 @@ TEST(ConfigGlobalScriptsTest, StartupDelayInSeconds) {
             (Messages{notRun("2:2", "vrrp_startup_delay", "delay the start of its instances")}));
 }
 
-struct GlobalCase {
+struct GlobalScriptCase {
   const char* name;
   const char* body;
   Messages expected;
   bool ok;
 };
 
-const GlobalCase kCases[] = {
+const GlobalScriptCase kGlobalScriptCases[] = {
     {"ScriptUserMissing", " script_user", {"vipd.conf:2:2: error: 'script_user' needs a value"},
      false},
     {"ScriptUserTooManyWords", " script_user a b c",
@@ -97,16 +97,17 @@ const GlobalCase kCases[] = {
      true},
 };
 
-class ConfigGlobalScriptsCaseTest : public ::testing::TestWithParam<GlobalCase> {};
+class ConfigGlobalScriptsCaseTest : public ::testing::TestWithParam<GlobalScriptCase> {};
 
 TEST_P(ConfigGlobalScriptsCaseTest, ReportsExactlyTheseDiagnostics) {
-  const GlobalCase& c = GetParam();
+  const GlobalScriptCase& c = GetParam();
   const ParseResult result = global(c.body);
   EXPECT_EQ(messages(result), c.expected);
   EXPECT_EQ(result.ok(), c.ok);
 }
 
-INSTANTIATE_TEST_SUITE_P(Keywords, ConfigGlobalScriptsCaseTest, ::testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(Keywords, ConfigGlobalScriptsCaseTest,
+                         ::testing::ValuesIn(kGlobalScriptCases),
                          [](const auto& testCase) { return std::string(testCase.param.name); });
 
 }  // namespace

@@ -9,12 +9,13 @@
 #include <iterator>
 #include <random>
 
+#include "config_test_data.h"
 #include "config_test_support.h"
 
 namespace vipd::config {
 namespace {
 
-const std::string kDataDir = VIPD_CONFIG_TEST_DATA;
+using testing::kDataDir;
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

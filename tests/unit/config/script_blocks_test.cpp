@@ -12,12 +12,11 @@ namespace {
 using namespace std::chrono_literals;
 using testing::messages;
 using testing::parse;
+using testing::parseBlocks;
 using Messages = std::vector<std::string>;
 
-ParseResult parseAlone(const std::string& text) { return parse(text + testing::instance("")); }
-
 TEST(ConfigScriptTest, DefaultsAreKeepalivedsAndTimeoutFollowsInterval) {
-  const ParseResult result = parseAlone("vrrp_script chk {\n script \"/bin/check -q 'a b'\"\n}\n");
+  const ParseResult result = parseBlocks("vrrp_script chk {\n script \"/bin/check -q 'a b'\"\n}\n");
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
   EXPECT_TRUE(result.diagnostics.empty());
   ASSERT_EQ(result.config->scripts.size(), 1u);
@@ -27,7 +26,7 @@ TEST(ConfigScriptTest, DefaultsAreKeepalivedsAndTimeoutFollowsInterval) {
 }
 
 TEST(ConfigScriptTest, EveryKeywordIsRead) {
-  const ParseResult result = parseAlone(
+  const ParseResult result = parseBlocks(
       "vrrp_script chk {\n script /bin/check\n interval 3\n weight -20 reverse\n rise 2\n"
       " fall 4\n user nobody nogroup\n init_fail\n}\n");
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
@@ -44,13 +43,13 @@ TEST(ConfigScriptTest, EveryKeywordIsRead) {
 
 TEST(ConfigScriptTest, ExplicitTimeoutIsKept) {
   const ParseResult result =
-      parseAlone("vrrp_script chk {\n script /bin/check\n interval 5\n timeout 2\n}\n");
+      parseBlocks("vrrp_script chk {\n script /bin/check\n interval 5\n timeout 2\n}\n");
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.config->scripts[0].timeout, 2s);
 }
 
 TEST(ConfigTrackFileTest, DefaultsAndKeywords) {
-  const ParseResult result = parseAlone(
+  const ParseResult result = parseBlocks(
       "track_file a {\n file /run/a\n}\n"
       "track_file b {\n file \"/run/b\"\n weight -254 reverse\n init_file 7 overwrite\n}\n");
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
@@ -65,13 +64,13 @@ TEST(ConfigTrackFileTest, DefaultsAndKeywords) {
 }
 
 TEST(ConfigTrackFileTest, InitFileAloneWritesZeroIfMissing) {
-  const ParseResult result = parseAlone("track_file a {\n file /run/a\n init_file\n}\n");
+  const ParseResult result = parseBlocks("track_file a {\n file /run/a\n init_file\n}\n");
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.config->trackFiles[0].init, (TrackFileInit{0, false}));
 }
 
 TEST(ConfigTrackFileTest, OldNameIsAcceptedWithAWarning) {
-  const ParseResult result = parseAlone("vrrp_track_file a {\n file /run/a\n}\n");
+  const ParseResult result = parseBlocks("vrrp_track_file a {\n file /run/a\n}\n");
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.config->trackFiles.size(), 1u);
   EXPECT_EQ(messages(result), (Messages{"vipd.conf:1:1: warning: 'vrrp_track_file' is "
@@ -79,7 +78,7 @@ TEST(ConfigTrackFileTest, OldNameIsAcceptedWithAWarning) {
 }
 
 TEST(ConfigGarpGroupTest, IntervalsAndInterfaces) {
-  const ParseResult result = parseAlone(
+  const ParseResult result = parseBlocks(
       "garp_group {\n garp_interval 0.001\n gna_interval 0.002\n interface eth0\n"
       " interfaces {\n  eth1 eth2\n }\n}\n");
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
@@ -92,8 +91,7 @@ TEST(ConfigGarpGroupTest, IntervalsAndInterfaces) {
 }
 
 TEST(ConfigInterfaceDelaysTest, DownAndOptionalUpDelays) {
-  const ParseResult result =
-      parseAlone("interface_up_down_delays {\n eth0 2\n eth1 0.5 10\n}\n");
+  const ParseResult result = parseBlocks("interface_up_down_delays {\n eth0 2\n eth1 0.5 10\n}\n");
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
   EXPECT_EQ(result.config->global.interfaceDelays,
             (std::vector<InterfaceDelays>{
@@ -109,7 +107,7 @@ struct BlockCase {
   bool ok;
 };
 
-const BlockCase kCases[] = {
+const BlockCase kBlockCases[] = {
     {"ScriptWithoutCommand", "vrrp_script chk {\n interval 2\n}\n",
      {"vipd.conf:1:1: warning: vrrp_script chk has no 'script'; removed, as keepalived does"},
      true},
@@ -205,12 +203,12 @@ class ConfigBlockTest : public ::testing::TestWithParam<BlockCase> {};
 
 TEST_P(ConfigBlockTest, ReportsExactlyTheseDiagnostics) {
   const BlockCase& c = GetParam();
-  const ParseResult result = parseAlone(c.config);
+  const ParseResult result = parseBlocks(c.config);
   EXPECT_EQ(messages(result), c.expected);
   EXPECT_EQ(result.ok(), c.ok);
 }
 
-INSTANTIATE_TEST_SUITE_P(Blocks, ConfigBlockTest, ::testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(Blocks, ConfigBlockTest, ::testing::ValuesIn(kBlockCases),
                          [](const auto& testCase) { return std::string(testCase.param.name); });
 
 }  // namespace

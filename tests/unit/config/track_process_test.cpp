@@ -15,10 +15,9 @@ using testing::errors;
 using testing::instance;
 using testing::messages;
 using testing::parse;
+using testing::parseBlocks;
 using testing::warnings;
 using Messages = std::vector<std::string>;
-
-ParseResult parseAlone(const std::string& text) { return parse(text + instance("")); }
 
 TrackProcess onlyProcess(const ParseResult& result) {
   EXPECT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
@@ -27,7 +26,7 @@ TrackProcess onlyProcess(const ParseResult& result) {
 }
 
 TEST(ConfigTrackProcessTest, DefaultsAreKeepalivedsWeightZeroQuorumOneUnlimitedMax) {
-  const ParseResult result = parseAlone("vrrp_track_process web {\n process nginx\n}\n");
+  const ParseResult result = parseBlocks("vrrp_track_process web {\n process nginx\n}\n");
   const TrackProcess p = onlyProcess(result);
   EXPECT_TRUE(result.diagnostics.empty()) << ::testing::PrintToString(messages(result));
   EXPECT_EQ(p, (TrackProcess{"web",
@@ -45,7 +44,7 @@ TEST(ConfigTrackProcessTest, DefaultsAreKeepalivedsWeightZeroQuorumOneUnlimitedM
 }
 
 TEST(ConfigTrackProcessTest, EveryKeywordIsRead) {
-  const ParseResult result = parseAlone(
+  const ParseResult result = parseBlocks(
       "vrrp_track_process web {\n process nginx\n full_command\n weight -20 reverse\n"
       " quorum 2\n quorum_max 4\n fork_delay 0.5\n terminate_delay 3\n}\n");
   const TrackProcess p = onlyProcess(result);
@@ -60,7 +59,7 @@ TEST(ConfigTrackProcessTest, EveryKeywordIsRead) {
 
 TEST(ConfigTrackProcessTest, ParametersImplyFullCommandAndAnExactMatch) {
   const TrackProcess p = onlyProcess(
-      parseAlone("vrrp_track_process app {\n process \"/opt/my app\" -c \"/etc/a b.conf\"\n}\n"));
+      parseBlocks("vrrp_track_process app {\n process \"/opt/my app\" -c \"/etc/a b.conf\"\n}\n"));
   EXPECT_EQ(p.process, "/opt/my app");
   EXPECT_EQ(p.parameters, (std::vector<std::string>{"-c", "/etc/a b.conf"}));
   EXPECT_EQ(p.paramMatch, ParamMatch::Exact);
@@ -68,19 +67,19 @@ TEST(ConfigTrackProcessTest, ParametersImplyFullCommandAndAnExactMatch) {
 }
 
 TEST(ConfigTrackProcessTest, ParamMatchBeforeOrAfterProcessIsKept) {
-  EXPECT_EQ(onlyProcess(parseAlone("vrrp_track_process a {\n param_match partial\n"
-                                   " process /bin/x -v\n}\n"))
+  EXPECT_EQ(onlyProcess(parseBlocks("vrrp_track_process a {\n param_match partial\n"
+                                    " process /bin/x -v\n}\n"))
                 .paramMatch,
             ParamMatch::Partial);
-  EXPECT_EQ(onlyProcess(parseAlone("vrrp_track_process a {\n process /bin/x -v\n"
-                                   " param_match initial\n}\n"))
+  EXPECT_EQ(onlyProcess(parseBlocks("vrrp_track_process a {\n process /bin/x -v\n"
+                                    " param_match initial\n}\n"))
                 .paramMatch,
             ParamMatch::Initial);
 }
 
 TEST(ConfigTrackProcessTest, BareParamMatchMeansNoParametersOnTheFullCommand) {
   const TrackProcess& p =
-      onlyProcess(parseAlone("vrrp_track_process a {\n process /bin/x\n param_match\n}\n"));
+      onlyProcess(parseBlocks("vrrp_track_process a {\n process /bin/x\n param_match\n}\n"));
   EXPECT_EQ(p.paramMatch, ParamMatch::Exact);
   EXPECT_TRUE(p.fullCommand);
   EXPECT_TRUE(p.parameters.empty());
@@ -88,52 +87,53 @@ TEST(ConfigTrackProcessTest, BareParamMatchMeansNoParametersOnTheFullCommand) {
 
 TEST(ConfigTrackProcessTest, DelaySetsBothAndTheSpecificOnesOverrideOne) {
   const TrackProcess p = onlyProcess(
-      parseAlone("vrrp_track_process a {\n process x\n delay 2\n terminate_delay 0.000001\n}\n"));
+      parseBlocks("vrrp_track_process a {\n process x\n delay 2\n terminate_delay 0.000001\n}\n"));
   EXPECT_EQ(p.forkDelay, 2s);
   EXPECT_EQ(p.terminateDelay, 1us);
 }
 
 TEST(ConfigTrackProcessTest, QuorumMaxZeroMeansMustNotRun) {
   const TrackProcess& p =
-      onlyProcess(parseAlone("vrrp_track_process a {\n process x\n quorum_max 0\n}\n"));
+      onlyProcess(parseBlocks("vrrp_track_process a {\n process x\n quorum_max 0\n}\n"));
   EXPECT_EQ(p.quorum, 0u);
   EXPECT_EQ(p.quorumMax, 0u);
 }
 
 TEST(ConfigTrackProcessTest, AQuorumMaxAfterZeroRestoresQuorumOne) {
   const TrackProcess p = onlyProcess(
-      parseAlone("vrrp_track_process a {\n process x\n quorum_max 0\n quorum_max 3\n}\n"));
+      parseBlocks("vrrp_track_process a {\n process x\n quorum_max 0\n quorum_max 3\n}\n"));
   EXPECT_EQ(p.quorum, 1u);
   EXPECT_EQ(p.quorumMax, 3u);
 }
 
 TEST(ConfigTrackProcessTest, ASecondNonZeroWeightIsIgnoredButZeroCanBeReplaced) {
   const ParseResult kept =
-      parseAlone("vrrp_track_process a {\n process x\n weight 5\n weight 7\n}\n");
+      parseBlocks("vrrp_track_process a {\n process x\n weight 5\n weight 7\n}\n");
   EXPECT_EQ(onlyProcess(kept).weight, 5);
   EXPECT_EQ(warnings(kept), (Messages{"vipd.conf:4:2: warning: 'weight' was already given at "
                                       "vipd.conf:3:2; ignored"}));
-  EXPECT_EQ(onlyProcess(parseAlone("vrrp_track_process a {\n process x\n weight 0\n weight 7\n}\n"))
-                .weight,
-            7);
+  EXPECT_EQ(
+      onlyProcess(parseBlocks("vrrp_track_process a {\n process x\n weight 0\n weight 7\n}\n"))
+          .weight,
+      7);
 }
 
 TEST(ConfigTrackProcessTest, TheFirstProcessLineWins) {
   const ParseResult result =
-      parseAlone("vrrp_track_process a {\n process first\n process second\n}\n");
+      parseBlocks("vrrp_track_process a {\n process first\n process second\n}\n");
   EXPECT_EQ(onlyProcess(result).process, "first");
   EXPECT_EQ(warnings(result), (Messages{"vipd.conf:3:10: warning: 'process' was already given at "
                                         "vipd.conf:2:10; ignored"}));
 }
 
-struct BlockCase {
+struct TrackProcessCase {
   const char* name;
   const char* config;
   Messages expected;
   bool ok;
 };
 
-const BlockCase kCases[] = {
+const TrackProcessCase kTrackProcessCases[] = {
     {"WithoutProcess",
      "vrrp_track_process a {\n weight 2\n}\n",
      {"vipd.conf:1:1: warning: vrrp_track_process a has no 'process'; removed, as keepalived "
@@ -222,16 +222,17 @@ const BlockCase kCases[] = {
      true},
 };
 
-class ConfigTrackProcessCaseTest : public ::testing::TestWithParam<BlockCase> {};
+class ConfigTrackProcessCaseTest : public ::testing::TestWithParam<TrackProcessCase> {};
 
 TEST_P(ConfigTrackProcessCaseTest, ReportsExactlyTheseDiagnostics) {
-  const BlockCase& c = GetParam();
-  const ParseResult result = parseAlone(c.config);
+  const TrackProcessCase& c = GetParam();
+  const ParseResult result = parseBlocks(c.config);
   EXPECT_EQ(messages(result), c.expected);
   EXPECT_EQ(result.ok(), c.ok);
 }
 
-INSTANTIATE_TEST_SUITE_P(Blocks, ConfigTrackProcessCaseTest, ::testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(Blocks, ConfigTrackProcessCaseTest,
+                         ::testing::ValuesIn(kTrackProcessCases),
                          [](const auto& testCase) { return std::string(testCase.param.name); });
 
 const std::string kDefinition = "vrrp_track_process web {\n process nginx\n weight 4\n}\n";

@@ -19,7 +19,7 @@ struct ValidationCase {
   bool ok;
 };
 
-const ValidationCase kCases[] = {
+const ValidationCase kValidationCases[] = {
     {"MissingVirtualRouterId",
      "vrrp_instance VI_1 {\n"
      "  interface eth0\n"
@@ -267,7 +267,7 @@ TEST_P(ConfigValidationTest, ReportsExactlyTheseDiagnostics) {
   EXPECT_EQ(result.ok(), c.ok);
 }
 
-INSTANTIATE_TEST_SUITE_P(Rules, ConfigValidationTest, ::testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(Rules, ConfigValidationTest, ::testing::ValuesIn(kValidationCases),
                          [](const auto& testCase) { return std::string(testCase.param.name); });
 
 TEST(ConfigValidationResultTest, CorrectionsAreAppliedToTheModel) {

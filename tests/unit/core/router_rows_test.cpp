@@ -208,7 +208,7 @@ const RowCase kRows[] = {
 // clang-format on
 
 // Brings a fresh router to `state` at exactly t = 10 s.
-void reach(RouterHarness& h, State state) {
+void reachAtTenSeconds(RouterHarness& h, State state) {
   switch (state) {
     case State::Initialize:
       h.advanceTo(10s);
@@ -240,7 +240,7 @@ TEST_P(TransitionRowTest, ActionsAndNextStateMatchTheRow) {
   RouterConfig config = defaultConfig();
   if (c.configure != nullptr) c.configure(config);
   RouterHarness h(config);
-  reach(h, c.setup);
+  reachAtTenSeconds(h, c.setup);
   ASSERT_EQ(h.router().state(), c.setup);
   ASSERT_EQ(h.now(), t(10s));
 

@@ -124,7 +124,9 @@ const std::vector<std::pair<const char*, void (*)(RouterConfig&)>> kConfigs = {
     {"v2", [](RouterConfig& c) { c.version = Version::V2; }},
 };
 
-void reach(RouterHarness& h, State state) {
+// Drives a fresh router towards `state` from t = 1 s; the configuration
+// decides whether it gets there (an owner starts as Master).
+void driveTowards(RouterHarness& h, State state) {
   h.advanceTo(1s);
   if (state == State::Initialize) return;
   h.start();
@@ -141,7 +143,7 @@ TEST(TransitionTableTest, EveryEventInEveryStateHasARow) {
         RouterConfig config = defaultConfig();
         configure(config);
         RouterHarness h(config);
-        reach(h, state);
+        driveTowards(h, state);
         if (!(config.priority == 255 && state == State::Backup)) {
           ASSERT_EQ(h.router().state(), state);
         }

@@ -2,19 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon_test_support.h"
 #include "vipd/config/parser.h"
 
 namespace vipd::daemon {
 namespace {
 
+using testing::ip;
+using testing::parseConfig;
 using util::IpAddress;
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
-
-config::Config parse(const std::string& text) {
-  auto result = config::parseString(text, "test.conf", {});
-  if (!result.ok()) throw std::runtime_error(config::format(result.diagnostics.at(0)));
-  return *result.config;
-}
 
 InstanceSettings resolve(const config::Config& c, IfindexLookup lookup = nullptr) {
   ResolvedInterface itf{"eth0", 2, {}, ip("192.0.2.1"), false};
@@ -23,7 +19,7 @@ InstanceSettings resolve(const config::Config& c, IfindexLookup lookup = nullptr
 }
 
 TEST(InstanceSettingsTest, V2WithPasswordCarriesAuthInAdvertAndExpectations) {
-  auto c = parse(R"(vrrp_instance A {
+  auto c = parseConfig(R"(vrrp_instance A {
     interface eth0
     virtual_router_id 7
     priority 150
@@ -45,7 +41,7 @@ TEST(InstanceSettingsTest, V2WithPasswordCarriesAuthInAdvertAndExpectations) {
 }
 
 TEST(InstanceSettingsTest, ExcludedAddressesAreInstalledButNotAdvertised) {
-  auto c = parse(R"(vrrp_instance A {
+  auto c = parseConfig(R"(vrrp_instance A {
     interface eth0
     virtual_router_id 7
     virtual_ipaddress { 192.0.2.100/24 }
@@ -60,7 +56,7 @@ TEST(InstanceSettingsTest, ExcludedAddressesAreInstalledButNotAdvertised) {
 }
 
 TEST(InstanceSettingsTest, UnicastPeersBecomeDestinationsAndSourceChecks) {
-  auto c = parse(R"(vrrp_instance A {
+  auto c = parseConfig(R"(vrrp_instance A {
     interface eth0
     virtual_router_id 7
     unicast_src_ip 192.0.2.1
@@ -75,7 +71,7 @@ TEST(InstanceSettingsTest, UnicastPeersBecomeDestinationsAndSourceChecks) {
 }
 
 TEST(InstanceSettingsTest, VipOnAnotherDeviceUsesThatDevicesIndex) {
-  auto c = parse(R"(vrrp_instance A {
+  auto c = parseConfig(R"(vrrp_instance A {
     interface eth0
     virtual_router_id 7
     virtual_ipaddress { 192.0.2.100/24 dev eth1 }
@@ -87,8 +83,9 @@ TEST(InstanceSettingsTest, VipOnAnotherDeviceUsesThatDevicesIndex) {
 }
 
 TEST(InstanceSettingsTest, VipOnAMissingDeviceIsAnErrorNamingTheConfigLine) {
-  auto c = parse("vrrp_instance A {\n interface eth0\n virtual_router_id 7\n"
-                 " virtual_ipaddress {\n  192.0.2.100/24 dev nope0\n }\n}\n");
+  auto c = parseConfig(
+      "vrrp_instance A {\n interface eth0\n virtual_router_id 7\n"
+      " virtual_ipaddress {\n  192.0.2.100/24 dev nope0\n }\n}\n");
   try {
     resolve(c);
     FAIL() << "expected an error";

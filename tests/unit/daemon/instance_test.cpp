@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include "daemon_test_support.h"
 #include "fakes/fake_address_manager.h"
 #include "fakes/fake_packet_io.h"
 #include "fakes/fake_scheduler.h"
@@ -13,24 +14,10 @@ namespace vipd::daemon {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::ip;
+using testing::kIfindex;
+using testing::kMac;
 using util::IpAddress;
-
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
-
-constexpr int kIfindex = 2;
-const net::MacAddress kMac{0x02, 0, 0, 0, 0, 0x01};
-
-config::VrrpInstance parseInstance(const std::string& body) {
-  auto result = config::parseString("global_defs { vrrp_version 3 }\nvrrp_instance VI_1 {\n" +
-                                        body + "\n}\n",
-                                    "test.conf", {});
-  if (!result.ok()) {
-    std::string all;
-    for (const auto& d : result.diagnostics) all += config::format(d) + "\n";
-    throw std::runtime_error(all);
-  }
-  return result.config->instances.at(0);
-}
 
 const char* kBasic = R"(
   interface eth0
@@ -51,7 +38,7 @@ class InstanceTest : public ::testing::Test {
   }
 
   InstanceSettings settingsFor(const std::string& body) {
-    auto in = parseInstance(body);
+    auto in = testing::parseInstance(body, "global_defs { vrrp_version 3 }\n");
     ResolvedInterface itf{"eth0", kIfindex, kMac, source_, false};
     return resolveInstance(in, config::GlobalDefs{}, itf,
                            [](const std::string&) { return std::optional<int>(); });

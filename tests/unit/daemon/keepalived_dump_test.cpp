@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include "daemon_test_support.h"
 #include "fakes/fake_address_manager.h"
 #include "fakes/fake_packet_io.h"
 #include "fakes/fake_scheduler.h"
@@ -12,13 +13,13 @@ namespace vipd::daemon {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::ip;
+using testing::kIfindex;
+using testing::kMac;
+using testing::parseInstance;
 using util::IpAddress;
 
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
-
-constexpr int kIfindex = 2;
 constexpr int kOtherIfindex = 3;
-const net::MacAddress kMac{0x02, 0, 0, 0, 0, 0x01};
 
 // VRRPv2 with a password, as keepalived's dumps show it: the password is
 // the thing that must never reach the files.
@@ -43,16 +44,6 @@ const char* kV2WithPassword = R"(
     eth1
   }
 )";
-
-config::VrrpInstance parseInstance(const std::string& body) {
-  auto result = config::parseString("vrrp_instance VI_1 {\n" + body + "\n}\n", "test.conf", {});
-  if (!result.ok()) {
-    std::string all;
-    for (const auto& d : result.diagnostics) all += config::format(d) + "\n";
-    throw std::runtime_error(all);
-  }
-  return result.config->instances.at(0);
-}
 
 class KeepalivedDumpTest : public ::testing::Test {
  protected:

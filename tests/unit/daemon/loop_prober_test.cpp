@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "daemon_test_support.h"
 #include "vipd/util/unique_fd.h"
 
 namespace vipd::daemon {
@@ -23,7 +24,8 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = Scheduler::Clock;
 
-constexpr const char* kHelloMd5 = "5d41402abc4b2a76b9719d911017c592";
+using testing::kHelloMd5;
+using testing::url;
 
 /// A TCP socket bound to `ip`:0 (listening if `backlog` is set); port() tells which.
 class TestSocket {
@@ -113,14 +115,6 @@ config::NativeProbe tcp(std::uint16_t port, const char* ip = "127.0.0.1") {
   p.connectPort = port;
   p.connectTimeout = 2s;
   return p;
-}
-
-config::HttpUrl url(const char* path, std::optional<std::string> digest = std::nullopt) {
-  config::HttpUrl u;
-  u.path = path;
-  u.statusCodes = {{200, 299}};
-  u.digest = std::move(digest);
-  return u;
 }
 
 config::NativeProbe http(std::uint16_t port, std::vector<config::HttpUrl> urls) {

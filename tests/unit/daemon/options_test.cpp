@@ -8,13 +8,13 @@
 namespace vipd::daemon {
 namespace {
 
-Options parse(std::vector<const char*> args) {
+Options parseArgs(std::vector<const char*> args) {
   args.insert(args.begin(), "vipd");
   return parseOptions(args);
 }
 
 TEST(OptionsTest, DefaultsMatchTheDocumentedPaths) {
-  auto o = parse({});
+  auto o = parseArgs({});
   EXPECT_EQ(o.action, Options::Action::Run);
   EXPECT_EQ(o.configFile, "/etc/vipd/vipd.conf");
   EXPECT_EQ(o.pidFile, "/run/vipd/vipd.pid");
@@ -24,7 +24,7 @@ TEST(OptionsTest, DefaultsMatchTheDocumentedPaths) {
 }
 
 TEST(OptionsTest, ShortOptionsMatchKeepalived) {
-  auto o = parse({"-f", "/tmp/k.conf", "-n", "-l", "-t"});
+  auto o = parseArgs({"-f", "/tmp/k.conf", "-n", "-l", "-t"});
   EXPECT_EQ(o.configFile, "/tmp/k.conf");
   EXPECT_TRUE(o.foreground);
   EXPECT_TRUE(o.logConsole);
@@ -32,92 +32,92 @@ TEST(OptionsTest, ShortOptionsMatchKeepalived) {
 }
 
 TEST(OptionsTest, AcceptsKeepalivedDaemonArgs) {
-  auto o = parse({"-P", "-D", "-p", "/run/k.pid", "-i", "lb1", "--strict"});
+  auto o = parseArgs({"-P", "-D", "-p", "/run/k.pid", "-i", "lb1", "--strict"});
   EXPECT_TRUE(o.strictConfig);
-  EXPECT_TRUE(parse({"--dont-fork"}).foreground);
+  EXPECT_TRUE(parseArgs({"--dont-fork"}).foreground);
   EXPECT_EQ(o.pidFile, "/run/k.pid");
   EXPECT_EQ(o.configId, "lb1");
 }
 
 TEST(OptionsTest, LongOptions) {
-  auto o = parse({"--config=/x.conf", "--log-level", "debug", "--pid-file", "/run/x.pid"});
+  auto o = parseArgs({"--config=/x.conf", "--log-level", "debug", "--pid-file", "/run/x.pid"});
   EXPECT_EQ(o.configFile, "/x.conf");
   EXPECT_EQ(o.logLevel, spdlog::level::debug);
   EXPECT_EQ(o.pidFile, "/run/x.pid");
 }
 
 TEST(OptionsTest, HelpWinsOverOtherActions) {
-  auto o = parse({"-t", "--help"});
+  auto o = parseArgs({"-t", "--help"});
   EXPECT_EQ(o.action, Options::Action::Help);
   EXPECT_NE(o.helpText.find("--config-test"), std::string::npos);
 }
 
 TEST(OptionsTest, DumpConfigIsALongOptionOnly) {
-  auto o = parse({"--dump-config", "-f", "/tmp/k.conf"});
+  auto o = parseArgs({"--dump-config", "-f", "/tmp/k.conf"});
   EXPECT_EQ(o.action, Options::Action::DumpConfig);
   EXPECT_EQ(o.configFile, "/tmp/k.conf");
   EXPECT_NE(o.helpText.find("--dump-config"), std::string::npos);
   // keepalived has no such option, so vipd claims no short letter for it.
   EXPECT_EQ(o.helpText.find("[ --dump-config ]"), std::string::npos);
-  EXPECT_EQ(parse({"--dump-config", "--help"}).action, Options::Action::Help);
+  EXPECT_EQ(parseArgs({"--dump-config", "--help"}).action, Options::Action::Help);
 }
 
 TEST(OptionsTest, VersionAction) {
-  EXPECT_EQ(parse({"--version"}).action, Options::Action::Version);
+  EXPECT_EQ(parseArgs({"--version"}).action, Options::Action::Version);
   EXPECT_NE(versionText().find("vipd "), std::string::npos);
 }
 
-TEST(OptionsTest, RejectsUnknownOption) { EXPECT_THROW(parse({"--frobnicate"}), UsageError); }
+TEST(OptionsTest, RejectsUnknownOption) { EXPECT_THROW(parseArgs({"--frobnicate"}), UsageError); }
 
-TEST(OptionsTest, RejectsMissingValue) { EXPECT_THROW(parse({"-f"}), UsageError); }
+TEST(OptionsTest, RejectsMissingValue) { EXPECT_THROW(parseArgs({"-f"}), UsageError); }
 
 TEST(OptionsTest, RejectsUnknownLogLevel) {
-  EXPECT_THROW(parse({"--log-level", "loud"}), UsageError);
-  EXPECT_EQ(parse({"--log-level", "off"}).logLevel, spdlog::level::off);
+  EXPECT_THROW(parseArgs({"--log-level", "loud"}), UsageError);
+  EXPECT_EQ(parseArgs({"--log-level", "off"}).logLevel, spdlog::level::off);
 }
 
 TEST(OptionsTest, LogFacilityTakesKeepalivedsValues) {
-  EXPECT_EQ(parse({"-S", "0"}).syslogFacility, LOG_LOCAL0);
-  EXPECT_EQ(parse({"-S", "7"}).syslogFacility, LOG_LOCAL7);
-  EXPECT_EQ(parse({"--log-facility=local3"}).syslogFacility, LOG_LOCAL3);
-  EXPECT_EQ(parse({"--log-facility", "user"}).syslogFacility, LOG_USER);
-  EXPECT_EQ(parse({"-S", "daemon"}).syslogFacility, LOG_DAEMON);
-  EXPECT_FALSE(parse({}).syslogFacility);
+  EXPECT_EQ(parseArgs({"-S", "0"}).syslogFacility, LOG_LOCAL0);
+  EXPECT_EQ(parseArgs({"-S", "7"}).syslogFacility, LOG_LOCAL7);
+  EXPECT_EQ(parseArgs({"--log-facility=local3"}).syslogFacility, LOG_LOCAL3);
+  EXPECT_EQ(parseArgs({"--log-facility", "user"}).syslogFacility, LOG_USER);
+  EXPECT_EQ(parseArgs({"-S", "daemon"}).syslogFacility, LOG_DAEMON);
+  EXPECT_FALSE(parseArgs({}).syslogFacility);
 }
 
 TEST(OptionsTest, RejectsLogFacilitiesKeepalivedRejects) {
   // keepalived warns "Invalid log facility" and goes on; vipd refuses to start.
   for (const char* bad : {"8", "-1", "LOCAL3", "local8", "kern", "", "07"}) {
-    EXPECT_THROW(parse({"-S", bad}), UsageError) << bad;
+    EXPECT_THROW(parseArgs({"-S", bad}), UsageError) << bad;
   }
 }
 
 TEST(OptionsTest, LogTargetsFollowKeepalived) {
   // Detached: syslog, daemon facility.
-  EXPECT_EQ(logTargets(parse({})), (LogTargets{false, LOG_DAEMON}));
+  EXPECT_EQ(logTargets(parseArgs({})), (LogTargets{false, LOG_DAEMON}));
   // Foreground (systemd's journal reads stderr): the console.
-  EXPECT_EQ(logTargets(parse({"-n"})), (LogTargets{true, std::nullopt}));
+  EXPECT_EQ(logTargets(parseArgs({"-n"})), (LogTargets{true, std::nullopt}));
   // -S selects syslog, in the foreground too.
-  EXPECT_EQ(logTargets(parse({"-n", "-S", "2"})), (LogTargets{false, LOG_LOCAL2}));
-  EXPECT_EQ(logTargets(parse({"-S", "user"})), (LogTargets{false, LOG_USER}));
+  EXPECT_EQ(logTargets(parseArgs({"-n", "-S", "2"})), (LogTargets{false, LOG_LOCAL2}));
+  EXPECT_EQ(logTargets(parseArgs({"-S", "user"})), (LogTargets{false, LOG_USER}));
   // -l adds the console; with -S both; a detached daemon keeps syslog.
-  EXPECT_EQ(logTargets(parse({"-l"})), (LogTargets{true, LOG_DAEMON}));
-  EXPECT_EQ(logTargets(parse({"-n", "-l"})), (LogTargets{true, std::nullopt}));
-  EXPECT_EQ(logTargets(parse({"-n", "-l", "-S", "4"})), (LogTargets{true, LOG_LOCAL4}));
+  EXPECT_EQ(logTargets(parseArgs({"-l"})), (LogTargets{true, LOG_DAEMON}));
+  EXPECT_EQ(logTargets(parseArgs({"-n", "-l"})), (LogTargets{true, std::nullopt}));
+  EXPECT_EQ(logTargets(parseArgs({"-n", "-l", "-S", "4"})), (LogTargets{true, LOG_LOCAL4}));
 }
 
 TEST(OptionsTest, SignumIsAnActionWithTheName) {
-  auto o = parse({"--signum=JSON"});
+  auto o = parseArgs({"--signum=JSON"});
   EXPECT_EQ(o.action, Options::Action::Signum);
   EXPECT_EQ(o.signalName, "JSON");
-  EXPECT_EQ(parse({"--signum", "DATA", "--help"}).action, Options::Action::Help);
-  EXPECT_THROW(parse({"--signum"}), UsageError);
+  EXPECT_EQ(parseArgs({"--signum", "DATA", "--help"}).action, Options::Action::Help);
+  EXPECT_THROW(parseArgs({"--signum"}), UsageError);
 }
 
 TEST(OptionsTest, DumpDirDefaultsToTmp) {
-  EXPECT_EQ(parse({}).dumpDir, "/tmp");
-  EXPECT_EQ(parse({"--dump-dir", "/run/vipd"}).dumpDir, "/run/vipd");
-  EXPECT_THROW(parse({"--dump-dir="}), UsageError);
+  EXPECT_EQ(parseArgs({}).dumpDir, "/tmp");
+  EXPECT_EQ(parseArgs({"--dump-dir", "/run/vipd"}).dumpDir, "/run/vipd");
+  EXPECT_THROW(parseArgs({"--dump-dir="}), UsageError);
 }
 
 }  // namespace

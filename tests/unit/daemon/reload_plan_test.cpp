@@ -2,16 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon_test_support.h"
 #include "vipd/config/parser.h"
 
 namespace vipd::daemon {
 namespace {
 
-config::Config parse(const std::string& text) {
-  auto result = config::parseString(text, "test.conf", {});
-  if (!result.ok()) throw std::runtime_error(config::format(result.diagnostics.at(0)));
-  return *result.config;
-}
+using testing::parseConfig;
 
 /// One instance A with `extra` lines, plus B unchanged.
 std::string twoInstances(const std::string& extraA, const std::string& globals = "") {
@@ -35,7 +32,7 @@ vrrp_instance B {
 /// unless the multicast group itself changed.
 PlannedChange changeOf(const std::string& before, const std::string& after,
                        InstanceChange expectedForB = InstanceChange::Unchanged) {
-  auto plan = planReload(parse(before), parse(after));
+  auto plan = planReload(parseConfig(before), parseConfig(after));
   EXPECT_EQ(plan.size(), 2u);
   EXPECT_EQ(plan.at(1).instance, "B");
   EXPECT_EQ(plan.at(1).change, expectedForB) << plan.at(1).detail;
@@ -45,7 +42,7 @@ PlannedChange changeOf(const std::string& before, const std::string& after,
 const std::string kOtherGroup = "global_defs {\n vrrp_mcast_group4 224.0.0.19\n}\n";
 
 TEST(ReloadPlanTest, IdenticalConfigChangesNothing) {
-  for (const auto& c : planReload(parse(twoInstances("")), parse(twoInstances("")))) {
+  for (const auto& c : planReload(parseConfig(twoInstances("")), parseConfig(twoInstances("")))) {
     EXPECT_EQ(c.change, InstanceChange::Unchanged) << c.instance;
   }
 }
@@ -90,7 +87,7 @@ TEST(ReloadPlanTest, IdentityChangesRestart) {
 }
 
 TEST(ReloadPlanTest, BecomingTheAddressOwnerRestarts) {
-  auto before = parse(twoInstances(""));
+  auto before = parseConfig(twoInstances(""));
   auto after = before;
   after.instances[0].priority = 255;
   auto plan = planReload(before, after);
@@ -99,7 +96,7 @@ TEST(ReloadPlanTest, BecomingTheAddressOwnerRestarts) {
 }
 
 TEST(ReloadPlanTest, InterfaceOrVridChangeRestarts) {
-  auto before = parse(twoInstances(""));
+  auto before = parseConfig(twoInstances(""));
   auto after = before;
   after.instances[0].interface = "eth1";
   after.instances[0].virtualRouterId = 9;
@@ -109,7 +106,7 @@ TEST(ReloadPlanTest, InterfaceOrVridChangeRestarts) {
 }
 
 TEST(ReloadPlanTest, RemovedAndAddedInstancesByName) {
-  auto before = parse(twoInstances(""));
+  auto before = parseConfig(twoInstances(""));
   auto after = before;
   after.instances.erase(after.instances.begin());
   after.instances.push_back(before.instances[0]);
@@ -127,7 +124,7 @@ TEST(ReloadPlanTest, RemovedAndAddedInstancesByName) {
 // keepalived matches instances by virtual router, not by name (reference
 // §3.5): renaming one must not cost a failover.
 TEST(ReloadPlanTest, ARenamedInstanceOfTheSameVirtualRouterIsUpdatedNotReplaced) {
-  auto before = parse(twoInstances(""));
+  auto before = parseConfig(twoInstances(""));
   auto after = before;
   after.instances[0].name = "A2";
   auto plan = planReload(before, after);
@@ -144,7 +141,7 @@ TEST(ReloadPlanTest, ARenamedInstanceOfTheSameVirtualRouterIsUpdatedNotReplaced)
 }
 
 TEST(ReloadPlanTest, ANewNameOnAnotherVirtualRouterIsRemoveAndAdd) {
-  auto before = parse(twoInstances(""));
+  auto before = parseConfig(twoInstances(""));
   auto after = before;
   after.instances[0].name = "A2";
   after.instances[0].virtualRouterId = 60;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include "daemon_test_support.h"
 #include "fakes/fake_address_manager.h"
 #include "fakes/fake_packet_io.h"
 #include "fakes/fake_process_runner.h"
@@ -18,9 +19,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using Lines = std::vector<std::string>;
-
-constexpr int kIfindex = 2;
-const net::MacAddress kMac{0x02, 0, 0, 0, 0, 0x01};
+using testing::kIfindex;
+using testing::kMac;
+using testing::parseConfig;
+using testing::quietLogger;
 
 std::string instanceBlock(const char* name, int vrid, int priority, const char* vip) {
   return std::string("vrrp_instance ") + name + " {\n interface eth0\n virtual_router_id " +
@@ -34,23 +36,9 @@ const std::string kConfig = "global_defs {\n vrrp_version 3\n}\n" +
                             "vrrp_sync_group G1 {\n group {\n  VI_1 VI_2\n }\n"
                             " notify /x/notify.sh\n}\n";
 
-config::Config parse(const std::string& text) {
-  auto result = config::parseString(text, "test.conf", {});
-  if (!result.ok()) {
-    std::string all;
-    for (const auto& d : result.diagnostics) all += config::format(d) + "\n";
-    throw std::runtime_error(all);
-  }
-  return *result.config;
-}
-
-std::shared_ptr<spdlog::logger> quiet() {
-  return std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-}
-
 class SyncGroupsTest : public ::testing::Test {
  protected:
-  SyncGroupsTest() : config_(parse(kConfig)), groups_({clock_, runner_}, quiet()) {
+  SyncGroupsTest() : config_(parseConfig(kConfig)), groups_({clock_, runner_}, quietLogger()) {
     kernel_.setLink(net::LinkInfo{kIfindex, "eth0", kMac, true, true, 1500});
     kernel_.takeEvents();
     files_.dir("/x").file("/x/notify.sh").file("/x/inotify.sh");
@@ -67,7 +55,8 @@ class SyncGroupsTest : public ::testing::Test {
     auto settings = resolveInstance(in, config_.global, itf,
                                     [](const std::string&) { return std::optional<int>(); });
     instances_.push_back(std::make_unique<Instance>(
-        std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transports_[i]}, quiet()));
+        std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transports_[i]},
+        quietLogger()));
     notifiers_.push_back(std::make_unique<notify::Notifier>(notify::Subject::Instance, in.name,
                                                             in.notify, resolver, runner_,
                                                             std::vector<notify::FifoWriter*>{}));
@@ -216,7 +205,7 @@ TEST_F(SyncGroupsTest, ReloadRebuildsOnlyWhenMembersOrScriptsChange) {
     return PlannedChange{name, "", InstanceChange::Unchanged, ""};
   };
   std::vector<PlannedChange> plan{unchanged("VI_1"), unchanged("VI_2")};
-  config::Config moved = parse("\n\n" + kConfig);  // same groups, other lines
+  config::Config moved = parseConfig("\n\n" + kConfig);  // same groups, other lines
   EXPECT_FALSE(SyncGroups::needRebuild(config_, moved, plan));
 
   config::Config scripts = config_;

@@ -10,7 +10,7 @@ namespace {
 
 using util::IpAddress;
 
-const MacAddress kMac{0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+const MacAddress kSenderMac{0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 
 std::vector<std::uint8_t> bytes(const GarpFrame& f) { return {f.begin(), f.end()}; }
 
@@ -18,7 +18,7 @@ std::vector<std::uint8_t> bytes(const GarpFrame& f) { return {f.begin(), f.end()
 // notes (keepalived.md §4.3): broadcast, ARP request, sender IP = target IP =
 // VIP, target hardware address all ones.
 TEST(ArpFrameTest, RequestIsByteForByteKeepalivedsGratuitousArp) {
-  const auto frame = buildGratuitousArp(kMac, *IpAddress::parse("192.0.2.100"));
+  const auto frame = buildGratuitousArp(kSenderMac, *IpAddress::parse("192.0.2.100"));
   const std::vector<std::uint8_t> expected = {
       0xff, 0xff, 0xff, 0xff, 0xff, 0xff,  // Ethernet dst: broadcast
       0x02, 0x00, 0x00, 0x00, 0x00, 0x01,  // Ethernet src: the interface MAC
@@ -43,7 +43,7 @@ TEST(ArpFrameTest, RequestEqualsTheFrameCapturedFromKeepalived) {
       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06,
       0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
       0xc0, 0x00, 0x02, 0x0b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc0, 0x00, 0x02, 0x0b};
-  EXPECT_EQ(bytes(buildGratuitousArp(kMac, *IpAddress::parse("192.0.2.11"))), captured);
+  EXPECT_EQ(bytes(buildGratuitousArp(kSenderMac, *IpAddress::parse("192.0.2.11"))), captured);
 }
 
 TEST(ArpFrameTest, VmacIsUsedAsBothEthernetAndSenderHardwareAddress) {
@@ -56,11 +56,11 @@ TEST(ArpFrameTest, VmacIsUsedAsBothEthernetAndSenderHardwareAddress) {
 }
 
 TEST(ArpFrameTest, ReplyFormCarriesOpTwoAndOwnMacAsTargetHardwareAddress) {
-  const auto f = buildGratuitousArp(kMac, *IpAddress::parse("203.0.113.9"), ArpOp::Reply);
+  const auto f = buildGratuitousArp(kSenderMac, *IpAddress::parse("203.0.113.9"), ArpOp::Reply);
   EXPECT_EQ(f[20], 0x00);
   EXPECT_EQ(f[21], 0x02);
   EXPECT_EQ(std::vector<std::uint8_t>(f.begin() + 32, f.begin() + 38),
-            std::vector<std::uint8_t>(kMac.begin(), kMac.end()));
+            std::vector<std::uint8_t>(kSenderMac.begin(), kSenderMac.end()));
   EXPECT_EQ(std::vector<std::uint8_t>(f.begin(), f.begin() + 6),
             std::vector<std::uint8_t>(6, 0xff));  // still broadcast
   EXPECT_EQ(std::vector<std::uint8_t>(f.begin() + 28, f.begin() + 32),

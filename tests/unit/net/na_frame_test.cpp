@@ -11,7 +11,7 @@ namespace {
 
 using util::IpAddress;
 
-const MacAddress kMac{0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+const MacAddress kAdvertiserMac{0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 
 std::vector<std::uint8_t> slice(const NaFrame& f, std::size_t from, std::size_t n) {
   return {f.begin() + static_cast<std::ptrdiff_t>(from),
@@ -25,7 +25,7 @@ std::vector<std::uint8_t> v6(const char* text) {
 
 NeighborAdvert vipAdvert() {
   NeighborAdvert na;
-  na.mac = kMac;
+  na.mac = kAdvertiserMac;
   na.target = *IpAddress::parse("2001:db8::100");
   return na;
 }
@@ -36,7 +36,8 @@ TEST(NaFrameTest, FrameIsKeepalivedsUnsolicitedNeighborAdvert) {
   ASSERT_EQ(f.size(), 86u);
   // Ethernet: 33:33:00:00:00:01 (RFC 2464 §7), our MAC, IPv6.
   EXPECT_EQ(slice(f, 0, 6), (std::vector<std::uint8_t>{0x33, 0x33, 0, 0, 0, 1}));
-  EXPECT_EQ(slice(f, 6, 6), (std::vector<std::uint8_t>(kMac.begin(), kMac.end())));
+  EXPECT_EQ(slice(f, 6, 6),
+            (std::vector<std::uint8_t>(kAdvertiserMac.begin(), kAdvertiserMac.end())));
   EXPECT_EQ(slice(f, 12, 2), (std::vector<std::uint8_t>{0x86, 0xdd}));
   // IPv6: version 6, traffic class 0, flow 0, length 32, ICMPv6, hop limit 255.
   EXPECT_EQ(slice(f, 14, 8), (std::vector<std::uint8_t>{0x60, 0, 0, 0, 0, 32, 58, 255}));
@@ -50,7 +51,8 @@ TEST(NaFrameTest, FrameIsKeepalivedsUnsolicitedNeighborAdvert) {
   // Target Link-Layer Address option.
   EXPECT_EQ(f[78], 2);
   EXPECT_EQ(f[79], 1);
-  EXPECT_EQ(slice(f, 80, 6), (std::vector<std::uint8_t>(kMac.begin(), kMac.end())));
+  EXPECT_EQ(slice(f, 80, 6),
+            (std::vector<std::uint8_t>(kAdvertiserMac.begin(), kAdvertiserMac.end())));
 }
 
 // Known answers computed independently (Python, RFC 8200 §8.1 pseudo-header).

@@ -85,8 +85,8 @@ std::vector<std::byte> concat(std::initializer_list<std::vector<std::byte>> part
   return out;
 }
 
-std::vector<NetEvent> parse(const std::vector<std::byte>& datagram,
-                            std::size_t* malformed = nullptr) {
+std::vector<NetEvent> netEventsIn(const std::vector<std::byte>& datagram,
+                                  std::size_t* malformed = nullptr) {
   std::vector<NetEvent> events;
   std::size_t count = parseNetlinkEvents(datagram, events);
   if (malformed != nullptr) *malformed = count;
@@ -110,7 +110,7 @@ TEST(NetlinkMonitorParseTest, NewLinkBecomesLinkChangedWithFlagsMtuAndMac) {
       .u32(IFLA_MTU, 9000)
       .binary(IFLA_ADDRESS, mac.data(), mac.size());
 
-  auto events = parse(m.bytes());
+  auto events = netEventsIn(m.bytes());
 
   ASSERT_EQ(events.size(), 1u);
   LinkInfo expected{7, "eth1", mac, true, true, 9000};
@@ -121,7 +121,7 @@ TEST(NetlinkMonitorParseTest, AdminUpWithoutRunningIsOperDown) {
   Message m(RTM_NEWLINK);
   m.header(linkHeader(7, IFF_UP)).string(IFLA_IFNAME, "eth1");
 
-  auto events = parse(m.bytes());
+  auto events = netEventsIn(m.bytes());
 
   ASSERT_EQ(events.size(), 1u);
   const auto& link = std::get<LinkChanged>(events[0]).link;
@@ -138,7 +138,7 @@ TEST(NetlinkMonitorParseTest, NonEthernetHardwareAddressLeavesMacZero) {
       .string(IFLA_IFNAME, "gre1")
       .binary(IFLA_ADDRESS, tunnel.data(), tunnel.size());
 
-  auto events = parse(m.bytes());
+  auto events = netEventsIn(m.bytes());
 
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(std::get<LinkChanged>(events[0]).link.mac, (std::array<std::uint8_t, 6>{}));
@@ -148,7 +148,7 @@ TEST(NetlinkMonitorParseTest, DelLinkBecomesLinkRemoved) {
   Message m(RTM_DELLINK);
   m.header(linkHeader(7, 0)).string(IFLA_IFNAME, "eth1");
 
-  auto events = parse(m.bytes());
+  auto events = netEventsIn(m.bytes());
 
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0], NetEvent(LinkRemoved{7, "eth1"}));
@@ -160,14 +160,14 @@ TEST(NetlinkMonitorParseTest, BridgeFamilyLinkMessagesAreIgnored) {
   m.header(linkHeader(7, IFF_UP | IFF_RUNNING, AF_BRIDGE)).string(IFLA_IFNAME, "eth1");
 
   std::size_t malformed = 99;
-  auto events = parse(m.bytes(), &malformed);
+  auto events = netEventsIn(m.bytes(), &malformed);
 
   EXPECT_TRUE(events.empty());
   EXPECT_EQ(malformed, 0u);
 }
 
 TEST(NetlinkMonitorParseTest, Ipv4AddressUsesLocalAndLabel) {
-  auto events = parse(ipv4Address(RTM_NEWADDR).bytes());
+  auto events = netEventsIn(ipv4Address(RTM_NEWADDR).bytes());
 
   ASSERT_EQ(events.size(), 1u);
   const auto& address = std::get<AddressAdded>(events[0]).address;
@@ -185,7 +185,7 @@ TEST(NetlinkMonitorParseTest, Ipv4PointToPointReportsLocalNotPeer) {
       .ip(IFA_ADDRESS, "198.51.100.2")  // the peer
       .ip(IFA_LOCAL, "198.51.100.1");
 
-  auto events = parse(m.bytes());
+  auto events = netEventsIn(m.bytes());
 
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(std::get<AddressAdded>(events[0]).address.address.toString(), "198.51.100.1");
@@ -196,7 +196,7 @@ TEST(NetlinkMonitorParseTest, Ipv6AddressComesAsIfaAddressWithLinkScope) {
   m.header(addressHeader(AF_INET6, 3, 64, IFA_F_PERMANENT | IFA_F_TENTATIVE, RT_SCOPE_LINK))
       .ip(IFA_ADDRESS, "fe80::1");
 
-  auto events = parse(m.bytes());
+  auto events = netEventsIn(m.bytes());
 
   ASSERT_EQ(events.size(), 1u);
   const auto& address = std::get<AddressAdded>(events[0]).address;
@@ -213,7 +213,7 @@ TEST(NetlinkMonitorParseTest, IfaFlagsAttributeSupersedesHeaderFlags) {
       .ip(IFA_ADDRESS, "2001:db8::10")
       .u32(IFA_FLAGS, IFA_F_NODAD | IFA_F_NOPREFIXROUTE);
 
-  auto events = parse(m.bytes());
+  auto events = netEventsIn(m.bytes());
 
   ASSERT_EQ(events.size(), 1u);
   const auto& address = std::get<AddressAdded>(events[0]).address;
@@ -232,7 +232,7 @@ TEST(NetlinkMonitorParseTest, SecondaryFlagAndCacheInfoAreReported) {
       .ip(IFA_BROADCAST, "192.0.2.255")
       .binary(IFA_CACHEINFO, &cache, sizeof cache);
 
-  auto events = parse(m.bytes());
+  auto events = netEventsIn(m.bytes());
 
   ASSERT_EQ(events.size(), 1u);
   const auto& address = std::get<AddressAdded>(events[0]).address;
@@ -243,7 +243,7 @@ TEST(NetlinkMonitorParseTest, SecondaryFlagAndCacheInfoAreReported) {
 }
 
 TEST(NetlinkMonitorParseTest, DelAddrBecomesAddressRemoved) {
-  auto events = parse(ipv4Address(RTM_DELADDR).bytes());
+  auto events = netEventsIn(ipv4Address(RTM_DELADDR).bytes());
 
   ASSERT_EQ(events.size(), 1u);
   ASSERT_TRUE(std::holds_alternative<AddressRemoved>(events[0]));
@@ -253,7 +253,7 @@ TEST(NetlinkMonitorParseTest, DelAddrBecomesAddressRemoved) {
 TEST(NetlinkMonitorParseTest, SeveralMessagesInOneDatagramKeepTheirOrder) {
   Message down(RTM_NEWLINK);
   down.header(linkHeader(3, 0)).string(IFLA_IFNAME, "eth0");
-  auto events = parse(
+  auto events = netEventsIn(
       concat({ipv4Address(RTM_NEWADDR).bytes(), down.bytes(), ipv4Address(RTM_DELADDR).bytes()}));
 
   ASSERT_EQ(events.size(), 3u);
@@ -270,7 +270,7 @@ TEST(NetlinkMonitorParseTest, UnsubscribedAndControlMessagesAreIgnored) {
   Message done(NLMSG_DONE);
 
   std::size_t malformed = 99;
-  auto events = parse(concat({route.bytes(), noop.bytes(), done.bytes()}), &malformed);
+  auto events = netEventsIn(concat({route.bytes(), noop.bytes(), done.bytes()}), &malformed);
 
   EXPECT_TRUE(events.empty());
   EXPECT_EQ(malformed, 0u);
@@ -280,7 +280,7 @@ TEST(NetlinkMonitorParseTest, OtherAddressFamiliesAreIgnored) {
   Message m(RTM_NEWADDR);
   m.header(addressHeader(AF_PACKET, 3, 0));
 
-  EXPECT_TRUE(parse(m.bytes()).empty());
+  EXPECT_TRUE(netEventsIn(m.bytes()).empty());
 }
 
 struct MalformedCase {
@@ -365,7 +365,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, NetlinkMonitorParseMalformedTest,
 TEST(NetlinkMonitorParseTest, GoodMessagesAroundAMalformedOneStillCount) {
   Message bad(RTM_NEWLINK);
   bad.header(linkHeader(7, IFF_UP));  // no name
-  auto events = parse(
+  auto events = netEventsIn(
       concat({ipv4Address(RTM_NEWADDR).bytes(), bad.bytes(), ipv4Address(RTM_DELADDR).bytes()}));
 
   ASSERT_EQ(events.size(), 3u);
@@ -383,7 +383,7 @@ TEST(NetlinkMonitorParseTest, MisalignedBufferParsesTheSame) {
   std::vector<NetEvent> events;
   EXPECT_EQ(parseNetlinkEvents(misaligned, events), 0u);
 
-  EXPECT_EQ(events, parse(message));
+  EXPECT_EQ(events, netEventsIn(message));
 }
 
 TEST(NetlinkMonitorParseTest, CorruptedDatagramsNeverReadOutOfBounds) {
@@ -413,7 +413,7 @@ TEST(NetlinkMonitorParseTest, CorruptedDatagramsNeverReadOutOfBounds) {
 
 TEST(NetlinkMonitorParseTest, EmptyDatagramGivesNothing) {
   std::size_t malformed = 99;
-  EXPECT_TRUE(parse({}, &malformed).empty());
+  EXPECT_TRUE(netEventsIn({}, &malformed).empty());
   EXPECT_EQ(malformed, 0u);
 }
 

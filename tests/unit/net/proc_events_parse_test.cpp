@@ -83,7 +83,7 @@ proc_event exitOf(int pid, int tgid) {
   return e;
 }
 
-Events parse(std::span<const std::byte> bytes, std::size_t* malformed = nullptr) {
+Events procEventsIn(std::span<const std::byte> bytes, std::size_t* malformed = nullptr) {
   Events out;
   const std::size_t n = parseProcEvents(bytes, out);
   if (malformed != nullptr) *malformed = n;
@@ -93,14 +93,14 @@ Events parse(std::span<const std::byte> bytes, std::size_t* malformed = nullptr)
 TEST(ProcEventsParseTest, EachTrackedEventBecomesItsValue) {
   Datagram d;
   d.add(forkOf(10, 10, 11, 11)).add(exec(11, 11)).add(comm(11, "nginx")).add(exitOf(11, 11));
-  EXPECT_EQ(parse(d.bytes()), (Events{ProcForked{10, 10, 11, 11}, ProcExec{11, 11},
-                                      ProcRenamed{11, 11, "nginx"}, ProcExited{11, 11}}));
+  EXPECT_EQ(procEventsIn(d.bytes()), (Events{ProcForked{10, 10, 11, 11}, ProcExec{11, 11},
+                                             ProcRenamed{11, 11, "nginx"}, ProcExited{11, 11}}));
 }
 
 TEST(ProcEventsParseTest, AFifteenByteCommIsKeptWhole) {
   Datagram d;
   d.add(comm(5, "exactly15bytes!"));
-  EXPECT_EQ(parse(d.bytes()), (Events{ProcRenamed{5, 5, "exactly15bytes!"}}));
+  EXPECT_EQ(procEventsIn(d.bytes()), (Events{ProcRenamed{5, 5, "exactly15bytes!"}}));
 }
 
 TEST(ProcEventsParseTest, TheListenAckCarriesItsError) {
@@ -108,13 +108,13 @@ TEST(ProcEventsParseTest, TheListenAckCarriesItsError) {
   ack.event_data.ack.err = 1;
   Datagram d;
   d.add(ack, /*ack=*/1);
-  EXPECT_EQ(parse(d.bytes()), (Events{ProcListenAck{1}}));
+  EXPECT_EQ(procEventsIn(d.bytes()), (Events{ProcListenAck{1}}));
 }
 
 TEST(ProcEventsParseTest, AnAckFlagThatDoesNotFitTheEventIsIgnored) {
   Datagram d;
   d.add(event(proc_event::PROC_EVENT_NONE), /*ack=*/0).add(exec(1, 1), /*ack=*/1);
-  EXPECT_EQ(parse(d.bytes()), Events{});
+  EXPECT_EQ(procEventsIn(d.bytes()), Events{});
 }
 
 TEST(ProcEventsParseTest, UntrackedEventsAndOtherConnectorsAreIgnored) {
@@ -123,7 +123,7 @@ TEST(ProcEventsParseTest, UntrackedEventsAndOtherConnectorsAreIgnored) {
       .add(event(proc_event::PROC_EVENT_COREDUMP))
       .add(exec(1, 1), 0, CN_IDX_CIFS);
   std::size_t malformed = 99;
-  EXPECT_EQ(parse(d.bytes(), &malformed), Events{});
+  EXPECT_EQ(procEventsIn(d.bytes(), &malformed), Events{});
   EXPECT_EQ(malformed, 0u);
 }
 
@@ -131,21 +131,21 @@ TEST(ProcEventsParseTest, AConnectorLengthBeyondTheMessageIsMalformed) {
   Datagram d;
   d.add(exec(1, 1), 0, CN_IDX_PROC, sizeof(proc_event) + 1).add(exec(2, 2));
   std::size_t malformed = 0;
-  EXPECT_EQ(parse(d.bytes(), &malformed), (Events{ProcExec{2, 2}, ProcEventsLost{}}));
+  EXPECT_EQ(procEventsIn(d.bytes(), &malformed), (Events{ProcExec{2, 2}, ProcEventsLost{}}));
   EXPECT_EQ(malformed, 1u);
 }
 
 TEST(ProcEventsParseTest, AnEventShorterThanItsDataIsMalformed) {
   Datagram d;
   d.add(forkOf(1, 1, 2, 2), 0, CN_IDX_PROC, offsetof(proc_event, event_data) + 8);
-  EXPECT_EQ(parse(d.bytes()), (Events{ProcEventsLost{}}));
+  EXPECT_EQ(procEventsIn(d.bytes()), (Events{ProcEventsLost{}}));
 }
 
 TEST(ProcEventsParseTest, TrailingBytesCountAsALostMessage) {
   Datagram d;
   d.add(exec(3, 3));
   d.bytes().resize(d.bytes().size() + 7, std::byte{0x55});
-  EXPECT_EQ(parse(d.bytes()), (Events{ProcExec{3, 3}, ProcEventsLost{}}));
+  EXPECT_EQ(procEventsIn(d.bytes()), (Events{ProcExec{3, 3}, ProcEventsLost{}}));
 }
 
 TEST(ProcEventsParseTest, AnUnalignedBufferParsesAlike) {
@@ -153,13 +153,13 @@ TEST(ProcEventsParseTest, AnUnalignedBufferParsesAlike) {
   d.add(exitOf(7, 7));
   std::vector<std::byte> shifted(d.bytes().size() + 1);
   std::memcpy(shifted.data() + 1, d.bytes().data(), d.bytes().size());
-  EXPECT_EQ(parse(std::span(shifted).subspan(1)), (Events{ProcExited{7, 7}}));
+  EXPECT_EQ(procEventsIn(std::span(shifted).subspan(1)), (Events{ProcExited{7, 7}}));
 }
 
 TEST(ProcEventsParseTest, EmptyAndTinyDatagramsGiveNothingOrALoss) {
-  EXPECT_EQ(parse({}), Events{});
+  EXPECT_EQ(procEventsIn({}), Events{});
   const std::vector<std::byte> tiny(3, std::byte{1});
-  EXPECT_EQ(parse(tiny), (Events{ProcEventsLost{}}));
+  EXPECT_EQ(procEventsIn(tiny), (Events{ProcEventsLost{}}));
 }
 
 // Robustness: any mutation of a valid datagram parses without crashing and
@@ -174,7 +174,7 @@ TEST(ProcEventsParseTest, MutatedDatagramsNeverCrash) {
       bytes[rng() % bytes.size()] = static_cast<std::byte>(rng());
     }
     bytes.resize(rng() % (bytes.size() + 1));
-    const Events events = parse(bytes);
+    const Events events = procEventsIn(bytes);
     EXPECT_LE(events.size(), 3u);
   }
 }

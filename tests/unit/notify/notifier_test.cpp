@@ -10,6 +10,7 @@
 #include "fakes/fake_process_runner.h"
 #include "fakes/fake_script_env.h"
 #include "log_capture.h"
+#include "notify_script.h"
 
 namespace vipd::notify {
 namespace {
@@ -19,12 +20,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using Argv = std::vector<std::string>;
 
-config::NotifyScript script(Argv argv, std::optional<std::string> user = std::nullopt) {
-  config::NotifyScript s;
-  s.argv = std::move(argv);
-  s.user = std::move(user);
-  return s;
-}
+using testing::script;
 
 class NotifierTest : public ::testing::Test {
  protected:

@@ -2,17 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "notify_script.h"
+
 namespace vipd::notify {
 namespace {
 
 using Argv = std::vector<std::string>;
 
-config::NotifyScript script(Argv argv) {
-  config::NotifyScript s;
-  for (const auto& word : argv) s.command += (s.command.empty() ? "" : " ") + word;
-  s.argv = std::move(argv);
-  return s;
-}
+using testing::script;
 
 // Reference §2.2 and [SRC vrrp_notify.c:notify_fifo]: `TYPE "NAME" STATE PRIO\n`.
 TEST(FifoLineTest, InstanceLineQuotesTheNameAndCarriesThePriority) {

@@ -5,17 +5,14 @@
 
 #include "fakes/fake_script_env.h"
 #include "log_capture.h"
+#include "notify_script.h"
 
 namespace vipd::notify {
 namespace {
 
 using ::testing::HasSubstr;
 
-config::NotifyScript script(std::vector<std::string> argv) {
-  config::NotifyScript s;
-  s.argv = std::move(argv);
-  return s;
-}
+using testing::script;
 
 config::TrackedObject tracked(std::string name) {
   config::TrackedObject t;

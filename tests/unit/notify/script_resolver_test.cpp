@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes/fake_script_env.h"
+#include "notify_script.h"
 
 namespace vipd::notify {
 namespace {
@@ -12,16 +13,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-config::NotifyScript script(std::vector<std::string> argv,
-                            std::optional<std::string> user = std::nullopt,
-                            std::optional<std::string> group = std::nullopt) {
-  config::NotifyScript s;
-  s.argv = std::move(argv);
-  s.command = s.argv.empty() ? "" : s.argv.front();
-  s.user = std::move(user);
-  s.group = std::move(group);
-  return s;
-}
+using testing::script;
 
 class ScriptResolverTest : public ::testing::Test {
  protected:
