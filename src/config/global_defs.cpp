@@ -171,7 +171,7 @@ void onProcessPriority(GlobalDraft& g, const Line& line, ParseContext& c) {
 }
 
 void onNetlinkMonitorRcvBufs(GlobalDraft& g, const Line& line, ParseContext& c) {
-  if (auto value = unsignedArg(c, line, 0, std::numeric_limits<std::int32_t>::max())) {
+  if (auto value = readUnsignedArg(c, line, 0, std::numeric_limits<std::int32_t>::max())) {
     g.defs.netlinkMonitorRcvBufs = static_cast<std::uint32_t>(*value);
   }
 }
