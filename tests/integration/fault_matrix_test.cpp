@@ -448,7 +448,10 @@ TEST_P(FaultMatrixTest, HangingForkingAndVerboseScriptsKeepAdvertsOnTimeAndLeakN
     std::cout << "advert gaps with misbehaving scripts: p50 " << p50 << " ms, p99 " << p99
               << " ms, max " << gaps.back() << " ms over " << gaps.size() << "\n";
     EXPECT_NEAR(p50, 100.0, 2.0);
-    EXPECT_LT(gaps.back(), 150.0) << "an advert was late by half an interval";
+    // A loop blocked by a script (its 1 s timeout, its 4 MB of output) would
+    // show as gaps of hundreds of ms; CI's two parallel labs on 2 cores
+    // delay single adverts by up to about 50 ms.
+    EXPECT_LT(gaps.back(), 200.0) << "an advert was late by a whole interval";
   }
   EXPECT_EQ(releasedMasterSinceStart(0), 0u);
   settle(0);
