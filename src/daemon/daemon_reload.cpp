@@ -101,6 +101,7 @@ bool Daemon::reload(config::Config next) {
   refreshPriorityReporting();
   log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added", counts[0],
              counts[1], counts[2], counts[3], counts[4]);
+  releaseFreedMemory();
   return true;
 }
 

@@ -3,8 +3,9 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
+#include <time.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -20,15 +21,9 @@ namespace {
   throw std::system_error(errno, std::generic_category(), what);
 }
 
-itimerspec toItimerspec(EventLoop::Clock::time_point t) {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-  itimerspec spec{};
-  // An all-zero it_value disarms a timerfd; a deadline at the epoch is
-  // long past anyway, so use 1 ns.
-  if (ns <= 0) ns = 1;
-  spec.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
-  spec.it_value.tv_nsec = static_cast<long>(ns % 1'000'000'000);
-  return spec;
+timespec toTimespec(std::chrono::nanoseconds duration) {
+  const auto ns = duration.count();
+  return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
 }
 
 std::uint32_t interestOf(bool read, bool write) {
@@ -37,12 +32,8 @@ std::uint32_t interestOf(bool read, bool write) {
 
 }  // namespace
 
-EventLoop::EventLoop()
-    : epoll_(epoll_create1(EPOLL_CLOEXEC)),
-      timerFd_(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) {
+EventLoop::EventLoop() : epoll_(epoll_create1(EPOLL_CLOEXEC)) {
   if (!epoll_) throwErrno("epoll_create1");
-  if (!timerFd_) throwErrno("timerfd_create");
-  watch(timerFd_.get());
 }
 
 void EventLoop::watch(int fd) {
@@ -103,7 +94,6 @@ EventLoop::TimerId EventLoop::armTimer(Clock::time_point deadline, Callback call
   TimerId id = nextTimerId_++;
   timers_.emplace(std::make_pair(deadline, id), std::move(callback));
   timerIndex_.emplace(id, deadline);
-  if (deadline < armedFor_) rearmTimerFd();
   return id;
 }
 
@@ -112,17 +102,6 @@ void EventLoop::cancelTimer(TimerId id) {
   if (it == timerIndex_.end()) return;
   timers_.erase({it->second, id});
   timerIndex_.erase(it);
-  // Leaving the timerfd armed for a cancelled deadline costs one spurious
-  // wake-up at most; dispatchTimers() re-arms for the real next one.
-}
-
-void EventLoop::rearmTimerFd() {
-  armedFor_ = timers_.empty() ? Clock::time_point::max() : timers_.begin()->first.first;
-  itimerspec spec{};  // zero disarms
-  if (!timers_.empty()) spec = toItimerspec(armedFor_);
-  if (timerfd_settime(timerFd_.get(), TFD_TIMER_ABSTIME, &spec, nullptr) != 0) {
-    throwErrno("timerfd_settime");
-  }
 }
 
 void EventLoop::onSignal(int signo, Callback handler) {
@@ -141,10 +120,8 @@ void EventLoop::onSignal(int signo, Callback handler) {
 }
 
 void EventLoop::dispatchTimers() {
-  std::uint64_t expirations;
-  // Drain the timerfd; EAGAIN just means we were woken for another reason.
-  (void)!read(timerFd_.get(), &expirations, sizeof expirations);
   const auto t = now();
+  if (timers_.empty() || timers_.begin()->first.first > t) return;
   if (lateObserver_ && !timers_.empty() && t - timers_.begin()->first.first > lateThreshold_) {
     lateObserver_(t - timers_.begin()->first.first);
   }
@@ -161,7 +138,6 @@ void EventLoop::dispatchTimers() {
     node.mapped()();
     it = timers_.lower_bound(node.key());  // callbacks may have changed the map
   }
-  rearmTimerFd();
 }
 
 void EventLoop::dispatchSignals() {
@@ -172,24 +148,55 @@ void EventLoop::dispatchSignals() {
   }
 }
 
+const timespec* EventLoop::waitFor(std::chrono::milliseconds maxWait, timespec& storage) const {
+  using std::chrono::nanoseconds;
+  if (timers_.empty()) {
+    if (maxWait.count() < 0) return nullptr;
+    storage = toTimespec(maxWait);
+    return &storage;
+  }
+  auto untilTimer = std::chrono::duration_cast<nanoseconds>(timers_.begin()->first.first - now());
+  untilTimer = std::max(untilTimer, nanoseconds::zero());
+  if (maxWait.count() >= 0) untilTimer = std::min<nanoseconds>(untilTimer, maxWait);
+  storage = toTimespec(untilTimer);
+  return &storage;
+}
+
+int EventLoop::waitForEvents(epoll_event* events, int capacity, std::chrono::milliseconds maxWait) {
+  timespec storage{};
+  const timespec* timeout = waitFor(maxWait, storage);
+  if (nanosecondWait_) {
+    const int n = epoll_pwait2(epoll_.get(), events, capacity, timeout, nullptr);
+    if (n >= 0 || errno != ENOSYS) return n;
+    nanosecondWait_ = false;
+  }
+  // Kernels before 5.11: millisecond timeouts, rounded up so a timer is
+  // never dispatched early (it would only wait for the next wake-up).
+  int ms = -1;
+  if (timeout != nullptr) {
+    const auto ns =
+        std::chrono::seconds(timeout->tv_sec) + std::chrono::nanoseconds(timeout->tv_nsec);
+    ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(ns).count());
+  }
+  return epoll_wait(epoll_.get(), events, capacity, ms);
+}
+
 void EventLoop::runOnce(std::chrono::milliseconds maxWait) {
   std::array<epoll_event, 32> events;
-  int n = epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
-                     static_cast<int>(maxWait.count()));
+  const int n = waitForEvents(events.data(), static_cast<int>(events.size()), maxWait);
   if (n < 0) {
     if (errno == EINTR) return;
     throwErrno("epoll_wait");
   }
   for (int i = 0; i < n; ++i) {
     int fd = events[static_cast<std::size_t>(i)].data.fd;
-    if (fd == timerFd_.get()) {
-      dispatchTimers();
-    } else if (signalFd_ && fd == signalFd_.get()) {
+    if (signalFd_ && fd == signalFd_.get()) {
       dispatchSignals();
     } else {
       dispatch(fd, events[static_cast<std::size_t>(i)].events);
     }
   }
+  dispatchTimers();
 }
 
 // A hang-up or error wakes both sides, as it would a blocking read or write.

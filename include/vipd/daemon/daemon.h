@@ -135,6 +135,8 @@ class Daemon {
   void attachNotifier(Instance& instance, const config::VrrpInstance& in);
   void startInstance(Instance& instance);
   void refreshPriorityReporting();
+  /// Returns free heap pages to the kernel (after start and each reload).
+  void releaseFreedMemory();
   void retireNotifier(const std::string& name);
   void dropIdleRetired();
   bool notifiersIdle() const;

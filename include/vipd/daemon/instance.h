@@ -195,7 +195,8 @@ class Instance {
   void swapVips(const std::vector<net::InterfaceAddress>& before);
   void announceBurst(std::uint32_t repeat);
   void startAnnouncements(core::GratuitousReason reason);
-  void scheduleAnnouncement(std::chrono::seconds after, std::uint32_t repeat, bool periodic);
+  Scheduler::TimerId scheduleAnnouncement(std::chrono::seconds after, std::uint32_t repeat,
+                                          bool periodic);
   void cancelAnnouncements();
   void armTimer(const core::ArmTimer& arm);
   void cancelTimer(core::TimerId timer);
@@ -228,6 +229,8 @@ class Instance {
   net::Ipv4IdCounter ipv4Id_;
   std::array<std::optional<Scheduler::TimerId>, core::kTimerCount> timers_;
   std::vector<Scheduler::TimerId> announceTimers_;
+  /// The second burst answering lower-priority adverts (in announceTimers_ while pending).
+  std::optional<Scheduler::TimerId> lowerPrioBurst_;
   bool vipsInstalled_ = false;
 
   // Takeover telemetry: when the event being handled started, and its timer's deadline.

@@ -46,8 +46,8 @@ class InstanceTest : public ::testing::Test {
 
   void make(const std::string& body = kBasic) {
     auto settings = settingsFor(body);
-    auto log = std::make_shared<spdlog::logger>("test",
-                                                std::make_shared<spdlog::sinks::null_sink_mt>());
+    auto log =
+        std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
     instance_ = std::make_unique<Instance>(
         std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transport_}, log);
   }
@@ -314,6 +314,31 @@ TEST_F(InstanceTest, HigherPriorityAdvertMakesMasterYieldAndRemoveVips) {
   }
   EXPECT_EQ(instance_->state(), core::State::Backup);
   EXPECT_EQ(announcer_.announced.size(), announced);
+}
+
+TEST_F(InstanceTest, LowerPriorityAdvertsShareOneSecondAnnouncementBurst) {
+  make();
+  instance_->start(true);
+  clock_.advance(3600ms);
+  ASSERT_EQ(instance_->state(), core::State::Master);
+  clock_.advance(6s);  // past the takeover's second burst
+  const auto before = announcer_.announced.size();
+  // A rogue master at centisecond adverts: each one is answered at once
+  // (5 rounds over the 2 VIPs, as keepalived) ...
+  for (int i = 0; i < 100; ++i) {
+    instance_->onAdvert(advertFrom("192.0.2.2", 50));
+    clock_.advance(10ms);
+  }
+  EXPECT_EQ(instance_->state(), core::State::Master);
+  EXPECT_EQ(announcer_.announced.size(), before + 100 * 10);
+  // ... but garp_lower_prio_delay later comes one second burst, not 100.
+  const auto answered = announcer_.announced.size();
+  clock_.advance(6s);
+  EXPECT_EQ(announcer_.announced.size(), answered + 10);
+  // Once it has gone, the next lower-priority advert earns its own.
+  instance_->onAdvert(advertFrom("192.0.2.2", 50));
+  clock_.advance(5s);
+  EXPECT_EQ(announcer_.announced.size(), answered + 10 + 10 + 10);
 }
 
 TEST_F(InstanceTest, GracefulShutdownOfMasterSendsPriorityZeroThenRemovesVips) {
