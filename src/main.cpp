@@ -276,10 +276,7 @@ int run(const Options& opts, vipd::config::Config config) {
     if (!opts.metricsFile.empty()) {
       metrics = std::make_unique<vipd::daemon::MetricsFile>(
           loop, opts.metricsFile, opts.metricsInterval,
-          [&daemon] {
-            return vipd::daemon::prometheusText(daemon.instances(),
-                                                daemon.unattributedDrops().counts());
-          },
+          [&daemon] { return vipd::daemon::prometheusText(daemon.instances(), daemon.counters()); },
           vipd::daemon::logger("vipd"));
     }
     writePidFile(opts.pidFile);

@@ -159,6 +159,9 @@ std::string formatStats(const json& stats) {
   if (stats.contains("unattributed_drops")) {
     out += fmt::format("unattributed drops: {}\n", nonZero(stats, "unattributed_drops"));
   }
+  if (stats.contains("log_lines_overwritten")) {
+    out += fmt::format("log lines overwritten: {}\n", stats["log_lines_overwritten"].dump());
+  }
   return out;
 }
 

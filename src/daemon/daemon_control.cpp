@@ -45,7 +45,12 @@ std::vector<std::string> Daemon::setMaintenance(bool on, const std::optional<std
 void Daemon::clearStats() {
   for (auto& instance : instances_) instance->clearStats();
   unattributed_.clear();
+  logLinesOverwrittenBefore_ = logLinesOverwritten();
   log_->info("statistics cleared");
+}
+
+DaemonCounters Daemon::counters() const {
+  return {unattributed_.counts(), logLinesOverwritten() - logLinesOverwrittenBefore_};
 }
 
 namespace {
@@ -75,9 +80,7 @@ ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
                                 std::function<nlohmann::json()> reload) {
   ControlHandlers h;
   h.status = [&daemon, &clock] { return statusDocument(daemon.instances(), clock.now()); };
-  h.stats = [&daemon] {
-    return statsDocument(daemon.instances(), daemon.unattributedDrops().counts());
-  };
+  h.stats = [&daemon] { return statsDocument(daemon.instances(), daemon.counters()); };
   h.clearStats = [&daemon] {
     daemon.clearStats();
     return nlohmann::json{{"message", "statistics cleared"}};
@@ -91,9 +94,7 @@ ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
     return nlohmann::json{
         {"message", fmt::format("log level {}", spdlog::level::to_string_view(level))}};
   };
-  h.metrics = [&daemon] {
-    return prometheusText(daemon.instances(), daemon.unattributedDrops().counts());
-  };
+  h.metrics = [&daemon] { return prometheusText(daemon.instances(), daemon.counters()); };
   return h;
 }
 

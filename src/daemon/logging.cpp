@@ -54,6 +54,11 @@ void setLogLevel(spdlog::level::level_enum level) {
   logger("vipd")->warn("log level set to {}", spdlog::level::to_string_view(level));
 }
 
+std::uint64_t logLinesOverwritten() {
+  const auto pool = spdlog::thread_pool();
+  return pool ? pool->overrun_counter() : 0;
+}
+
 void shutdownLogging() { spdlog::shutdown(); }
 
 std::shared_ptr<spdlog::logger> logger(const std::string& area) {

@@ -55,7 +55,11 @@ class Writer {
     out_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
   }
   void sample(std::string_view name, const std::string& labels, double value) {
-    out_ += fmt::format("{}{{{}}} {}\n", name, labels, value);
+    if (labels.empty()) {
+      out_ += fmt::format("{} {}\n", name, value);
+    } else {
+      out_ += fmt::format("{}{{{}}} {}\n", name, labels, value);
+    }
   }
   std::string take() { return std::move(out_); }
 
@@ -165,15 +169,23 @@ void unattributedDropsFamily(Writer& w, const DropCounts& drops) {
   }
 }
 
+void logLinesFamily(Writer& w, std::uint64_t overwritten) {
+  constexpr std::string_view name = "vipd_log_lines_overwritten_total";
+  w.family(name, "counter",
+           "Log lines lost: the log writer fell behind and the queue overwrote its oldest line.");
+  w.sample(name, "", static_cast<double>(overwritten));
+}
+
 }  // namespace
 
 std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
-                           const DropCounts& unattributed) {
+                           const DaemonCounters& daemon) {
   Writer w;
   stateFamilies(w, instances);
   counterFamilies(w, instances);
   histogramFamily(w, instances);
-  unattributedDropsFamily(w, unattributed);
+  unattributedDropsFamily(w, daemon.unattributedDrops);
+  logLinesFamily(w, daemon.logLinesOverwritten);
   return w.take();
 }
 

@@ -141,10 +141,12 @@ nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& inst
 }
 
 nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances,
-                             const DropCounts& unattributed) {
+                             const DaemonCounters& daemon) {
   auto list = nlohmann::json::array();
   for (const auto& instance : instances) list.push_back(instanceStats(*instance));
-  return {{"instances", list}, {"unattributed_drops", dropsByReasonJson(unattributed)}};
+  return {{"instances", list},
+          {"unattributed_drops", dropsByReasonJson(daemon.unattributedDrops)},
+          {"log_lines_overwritten", daemon.logLinesOverwritten}};
 }
 
 }  // namespace vipd::daemon

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vipd/config/model.h"
+#include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/event_loop.h"
 #include "vipd/daemon/file_watch.h"
 #include "vipd/daemon/instance.h"
@@ -73,6 +74,8 @@ class Daemon {
   void clearStats();
   /// Received packets no single instance owns (see UnattributedDrops).
   const UnattributedDrops& unattributedDrops() const { return unattributed_; }
+  /// The daemon-wide counters (since start or the last clearStats()).
+  DaemonCounters counters() const;
   exec::ProcessRunner& runner() { return *runner_; }
 
   /// How long stop() waits for scripts (notify_stop included) to finish.
@@ -189,6 +192,8 @@ class Daemon {
   /// Drained instances by name: kept across reloads, applied to restarts.
   std::set<std::string> maintenance_;
   UnattributedDrops unattributed_;
+  /// logLinesOverwritten() at the last clearStats() (spdlog cannot reset it).
+  std::uint64_t logLinesOverwrittenBefore_ = 0;
 };
 
 }  // namespace vipd::daemon

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -34,6 +35,9 @@ void setupLogging(spdlog::level::level_enum level, const LogTargets& targets,
 
 /// Changes every area logger's level at runtime (`vipctl log-level`).
 void setLogLevel(spdlog::level::level_enum level);
+
+/// Lines lost since setupLogging() because the queue was full (0 before).
+std::uint64_t logLinesOverwritten();
 
 /// Writes out queued records and stops the logging thread (before exit).
 void shutdownLogging();

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/scheduler.h"
-#include "vipd/daemon/unattributed_drops.h"
 
 namespace vipd::daemon {
 
@@ -20,9 +20,9 @@ namespace vipd::daemon {
 /// is not used). States are a state set: vipd_instance_state{state=…} is 1
 /// for the current state and 0 for the others. The drops no instance owns
 /// (UnattributedDrops) are vipd_unattributed_drops_total{reason=…}, with no
-/// instance labels.
+/// instance labels; lost log lines are vipd_log_lines_overwritten_total.
 std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
-                           const DropCounts& unattributed = {});
+                           const DaemonCounters& daemon = {});
 
 /// Writes the metrics for node_exporter's textfile collector every
 /// `interval`: to PATH.tmp in the same directory, then renamed over PATH, so

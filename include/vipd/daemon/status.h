@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/instance.h"
-#include "vipd/daemon/unattributed_drops.h"
 
 namespace vipd::daemon {
 
@@ -27,10 +27,11 @@ nlohmann::json instanceStats(const Instance& instance);
 /// {"instances": [instanceStatus…]} in configuration order.
 nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& instances,
                               Scheduler::Clock::time_point now);
-/// {"instances": [instanceStats…], "unattributed_drops": {reason: count…}}: the instances in
-/// configuration order, then the drops no instance owns (UnattributedDrops), every reason.
+/// {"instances": [instanceStats…], "unattributed_drops": {reason: count…},
+/// "log_lines_overwritten": N}: the instances in configuration order, then the
+/// daemon's own counters (DaemonCounters), every drop reason.
 nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances,
-                             const DropCounts& unattributed = {});
+                             const DaemonCounters& daemon = {});
 
 /// RFC 3339 UTC with milliseconds: "2026-12-04T20:15:12.345Z".
 std::string rfc3339(std::chrono::system_clock::time_point at);

@@ -335,6 +335,16 @@ TEST(FormatStatsTest, NoUnattributedDropsSaysNoneAndOlderDocumentsShowNoLine) {
   EXPECT_EQ(linesOf(formatStats(json{{"instances", {stats()}}})).size(), 6u);
 }
 
+TEST(FormatStatsTest, LostLogLinesFollowTheDrops) {
+  const json doc = asReceived({{"instances", {stats()}},
+                               {"unattributed_drops", {{"bad_checksum", 0}}},
+                               {"log_lines_overwritten", 3}});
+  const auto lines = linesOf(formatStats(doc));
+  ASSERT_EQ(lines.size(), 8u);
+  EXPECT_EQ(lines[6], "unattributed drops: none");
+  EXPECT_EQ(lines[7], "log lines overwritten: 3");
+}
+
 TEST(FormatStatsTest, NoInstancesSaysSo) {
   EXPECT_EQ(formatStats(json{{"instances", json::array()}}), "no instances\n");
   EXPECT_EQ(formatStats(json::object()), "no instances\n");

@@ -42,7 +42,7 @@ struct Family {
 
 // name{label="value",…} value — label values escape \\, \" and \n.
 const std::regex kSampleLine(
-    R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*)\} (\S+)$)");
+    R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*)\})? (\S+)$)");
 const std::regex kLabel(R"(([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)\")");
 const std::regex kComment(R"(^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.+)$)");
 
@@ -192,7 +192,10 @@ TEST_F(MetricsTest, EveryLineParsesAndFamiliesAreWellFormed) {
 TEST_F(MetricsTest, EverySeriesCarriesTheInstanceLabels) {
   masterAndBackup();
   for (const auto& [name, f] : scrape()) {
-    if (name == "vipd_unattributed_drops_total") continue;  // no instance owns them
+    // The daemon's own counters: no instance owns them.
+    if (name == "vipd_unattributed_drops_total" || name == "vipd_log_lines_overwritten_total") {
+      continue;
+    }
     for (const auto& s : f.samples) {
       SCOPED_TRACE(s.name);
       EXPECT_EQ(s.labels.count("instance"), 0u) << "the scrape target's label";
@@ -355,6 +358,8 @@ TEST_F(MetricsTest, NoInstancesStillDescribesEveryFamily) {
     EXPECT_FALSE(f.type.empty()) << name;
     if (name == "vipd_unattributed_drops_total") {
       EXPECT_EQ(f.samples.size(), kDropReasonCount) << "the daemon's own, instances or not";
+    } else if (name == "vipd_log_lines_overwritten_total") {
+      EXPECT_EQ(f.samples.size(), 1u) << "the daemon's own, instances or not";
     } else {
       EXPECT_TRUE(f.samples.empty()) << name;
     }
@@ -366,7 +371,7 @@ TEST_F(MetricsTest, UnattributedDropsAreCountedByReasonWithoutInstanceLabels) {
   DropCounts unattributed{};
   unattributed[static_cast<std::size_t>(proto::DropReason::BadChecksum)] = 5;
   unattributed[static_cast<std::size_t>(proto::DropReason::VridMismatch)] = 9;
-  const auto families = parseExposition(prometheusText(h_.instances, unattributed));
+  const auto families = parseExposition(prometheusText(h_.instances, {unattributed, 7}));
   ASSERT_EQ(families.count("vipd_unattributed_drops_total"), 1u);
   EXPECT_EQ(families.at("vipd_unattributed_drops_total").type, "counter");
   const auto all =
@@ -381,6 +386,11 @@ TEST_F(MetricsTest, UnattributedDropsAreCountedByReasonWithoutInstanceLabels) {
   const auto instanceDrops =
       select(families, "vipd_adverts_dropped_total", "vipd_adverts_dropped_total", {});
   for (const auto& s : instanceDrops) EXPECT_EQ(s.value, 0) << "not the instances'";
+  const auto lost =
+      select(families, "vipd_log_lines_overwritten_total", "vipd_log_lines_overwritten_total", {});
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].value, 7);
+  EXPECT_TRUE(lost[0].labels.empty());
 }
 
 // ---- MetricsFile -----------------------------------------------------------------------

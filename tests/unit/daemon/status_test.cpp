@@ -169,6 +169,7 @@ TEST_F(StatusTest, EmptyDocumentHasAnEmptyList) {
   EXPECT_EQ(stats["instances"], json::array());
   ASSERT_TRUE(stats["unattributed_drops"].is_object());
   for (const auto& [reason, n] : stats["unattributed_drops"].items()) EXPECT_EQ(n, 0) << reason;
+  EXPECT_EQ(stats["log_lines_overwritten"], 0);
 }
 
 TEST_F(StatusTest, StatsCarryTheUnattributedDropsByReason) {
@@ -176,7 +177,7 @@ TEST_F(StatusTest, StatsCarryTheUnattributedDropsByReason) {
   DropCounts unattributed{};
   unattributed[static_cast<std::size_t>(proto::DropReason::Truncated)] = 3;
   unattributed[static_cast<std::size_t>(proto::DropReason::VridMismatch)] = 40;
-  const json doc = statsDocument(h_.instances, unattributed);
+  const json doc = statsDocument(h_.instances, {unattributed, 7});
   ASSERT_EQ(doc["instances"].size(), 1u);
   const json drops = doc["unattributed_drops"];
   EXPECT_EQ(drops.size(), kDropReasonCount) << "one counter per reason, zero or not";
@@ -184,6 +185,7 @@ TEST_F(StatusTest, StatsCarryTheUnattributedDropsByReason) {
   EXPECT_EQ(drops["vrid_mismatch"], 40);
   EXPECT_EQ(drops["bad_checksum"], 0);
   EXPECT_EQ(doc["instances"][0]["drops"]["truncated"], 0) << "not the instance's";
+  EXPECT_EQ(doc["log_lines_overwritten"], 7);
 }
 
 // ---- Stats -----------------------------------------------------------------------------
