@@ -45,7 +45,9 @@ void parseStaticAddresses(ParseContext& context, const Line& line, Document& doc
   if (!openBlock(context, line)) return;
   auto& list = document.global.defs.staticAddresses;
   forEachBlockLine(context, line, [&](const Line& entry) {
-    if (auto address = parseVirtualAddress(entry, context.diagnostics)) list.push_back(*address);
+    if (auto address = parseVirtualAddress(entry, context.diagnostics, AddressBlock::Static)) {
+      list.push_back(*address);
+    }
   });
 }
 
