@@ -33,26 +33,31 @@ std::optional<net::InterfaceAddress> StaticAddresses::resolve(const config::Virt
 }
 
 void StaticAddresses::apply(const std::vector<config::VirtualAddress>& wanted) {
-  std::vector<net::InterfaceAddress> next;
+  std::vector<net::InterfaceAddress> resolved;
   for (const config::VirtualAddress& entry : wanted) {
     auto address = resolve(entry);
-    if (!address || listedIn(next, *address)) continue;
-    auto added = addresses_.add(*address);
+    if (address && !listedIn(resolved, *address)) resolved.push_back(*address);
+  }
+  // Gone from the configuration (reload) go first, as keepalived's
+  // clear_diff_saddresses runs before it adds the list: deleting an IPv4
+  // primary also deletes the secondaries of its subnet, which the adds
+  // below then put back.
+  for (const net::InterfaceAddress& old : installed_) {
+    if (!listedIn(resolved, old)) remove(old);
+  }
+  installed_.clear();
+  for (const net::InterfaceAddress& address : resolved) {
+    auto added = addresses_.add(address);
     if (!added) {
-      log_->warn("static address not added: address={} error=\"{}\"", net::toString(*address),
+      log_->warn("static address not added: address={} error=\"{}\"", net::toString(address),
                  added.error().message());
       continue;
     }
     if (added.value() == net::AddOutcome::Added) {
-      log_->info("static address added: address={}", net::toString(*address));
+      log_->info("static address added: address={}", net::toString(address));
     }
-    next.push_back(*address);
+    installed_.push_back(address);
   }
-  // Gone from the configuration (reload): keepalived's clear_diff_saddresses.
-  for (const net::InterfaceAddress& old : installed_) {
-    if (!listedIn(next, old)) remove(old);
-  }
-  installed_ = std::move(next);
 }
 
 void StaticAddresses::removeAll() {

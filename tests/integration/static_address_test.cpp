@@ -2,7 +2,8 @@
 // the daemon's start to its stop, whatever its instance does (here it is
 // BACKUP: a peer with a higher priority holds the VIP), and gone after a
 // graceful stop. After SIGKILL they stay, as keepalived's do; the next
-// vipd adopts them and removes them at its stop.
+// vipd adopts them and removes them at its stop. A reload applies the
+// difference.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -112,6 +113,27 @@ TEST_F(StaticAddressTest, AfterSigkillTheNextDaemonAdoptsAndRemovesThem) {
   lab_->signal(withStatics_, SIGTERM);
   ASSERT_TRUE(lab_->waitExit(withStatics_, kWait));
   EXPECT_TRUE(noStaticsOnH1()) << "adopted statics left behind after stop";
+}
+
+TEST_F(StaticAddressTest, AReloadRemovesTheUnlistedAndAddsTheNew) {
+  withStatics_ = startVipd(*lab_, *h1_, config(100, true), "h1");
+  ASSERT_TRUE(waitFor([&] { return staticsOnH1(); }, kWait));
+  // The IPv4 one goes, the IPv6 one stays, 198.51.100.9 comes.
+  auto next = config(100, false);
+  next.insert(next.find("vrrp_instance"), "static_ipaddress {\n    " + kStatic6 +
+                                              "/64 dev eth0\n    198.51.100.9/24 dev eth0\n}\n");
+  reloadWith(*lab_, withStatics_, next);
+  EXPECT_TRUE(waitFor(
+      [&] {
+        return !lab_->hasAddress(*h1_, kStatic4) && lab_->hasAddress(*h1_, "198.51.100.9") &&
+               lab_->hasAddress(*h1_, kStatic6);
+      },
+      kWait))
+      << "after reload: " << h1_->ns->exec("ip -o addr show dev eth0");
+  lab_->signal(withStatics_, SIGTERM);
+  ASSERT_TRUE(lab_->waitExit(withStatics_, kWait));
+  EXPECT_FALSE(lab_->hasAddress(*h1_, "198.51.100.9"));
+  EXPECT_FALSE(lab_->hasAddress(*h1_, kStatic6));
 }
 
 }  // namespace
