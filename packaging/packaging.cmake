@@ -56,6 +56,9 @@ endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The pristine example, for an operator who has edited /etc/vipd/vipd.conf.
 install(FILES ${PROJECT_SOURCE_DIR}/etc/vipd.conf DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+# The load-sharing layouts (active-active, three hosts), beside the basic one.
+file(GLOB _vipd_examples ${PROJECT_SOURCE_DIR}/etc/examples/*.conf)
+install(FILES ${_vipd_examples} DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
 # --- Debian package -------------------------------------------------------
 set(CPACK_GENERATOR DEB)

@@ -4,6 +4,7 @@
 // defaults and cross-field rules turn it into the model (complete.cpp).
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <span>
@@ -126,8 +127,13 @@ void listTrackProcessKeywords(std::vector<SupportedKeyword>& out);
 void listSyncGroupKeywords(std::vector<SupportedKeyword>& out);
 void listGarpGroupKeywords(std::vector<SupportedKeyword>& out);
 
-/// A line of virtual_ipaddress(_excluded) [SRC vrrp_ipaddress.c:alloc_ipaddress].
-std::optional<VirtualAddress> parseVirtualAddress(const Line& line, Diagnostics& diagnostics);
+/// The block an address line is in: the options differ slightly.
+enum class AddressBlock : std::uint8_t { Virtual, Static };
+
+/// A line of virtual_ipaddress(_excluded) or static_ipaddress
+/// [SRC vrrp_ipaddress.c:alloc_ipaddress].
+std::optional<VirtualAddress> parseVirtualAddress(const Line& line, Diagnostics& diagnostics,
+                                                  AddressBlock block = AddressBlock::Virtual);
 /// A line of unicast_peer: `IP [min_ttl N] [max_ttl N]`.
 std::optional<UnicastPeer> parseUnicastPeer(const Line& line, Diagnostics& diagnostics);
 /// A line of track_interface/track_script/track_file:

@@ -487,6 +487,8 @@ std::string dumpConfig(const Config& config) {
   Writer w;
   dumpGlobal(w, config.global);
   dumpInterfaceDelays(w, config.global.interfaceDelays);
+  if (!config.global.staticAddresses.empty()) w.blank();
+  dumpAddresses(w, "static_ipaddress", config.global.staticAddresses);
   for (const GarpGroup& group : config.garpGroups) dumpGarpGroup(w, group);
   // Definitions before the blocks that refer to them, for the reader: the
   // parser resolves references only once everything is read.

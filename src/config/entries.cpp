@@ -201,7 +201,8 @@ void finishAddress(const Line& line, AddressLine& out, Diagnostics& diagnostics)
 
 }  // namespace
 
-std::optional<VirtualAddress> parseVirtualAddress(const Line& line, Diagnostics& diagnostics) {
+std::optional<VirtualAddress> parseVirtualAddress(const Line& line, Diagnostics& diagnostics,
+                                                  AddressBlock block) {
   AddressLine out;
   out.address.where = line.tokens[0].where;
   if (!parseAddressWord(line.tokens[0], out, diagnostics)) return std::nullopt;
@@ -212,7 +213,10 @@ std::optional<VirtualAddress> parseVirtualAddress(const Line& line, Diagnostics&
     if (word.text == "use_vmac") {
       diagnostics.error(word.where, "use_vmac is not supported by vipd");
     } else if (word.text == "track_group") {
-      diagnostics.error(word.where, "track_group is only for static_ipaddress");
+      diagnostics.error(word.where, block == AddressBlock::Static
+                                        ? "track_group is not supported by vipd yet"
+                                        : "track_group is only for static_ipaddress");
+      ++at;  // its group name is not an option
     } else {
       diagnostics.error(word.where, "unknown address option '" + word.text +
                                         "' (expected brd, dev, scope, label, peer, home, -nodad, "
@@ -337,14 +341,14 @@ std::optional<NotifyScript> parseCommand(const Line& line, Diagnostics& diagnost
 // The first script of each kind wins, as in keepalived.
 void parseNotifyLine(const Line& line, NotifyScripts& scripts, Diagnostics& diagnostics) {
   const std::string& keyword = line.tokens[0].text;
-  std::optional<NotifyScript>& slot =
-      keyword == "notify_master"                ? scripts.master
-      : keyword == "notify_backup"              ? scripts.backup
-      : keyword == "notify_fault"               ? scripts.fault
-      : keyword == "notify_stop"                ? scripts.stop
-      : keyword == "notify_deleted"             ? scripts.deleted
-      : keyword == "notify_master_rx_lower_pri" ? scripts.masterRxLowerPri
-                                                : scripts.generic;
+  std::optional<NotifyScript>& slot = keyword == "notify_master"    ? scripts.master
+                                      : keyword == "notify_backup"  ? scripts.backup
+                                      : keyword == "notify_fault"   ? scripts.fault
+                                      : keyword == "notify_stop"    ? scripts.stop
+                                      : keyword == "notify_deleted" ? scripts.deleted
+                                      : keyword == "notify_master_rx_lower_pri"
+                                          ? scripts.masterRxLowerPri
+                                          : scripts.generic;
   auto script = parseNotifyScript(line, diagnostics);
   if (!script) return;
   if (slot) {

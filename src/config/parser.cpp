@@ -20,7 +20,6 @@ namespace {
 /// Root keywords of keepalived 2.2.7 [SRC vrrp_parser.c:init_vrrp_keywords,
 /// global_parser.c, check_parser.c, bfd_parser.c] that vipd skips.
 constexpr std::array kIgnoredRoot = {
-    IgnoredKeyword{"static_ipaddress", kNotSupportedYet},
     IgnoredKeyword{"static_routes", kNotSupportedYet},
     IgnoredKeyword{"static_rules", kNotSupportedYet},
     IgnoredKeyword{"track_group", kNotSupportedYet},
@@ -39,6 +38,19 @@ constexpr std::array kIgnoredRoot = {
 
 using RootBlockParser = void (*)(ParseContext&, const Line&, Document&);
 
+/// `static_ipaddress { ADDR ... }`: the virtual_ipaddress syntax, addresses
+/// the daemon keeps from start to stop whatever the instances do
+/// [SRC vrrp_parser.c:static_addresses_handler]. Several blocks add up.
+void parseStaticAddresses(ParseContext& context, const Line& line, Document& document) {
+  if (!openBlock(context, line)) return;
+  auto& list = document.global.defs.staticAddresses;
+  forEachBlockLine(context, line, [&](const Line& entry) {
+    if (auto address = parseVirtualAddress(entry, context.diagnostics, AddressBlock::Static)) {
+      list.push_back(*address);
+    }
+  });
+}
+
 struct RootBlock {
   std::string_view keyword;
   RootBlockParser parse;
@@ -55,6 +67,7 @@ constexpr std::array kRootBlocks = {
     RootBlock{"vrrp_sync_group", parseSyncGroup},
     RootBlock{"garp_group", parseGarpGroup},
     RootBlock{"interface_up_down_delays", parseInterfaceDelays},
+    RootBlock{"static_ipaddress", parseStaticAddresses},
 };
 
 RootBlockParser findRootBlock(std::string_view keyword) {

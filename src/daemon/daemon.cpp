@@ -44,6 +44,7 @@ Daemon::Daemon(config::Config config, EventLoop& loop)
       runner_(std::make_unique<exec::LoopProcessRunner>(reactor_)),
       prober_(std::make_unique<LoopProber>(loop_)),
       log_(logger("vipd")),
+      statics_(addresses_, logger("netlink")),
       syncGroups_(SyncGroups::Deps{loop_, *runner_}, logger("vrrp")),
       unattributed_(loop_, logger("vrrp")) {}
 
@@ -190,6 +191,8 @@ void Daemon::start() {
   watchFiles(config_, true);
   watchProcesses(config_);
   syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
+  // keepalived adds them before its instances start [SRC vrrp_daemon.c:start_vrrp].
+  statics_.apply(config_.global.staticAddresses);
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) startInstance(*instance);
   refreshPriorityReporting();

@@ -89,6 +89,9 @@ bool Daemon::reload(config::Config next) {
       failed.push_back(name);
     }
   }
+  // Added or kept whatever the instances do; those no longer listed go
+  // [SRC vrrp_daemon.c: clear_diff_saddresses, then start_vrrp adds the list].
+  statics_.apply(next.global.staticAddresses);
   config_ = std::move(next);
   // Not running, so not "running config": the next reload tries it again.
   std::erase_if(config_.instances, [&](const auto& in) {

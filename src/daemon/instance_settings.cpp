@@ -38,10 +38,10 @@ proto::AuthType authType(const config::VrrpInstance& in) {
                                                            : proto::AuthType::IpsecAh;
 }
 
-net::InterfaceAddress interfaceAddress(const config::VirtualAddress& vip, const std::string& instance,
-                                       const ResolvedInterface& itf, const IfindexLookup& ifindexOf) {
-  net::InterfaceAddress a;
-  a.ifindex = itf.ifindex;
+net::InterfaceAddress interfaceAddress(const config::VirtualAddress& vip,
+                                       const std::string& instance, const ResolvedInterface& itf,
+                                       const IfindexLookup& ifindexOf) {
+  int ifindex = itf.ifindex;
   if (vip.device && *vip.device != itf.name) {
     auto index = ifindexOf(*vip.device);
     if (!index) {
@@ -49,8 +49,16 @@ net::InterfaceAddress interfaceAddress(const config::VirtualAddress& vip, const 
                                ": interface '" + *vip.device + "' of " + vip.address.toString() +
                                " does not exist");
     }
-    a.ifindex = *index;
+    ifindex = *index;
   }
+  return toInterfaceAddress(vip, ifindex);
+}
+
+}  // namespace
+
+net::InterfaceAddress toInterfaceAddress(const config::VirtualAddress& vip, int ifindex) {
+  net::InterfaceAddress a;
+  a.ifindex = ifindex;
   a.address = vip.address;
   a.prefixLength = vip.prefixLength;
   if (vip.label) a.label = *vip.label;
@@ -63,8 +71,6 @@ net::InterfaceAddress interfaceAddress(const config::VirtualAddress& vip, const 
   a.preferredLifetime = vip.preferredLifetime;
   return a;
 }
-
-}  // namespace
 
 InstanceSettings resolveInstance(const config::VrrpInstance& in, const config::GlobalDefs& global,
                                  const ResolvedInterface& itf, const IfindexLookup& ifindexOf) {

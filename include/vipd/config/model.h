@@ -56,6 +56,49 @@ struct InterfaceDelays {
   friend bool operator==(const InterfaceDelays&, const InterfaceDelays&) = default;
 };
 
+/// `scope` of an address, as ip-address(8) / rt_scopes numbers it.
+enum class AddressScope : std::uint8_t {
+  Global = 0,
+  Site = 200,
+  Link = 253,
+  Host = 254,
+  Nowhere = 255,
+};
+
+/// A line of `virtual_ipaddress` / `virtual_ipaddress_excluded`:
+/// `ADDR[/LEN] [brd IP|+|-] [dev IF] [scope S] [label L] [peer IP] [home]
+///  [-nodad] [mngtmpaddr] [noprefixroute] [autojoin] [no_track]
+///  [preferred_lft N|forever]` [SRC vrrp_ipaddress.c:alloc_ipaddress].
+struct VirtualAddress {
+  static constexpr std::uint32_t kForever = 0xffffffffU;
+
+  util::IpAddress address;
+  /// /32 or /128 unless given (with `peer`, always the full length).
+  std::uint8_t prefixLength = 32;
+  /// IPv4 only; `+`/`-` are resolved to the computed address.
+  std::optional<util::IpAddress> broadcast;
+  std::optional<util::IpAddress> peer;
+  /// nullopt: the instance's interface.
+  std::optional<std::string> device;
+  /// IPv4 only.
+  std::optional<AddressScope> scope;
+  /// IPv4 only.
+  std::optional<std::string> label;
+  bool home = false;
+  bool noDad = false;
+  bool manageTempAddr = false;
+  bool noPrefixRoute = false;
+  bool autoJoin = false;
+  /// `no_track`: deleting the address does not take the instance out of MASTER.
+  bool noTrack = false;
+  /// IPv6: seconds or kForever; defaults to 0 (deprecated address) for a /128
+  /// and kForever otherwise. IPv4: only if configured.
+  std::optional<std::uint32_t> preferredLifetime;
+  SourceLocation where;
+
+  friend bool operator==(const VirtualAddress&, const VirtualAddress&) = default;
+};
+
 /// Values of `global_defs` that vipd uses.
 struct GlobalDefs {
   /// `router_id`; nullopt means "the host name" (resolved by the daemon).
@@ -106,6 +149,10 @@ struct GlobalDefs {
   bool netlinkMonitorRcvBufsForce = false;
   /// The root block `interface_up_down_delays` (kept here: it is per host).
   std::vector<InterfaceDelays> interfaceDelays;
+  /// The root block `static_ipaddress`: addresses vipd adds at start and
+  /// removes at stop, whatever the instances' states (not in any advert).
+  /// A `device` of nullopt means keepalived's default_interface, eth0.
+  std::vector<VirtualAddress> staticAddresses;
 
   friend bool operator==(const GlobalDefs&, const GlobalDefs&) = default;
 };
@@ -120,49 +167,6 @@ struct Authentication {
   std::string password;
 
   friend bool operator==(const Authentication&, const Authentication&) = default;
-};
-
-/// `scope` of an address, as ip-address(8) / rt_scopes numbers it.
-enum class AddressScope : std::uint8_t {
-  Global = 0,
-  Site = 200,
-  Link = 253,
-  Host = 254,
-  Nowhere = 255,
-};
-
-/// A line of `virtual_ipaddress` / `virtual_ipaddress_excluded`:
-/// `ADDR[/LEN] [brd IP|+|-] [dev IF] [scope S] [label L] [peer IP] [home]
-///  [-nodad] [mngtmpaddr] [noprefixroute] [autojoin] [no_track]
-///  [preferred_lft N|forever]` [SRC vrrp_ipaddress.c:alloc_ipaddress].
-struct VirtualAddress {
-  static constexpr std::uint32_t kForever = 0xffffffffU;
-
-  util::IpAddress address;
-  /// /32 or /128 unless given (with `peer`, always the full length).
-  std::uint8_t prefixLength = 32;
-  /// IPv4 only; `+`/`-` are resolved to the computed address.
-  std::optional<util::IpAddress> broadcast;
-  std::optional<util::IpAddress> peer;
-  /// nullopt: the instance's interface.
-  std::optional<std::string> device;
-  /// IPv4 only.
-  std::optional<AddressScope> scope;
-  /// IPv4 only.
-  std::optional<std::string> label;
-  bool home = false;
-  bool noDad = false;
-  bool manageTempAddr = false;
-  bool noPrefixRoute = false;
-  bool autoJoin = false;
-  /// `no_track`: deleting the address does not take the instance out of MASTER.
-  bool noTrack = false;
-  /// IPv6: seconds or kForever; defaults to 0 (deprecated address) for a /128
-  /// and kForever otherwise. IPv4: only if configured.
-  std::optional<std::uint32_t> preferredLifetime;
-  SourceLocation where;
-
-  friend bool operator==(const VirtualAddress&, const VirtualAddress&) = default;
 };
 
 /// A line of `unicast_peer`. min_ttl/max_ttl default to 0/255.

@@ -19,7 +19,7 @@ namespace vipd::daemon {
 /// garp_master_* and garp_lower_prio_* settings).
 struct GarpSchedule {
   std::uint32_t masterRepeat = 5;
-  std::chrono::seconds masterDelay{5};  ///< Second burst after this; 0 = none.
+  std::chrono::seconds masterDelay{5};    ///< Second burst after this; 0 = none.
   std::chrono::seconds masterRefresh{0};  ///< Periodic refresh while master; 0 = off.
   std::uint32_t masterRefreshRepeat = 1;
   std::uint32_t lowerPrioRepeat = 5;
@@ -59,6 +59,11 @@ struct InstanceSettings {
 
 /// Maps an interface name (a VIP's `dev`) to its ifindex; nullopt if absent.
 using IfindexLookup = std::function<std::optional<int>(const std::string&)>;
+
+/// The kernel address a virtual_ipaddress / static_ipaddress line asks
+/// for, on `ifindex` (its `dev`, resolved by the caller), with keepalived's
+/// flags (IPv6: IFA_F_NODAD unless `-nodad`).
+net::InterfaceAddress toInterfaceAddress(const config::VirtualAddress& vip, int ifindex);
 
 /// Builds the settings of one instance. Throws std::runtime_error naming the
 /// instance and the config location when the host cannot serve it (unknown

@@ -127,6 +127,16 @@ TEST(ConfigAddressTest, InvalidEntriesAreErrorsAtTheOffendingWord) {
   }
 }
 
+TEST(ConfigAddressTest, StaticAddressLinesAreCheckedLikeVirtualOnesAtTheirWord) {
+  const ParseResult result =
+      parse("static_ipaddress {\n198.51.100.1/33 dev eth1\n198.51.100.2 track_group g\n}\n" +
+            instance(""));
+  EXPECT_EQ(testing::errors(result),
+            (std::vector<std::string>{
+                "vipd.conf:2:1: error: the prefix length expects an integer 0..32, got '33'",
+                "vipd.conf:3:14: error: track_group is not supported by vipd yet"}));
+}
+
 TEST(ConfigAddressTest, UnicastPeerOptionsAreCheckedAtTheirWord) {
   const ParseResult result = parse(
       instance("unicast_src_ip 192.0.2.1\nunicast_peer {\n192.0.2.2 min_ttl 300\n192.0.2.3 ttl 5\n"

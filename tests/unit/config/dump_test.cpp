@@ -38,6 +38,7 @@ void clearLocations(GlobalDefs& g) {
     if (*fifo) (*fifo)->where = {};
   }
   for (InterfaceDelays& d : g.interfaceDelays) d.where = {};
+  for (VirtualAddress& a : g.staticAddresses) a.where = {};
 }
 
 void clearLocations(VrrpInstance& instance) {
@@ -450,6 +451,32 @@ TEST(DumpConfigTest, ZeroRefreshRepeatIsWrittenAsMinGarp) {
   const std::string dumped = expectRoundTrip(result);
   EXPECT_NE(dumped.find("    vrrp_min_garp\n"), std::string::npos);
   EXPECT_EQ(dumped.find("refresh_repeat"), std::string::npos);
+}
+
+TEST(DumpConfigTest, StaticAddressesAreParsedAndWrittenAsTheirOwnBlock) {
+  const ParseResult result = testing::parse(
+      "static_ipaddress {\n 198.51.100.1/24 dev eth1 scope link\n 203.0.113.7\n}\n"
+      "static_ipaddress {\n 2001:db8:1::1/64 dev eth1 -nodad\n}\n" +
+      testing::instance(""));
+  ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
+  const auto& list = result.config->global.staticAddresses;
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].address.toString(), "198.51.100.1");
+  EXPECT_EQ(list[0].prefixLength, 24);
+  EXPECT_EQ(list[0].device, "eth1");
+  EXPECT_EQ(list[0].scope, AddressScope::Link);
+  EXPECT_EQ(list[1].prefixLength, 32);
+  EXPECT_EQ(list[1].device, std::nullopt);
+  EXPECT_TRUE(list[2].noDad);
+  EXPECT_EQ(list[2].where.line, 6u);
+  const std::string dumped = expectRoundTrip(result);
+  EXPECT_NE(dumped.find("static_ipaddress {\n"
+                        "    198.51.100.1/24 dev eth1 scope link\n"
+                        "    203.0.113.7/32\n"
+                        "    2001:db8:1::1/64 dev eth1 -nodad preferred_lft forever\n"
+                        "}\n"),
+            std::string::npos)
+      << dumped;
 }
 
 // Values keepalived derives must come back the same when written explicitly.
