@@ -21,8 +21,6 @@ namespace {
 /// global_parser.c, check_parser.c, bfd_parser.c] that vipd skips.
 constexpr std::array kIgnoredRoot = {
     IgnoredKeyword{"static_ipaddress", kNotSupportedYet},
-    IgnoredKeyword{"static_routes", kNotSupportedYet},
-    IgnoredKeyword{"static_rules", kNotSupportedYet},
     IgnoredKeyword{"track_group", kNotSupportedYet},
     IgnoredKeyword{"linkbeat_interfaces", kNotSupportedYet},
     IgnoredKeyword{"net_namespace", kNotSupportedYet},
@@ -55,6 +53,8 @@ constexpr std::array kRootBlocks = {
     RootBlock{"vrrp_sync_group", parseSyncGroup},
     RootBlock{"garp_group", parseGarpGroup},
     RootBlock{"interface_up_down_delays", parseInterfaceDelays},
+    RootBlock{"static_routes", parseStaticRoutes},
+    RootBlock{"static_rules", parseStaticRules},
 };
 
 RootBlockParser findRootBlock(std::string_view keyword) {
