@@ -42,6 +42,7 @@ Daemon::Daemon(config::Config config, EventLoop& loop)
       runner_(std::make_unique<exec::LoopProcessRunner>(reactor_)),
       prober_(std::make_unique<LoopProber>(loop_)),
       log_(logger("vipd")),
+      staticRoutes_(routes_, logger("netlink")),
       syncGroups_(SyncGroups::Deps{loop_, *runner_}, logger("vrrp")),
       unattributed_(loop_, logger("vrrp")) {}
 
@@ -145,7 +146,8 @@ Instance& Daemon::create(Prepared prepared) {
                            other->settings().name + " on the same interface and family");
     }
   }
-  Instance::Deps deps{loop_, addresses_, announcerFor(prepared.settings.interface), *group.socket};
+  Instance::Deps deps{loop_, addresses_, announcerFor(prepared.settings.interface), *group.socket,
+                      routes_};
   log_->info("({}) interface={} vrid={} version={} priority={} advert_int={}cs source={} {}",
              in.name, prepared.settings.interface.name, in.virtualRouterId, in.version, in.priority,
              in.advertInterval.count(), prepared.settings.interface.source.toString(),
@@ -188,6 +190,9 @@ void Daemon::start() {
   watchFiles(config_, true);
   watchProcesses(config_);
   syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
+  // Installed once nothing can fail any more, before the instances (whose
+  // routes may lean on them) start: a start-up failure leaves none behind.
+  staticRoutes_.apply(config_.staticRoutes, config_.staticRules);
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) startInstance(*instance);
   refreshPriorityReporting();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "vipd/daemon/route_specs.h"
+
 namespace vipd::daemon {
 
 namespace {
@@ -38,8 +40,9 @@ proto::AuthType authType(const config::VrrpInstance& in) {
                                                            : proto::AuthType::IpsecAh;
 }
 
-net::InterfaceAddress interfaceAddress(const config::VirtualAddress& vip, const std::string& instance,
-                                       const ResolvedInterface& itf, const IfindexLookup& ifindexOf) {
+net::InterfaceAddress interfaceAddress(const config::VirtualAddress& vip,
+                                       const std::string& instance, const ResolvedInterface& itf,
+                                       const IfindexLookup& ifindexOf) {
   net::InterfaceAddress a;
   a.ifindex = itf.ifindex;
   if (vip.device && *vip.device != itf.name) {
@@ -109,6 +112,9 @@ InstanceSettings resolveInstance(const config::VrrpInstance& in, const config::G
   for (const auto& vip : in.excludedAddresses) {
     s.addresses.push_back(interfaceAddress(vip, in.name, itf, ifindexOf));
   }
+
+  s.routes = routeSpecs(in.virtualRoutes);
+  s.rules = ruleSpecs(in.virtualRules);
 
   s.garp.masterRepeat = in.garpMasterRepeat;
   s.garp.masterDelay = in.garpMasterDelay;

@@ -10,6 +10,7 @@
 #include "vipd/core/router_config.h"
 #include "vipd/net/address_manager_types.h"
 #include "vipd/net/garp.h"
+#include "vipd/net/route_types.h"
 #include "vipd/proto/advertisement.h"
 #include "vipd/proto/validate.h"
 
@@ -19,7 +20,7 @@ namespace vipd::daemon {
 /// garp_master_* and garp_lower_prio_* settings).
 struct GarpSchedule {
   std::uint32_t masterRepeat = 5;
-  std::chrono::seconds masterDelay{5};  ///< Second burst after this; 0 = none.
+  std::chrono::seconds masterDelay{5};    ///< Second burst after this; 0 = none.
   std::chrono::seconds masterRefresh{0};  ///< Periodic refresh while master; 0 = off.
   std::uint32_t masterRefreshRepeat = 1;
   std::uint32_t lowerPrioRepeat = 5;
@@ -53,6 +54,9 @@ struct InstanceSettings {
   bool unicast = false;
   /// VIPs then eVIPs, as netlink will install them.
   std::vector<net::InterfaceAddress> addresses;
+  /// virtual_routes and virtual_rules, installed on MASTER after the VIPs.
+  std::vector<net::RouteSpec> routes;
+  std::vector<net::RuleSpec> rules;
   GarpSchedule garp;
   bool lowerPrioNoAdvert = false;
 };
