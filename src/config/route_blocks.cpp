@@ -6,16 +6,13 @@
 
 namespace vipd::config::detail {
 
-// Until the daemon installs them, each block says so (runtime_gaps.cpp).
 void parseRouteBlock(ParseContext& context, const Line& opener, std::vector<VirtualRoute>& out) {
-  reportNotRunYet(context.diagnostics, opener.tokens[0]);
   forEachBlockLine(context, opener, [&](const Line& entry) {
     if (auto route = parseRoute(entry, context.diagnostics)) out.push_back(std::move(*route));
   });
 }
 
 void parseRuleBlock(ParseContext& context, const Line& opener, std::vector<VirtualRule>& out) {
-  reportNotRunYet(context.diagnostics, opener.tokens[0]);
   forEachBlockLine(context, opener, [&](const Line& entry) {
     if (auto rule = parseRule(entry, context.diagnostics)) out.push_back(std::move(*rule));
   });

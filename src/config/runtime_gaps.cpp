@@ -20,10 +20,6 @@ struct Gap {
 constexpr std::array kGaps = {
     Gap{"garp_group", "pace GARPs per interface group"},
     Gap{"vrrp_startup_delay", "delay the start of its instances"},
-    Gap{"virtual_routes", "install routes"},
-    Gap{"virtual_rules", "install rules"},
-    Gap{"static_routes", "install routes"},
-    Gap{"static_rules", "install rules"},
 };
 
 }  // namespace

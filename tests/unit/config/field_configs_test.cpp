@@ -47,8 +47,6 @@ std::vector<FieldConfig> fieldConfigs() {
       {"evrardjp-ansible-keepalived.conf",
        {at("23:3", "'use_vmac' is not supported by vipd yet"),
         at("24:3", "'vmac_xmit_base' is not supported by vipd yet"),
-        at("44:3",
-           "virtual_routes is parsed and checked but vipd does not install routes yet; ignored"),
         at("57:3", "'smtp_alert' is not supported by vipd, ignored"),
         at("26:17", "preempt_delay is not allowed with nopreempt; ignored"),
         at("48:5",
