@@ -185,6 +185,58 @@ TEST_P(VirtualRoutesTest, ADaemonKilledAsMasterCleansUpWhenItStartsAgain) {
   EXPECT_TRUE(clean(1));
 }
 
+/// `text` with its first `from` replaced by `to`.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// A reload that changes the instance's route and the static route: the
+// running master swaps them without leaving MASTER; so does the backup's
+// static route.
+TEST_P(VirtualRoutesTest, AReloadMovesChangedRoutesOnTheRunningMaster) {
+  auto& s = *scenario_;
+  const RouteCase& c = GetParam();
+  s.startAll();
+  ASSERT_TRUE(ok(s.settlesOn(0)));
+  ASSERT_TRUE(becomes(0, true, true));
+  // One more prefix bit: the /24 (/48) line becomes a /25 (/49) line.
+  const auto narrower = [](std::string line) {
+    return replaced(replaced(std::move(line), "/24 ", "/25 "), "/48 ", "/49 ");
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto text = replaced(s.configText(i), c.virtualRoute, narrower(c.virtualRoute));
+    s.reloadWith(i, replaced(text, c.staticRoute, narrower(c.staticRoute)));
+  }
+  const auto newVirtual = narrower(c.routeShown);
+  const auto newStatic = narrower(c.staticShown);
+  EXPECT_TRUE(waitFor(
+      [&] {
+        const auto r0 = routes(0);
+        const auto r1 = routes(1);
+        return r0.find(newVirtual) != std::string::npos &&
+               r0.find(c.routeShown) == std::string::npos &&
+               r0.find(newStatic) != std::string::npos &&
+               r0.find(c.staticShown) == std::string::npos &&
+               r1.find(newStatic) != std::string::npos &&
+               r1.find(c.staticShown) == std::string::npos &&
+               r1.find(newVirtual) == std::string::npos;
+      },
+      3s))
+      << "h1:\n"
+      << routes(0) << "h2:\n"
+      << routes(1);
+  EXPECT_TRUE(hasVirtualRule(0)) << "the unchanged rule stays";
+  EXPECT_TRUE(ok(s.soleHolderThroughout(0, s.settlePeriod()))) << "no transition on reload";
+  EXPECT_EQ(routeErrors(0), 0u);
+
+  ASSERT_TRUE(ok(s.terminate(0)));
+  ASSERT_TRUE(ok(s.terminate(1)));
+  EXPECT_TRUE(clean(0));
+  EXPECT_TRUE(clean(1));
+}
+
 INSTANTIATE_TEST_SUITE_P(Families, VirtualRoutesTest, ::testing::Values(kV4, kV6), caseName);
 
 }  // namespace
