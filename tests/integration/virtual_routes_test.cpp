@@ -54,6 +54,9 @@ const RouteCase kV6{Family::V6,
                     "100:\tfrom 2001:db8::100 lookup 100",
                     "2001:db8:fe::/48 via 2001:db8::fe dev eth0 proto keepalived"};
 
+// gtest shows the family instead of the struct's bytes.
+void PrintTo(const RouteCase& c, std::ostream* os) { *os << toString(c.family); }
+
 std::string caseName(const ::testing::TestParamInfo<RouteCase>& info) {
   return std::string(toString(info.param.family));
 }
