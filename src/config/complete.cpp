@@ -103,6 +103,8 @@ class InstanceBuilder {
     }
     i_.virtualAddresses = d_.virtualAddresses;
     i_.excludedAddresses = d_.excludedAddresses;
+    i_.virtualRoutes = d_.virtualRoutes;
+    i_.virtualRules = d_.virtualRules;
     if (i_.virtualAddresses.empty()) {
       if (i_.version == 3 || i_.strictMode) {
         error(d_.where, std::string("needs at least one virtual_ipaddress (") +
@@ -410,6 +412,8 @@ std::optional<Config> complete(const Document& document, Diagnostics& diagnostic
   config.trackProcesses = document.trackProcesses;
   config.syncGroups = completeSyncGroups(document, diagnostics);
   config.garpGroups = document.garpGroups;
+  config.staticRoutes = document.staticRoutes;
+  config.staticRules = document.staticRules;
   if (diagnostics.hasErrors()) return std::nullopt;
   return config;
 }

@@ -73,6 +73,8 @@ struct InstanceDraft {
   std::vector<TrackedObject> trackScripts;
   std::vector<TrackedObject> trackFiles;
   std::vector<TrackedObject> trackProcesses;
+  std::vector<VirtualRoute> virtualRoutes;
+  std::vector<VirtualRule> virtualRules;
 };
 
 /// The first element of `list` called `name`, or nullptr.
@@ -102,6 +104,8 @@ struct Document {
   std::vector<TrackProcess> trackProcesses;
   std::vector<SyncGroupDraft> syncGroups;
   std::vector<GarpGroup> garpGroups;
+  std::vector<VirtualRoute> staticRoutes;
+  std::vector<VirtualRule> staticRules;
 };
 
 /// What a track_interface / track_script / track_file / track_process entry
@@ -205,6 +209,12 @@ void parseTrackProcess(ParseContext& context, const Line& line, Document& docume
 void parseSyncGroup(ParseContext& context, const Line& line, Document& document);
 void parseGarpGroup(ParseContext& context, const Line& line, Document& document);
 void parseInterfaceDelays(ParseContext& context, const Line& line, Document& document);
+/// `static_routes { ... }` / `static_rules { ... }` [route_blocks.cpp].
+void parseStaticRoutes(ParseContext& context, const Line& line, Document& document);
+void parseStaticRules(ParseContext& context, const Line& line, Document& document);
+/// The lines of a routes / rules block whose `{` is consumed [route_blocks.cpp].
+void parseRouteBlock(ParseContext& context, const Line& opener, std::vector<VirtualRoute>& out);
+void parseRuleBlock(ParseContext& context, const Line& opener, std::vector<VirtualRule>& out);
 
 /// The `TCP_CHECK { ... }` or `HTTP_GET { ... }` block of a vipd_check, whose
 /// `{` is consumed [check_blocks.cpp]; nullopt after reporting an error.

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "route_syntax.h"
 #include "values.h"
 
 namespace vipd::config {
@@ -379,6 +380,20 @@ void dumpAddresses(Writer& w, const std::string& keyword,
   w.close();
 }
 
+void dumpRoutes(Writer& w, const std::string& keyword, const std::vector<VirtualRoute>& routes) {
+  if (routes.empty()) return;
+  w.open(keyword);
+  for (const VirtualRoute& route : routes) w.line(detail::routeText(route));
+  w.close();
+}
+
+void dumpRules(Writer& w, const std::string& keyword, const std::vector<VirtualRule>& rules) {
+  if (rules.empty()) return;
+  w.open(keyword);
+  for (const VirtualRule& rule : rules) w.line(detail::ruleText(rule));
+  w.close();
+}
+
 void dumpTracked(Writer& w, const std::string& keyword, const std::vector<TrackedObject>& list) {
   if (list.empty()) return;
   w.open(keyword);
@@ -435,6 +450,8 @@ void dumpTransport(Writer& w, const VrrpInstance& i) {
   if (i.checkUnicastSrc) w.line("check_unicast_src");  // takes no argument
   dumpAddresses(w, "virtual_ipaddress", i.virtualAddresses);
   dumpAddresses(w, "virtual_ipaddress_excluded", i.excludedAddresses);
+  dumpRoutes(w, "virtual_routes", i.virtualRoutes);
+  dumpRules(w, "virtual_rules", i.virtualRules);
 }
 
 void dumpAnnouncements(Writer& w, const VrrpInstance& i) {
@@ -490,6 +507,9 @@ std::string dumpConfig(const Config& config) {
   if (!config.global.staticAddresses.empty()) w.blank();
   dumpAddresses(w, "static_ipaddress", config.global.staticAddresses);
   for (const GarpGroup& group : config.garpGroups) dumpGarpGroup(w, group);
+  if (!config.staticRoutes.empty() || !config.staticRules.empty()) w.blank();
+  dumpRoutes(w, "static_routes", config.staticRoutes);
+  dumpRules(w, "static_rules", config.staticRules);
   // Definitions before the blocks that refer to them, for the reader: the
   // parser resolves references only once everything is read.
   for (const VrrpScript& script : config.scripts) dumpScript(w, script);

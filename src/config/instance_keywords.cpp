@@ -262,6 +262,14 @@ void onTracking(D& d, const Line& line, ParseContext& c) {
   parseTrackingBlock(c, line, list);
 }
 
+void onVirtualRoutes(D& d, const Line& line, ParseContext& c) {
+  parseRouteBlock(c, line, d.virtualRoutes);
+}
+
+void onVirtualRules(D& d, const Line& line, ParseContext& c) {
+  parseRuleBlock(c, line, d.virtualRules);
+}
+
 /// `debug LEVEL`: keepalived checks 0..4 and does nothing with it.
 void onDebug(D&, const Line& line, ParseContext& c) {
   if (checkArgs(c, line, 0, 1) && line.tokens.size() > 1) {
@@ -313,6 +321,8 @@ constexpr std::array kInstanceKeywords = {
     Keyword<D>{"track_script", true, onTracking},
     Keyword<D>{"track_file", true, onTracking},
     Keyword<D>{"track_process", true, onTracking},
+    Keyword<D>{"virtual_routes", true, onVirtualRoutes},
+    Keyword<D>{"virtual_rules", true, onVirtualRules},
     Keyword<D>{"debug", false, onDebug},
 };
 
@@ -332,8 +342,6 @@ constexpr std::array kIgnoredInstance = {
     IgnoredKeyword{"garp_extra_if", kNotSupportedYet},
     IgnoredKeyword{"vmac_garp_intvl", kNotSupportedYet},
     IgnoredKeyword{"promote_secondaries", kNotSupportedYet},
-    IgnoredKeyword{"virtual_routes", kNotSupportedYet},
-    IgnoredKeyword{"virtual_rules", kNotSupportedYet},
     IgnoredKeyword{"kernel_rx_buf_size", kNotSupportedYet},
     IgnoredKeyword{"no_virtual_ipaddress", kNotSupportedYet},
     IgnoredKeyword{"timer_expired_backup", kNotSupportedYet},

@@ -20,8 +20,6 @@ namespace {
 /// Root keywords of keepalived 2.2.7 [SRC vrrp_parser.c:init_vrrp_keywords,
 /// global_parser.c, check_parser.c, bfd_parser.c] that vipd skips.
 constexpr std::array kIgnoredRoot = {
-    IgnoredKeyword{"static_routes", kNotSupportedYet},
-    IgnoredKeyword{"static_rules", kNotSupportedYet},
     IgnoredKeyword{"track_group", kNotSupportedYet},
     IgnoredKeyword{"linkbeat_interfaces", kNotSupportedYet},
     IgnoredKeyword{"net_namespace", kNotSupportedYet},
@@ -68,6 +66,8 @@ constexpr std::array kRootBlocks = {
     RootBlock{"garp_group", parseGarpGroup},
     RootBlock{"interface_up_down_delays", parseInterfaceDelays},
     RootBlock{"static_ipaddress", parseStaticAddresses},
+    RootBlock{"static_routes", parseStaticRoutes},
+    RootBlock{"static_rules", parseStaticRules},
 };
 
 RootBlockParser findRootBlock(std::string_view keyword) {

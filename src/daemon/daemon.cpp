@@ -45,6 +45,7 @@ Daemon::Daemon(config::Config config, EventLoop& loop)
       prober_(std::make_unique<LoopProber>(loop_)),
       log_(logger("vipd")),
       statics_(addresses_, logger("netlink")),
+      staticRoutes_(routes_, logger("netlink")),
       syncGroups_(SyncGroups::Deps{loop_, *runner_}, logger("vrrp")),
       unattributed_(loop_, logger("vrrp")) {}
 
@@ -148,7 +149,8 @@ Instance& Daemon::create(Prepared prepared) {
                            other->settings().name + " on the same interface and family");
     }
   }
-  Instance::Deps deps{loop_, addresses_, announcerFor(prepared.settings.interface), *group.socket};
+  Instance::Deps deps{loop_, addresses_, announcerFor(prepared.settings.interface), *group.socket,
+                      routes_};
   log_->info("({}) interface={} vrid={} version={} priority={} advert_int={}cs source={} {}",
              in.name, prepared.settings.interface.name, in.virtualRouterId, in.version, in.priority,
              in.advertInterval.count(), prepared.settings.interface.source.toString(),
@@ -193,6 +195,10 @@ void Daemon::start() {
   syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
   // keepalived adds them before its instances start [SRC vrrp_daemon.c:start_vrrp].
   statics_.apply(config_.global.staticAddresses);
+  // Installed once nothing can fail any more, after the static addresses
+  // (a route's src may be one) and before the instances (whose routes may
+  // lean on them) start: a start-up failure leaves none behind.
+  staticRoutes_.apply(config_.staticRoutes, config_.staticRules);
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) startInstance(*instance);
   refreshPriorityReporting();

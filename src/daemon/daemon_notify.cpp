@@ -13,6 +13,8 @@ void Daemon::stop(std::function<void()> done) {
   processes_.reset();
   closeProcessConnector();
   for (auto& instance : instances_) instance->shutdown();
+  // After the instances: their routes may lean on the static ones.
+  staticRoutes_.removeAll();
   // After the masters' VIPs, before the STOP notifies [SRC vrrp_daemon.c:vrrp_terminate_phase1].
   statics_.removeAll();
   waitForScripts(std::move(done), loop_.now() + kStopDrainLimit);

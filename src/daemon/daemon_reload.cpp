@@ -92,6 +92,11 @@ bool Daemon::reload(config::Config next) {
   // Added or kept whatever the instances do; those no longer listed go
   // [SRC vrrp_daemon.c: clear_diff_saddresses, then start_vrrp adds the list].
   statics_.apply(next.global.staticAddresses);
+  if (next.staticRoutes != config_.staticRoutes || next.staticRules != config_.staticRules) {
+    log_->info("reload: static_routes / static_rules changed");
+  }
+  // Old lines out, new ones in; unchanged lines stay installed.
+  staticRoutes_.apply(next.staticRoutes, next.staticRules);
   config_ = std::move(next);
   // Not running, so not "running config": the next reload tries it again.
   std::erase_if(config_.instances, [&](const auto& in) {

@@ -18,6 +18,28 @@ using std::chrono::microseconds;
 
 double ms(microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
 
+// One name per operation so that Instance's route helpers serve routes and rules alike.
+net::NetlinkResult<net::AddOutcome> instanceAddSpec(net::RouteManager& m, const net::RouteSpec& r) {
+  return m.addRoute(r);
+}
+net::NetlinkResult<net::AddOutcome> instanceAddSpec(net::RouteManager& m, const net::RuleSpec& r) {
+  return m.addRule(r);
+}
+net::NetlinkResult<net::RemoveOutcome> instanceRemoveSpec(net::RouteManager& m,
+                                                          const net::RouteSpec& r) {
+  return m.removeRoute(r);
+}
+net::NetlinkResult<net::RemoveOutcome> instanceRemoveSpec(net::RouteManager& m,
+                                                          const net::RuleSpec& r) {
+  return m.removeRule(r);
+}
+
+/// The kernel's extended-ack text, as a suffix of the log line ("" if none).
+std::string kernelReason(const net::RouteManager& m) {
+  const auto text = m.lastKernelMessage();
+  return text.empty() ? std::string() : " (kernel: " + text + ")";
+}
+
 }  // namespace
 
 Instance::Instance(InstanceSettings settings, Deps deps, std::shared_ptr<spdlog::logger> log)
@@ -49,6 +71,22 @@ void Instance::start(bool linkUsable) {
       }
     }
   }
+  // Routes and rules too; removing what is absent is success, so this is
+  // silent unless something was really left behind.
+  for (const auto& rule : settings_.rules) {
+    if (auto removed = deps_.routes.removeRule(rule);
+        removed && removed.value() == net::RemoveOutcome::Removed) {
+      log_->warn("({}) removed rule {} left by a previous run", settings_.name,
+                 net::describe(rule));
+    }
+  }
+  for (const auto& route : settings_.routes) {
+    if (auto removed = deps_.routes.removeRoute(route);
+        removed && removed.value() == net::RemoveOutcome::Removed) {
+      log_->warn("({}) removed route {} left by a previous run", settings_.name,
+                 net::describe(route));
+    }
+  }
   applyTracking(tracking_.initial());
   if (!linkUsable) dispatch(core::FaultRaised{kInterfaceFault});
   startPending_ = true;
@@ -78,9 +116,16 @@ void Instance::reconfigure(InstanceSettings next, std::optional<track::InstanceT
     throw std::invalid_argument("instance " + settings_.name + ": cannot reconfigure in place");
   }
   const auto before = std::move(settings_.addresses);
+  const auto routesBefore = std::move(settings_.routes);
+  const auto rulesBefore = std::move(settings_.rules);
   settings_ = std::move(next);
   router_.reconfigure(settings_.router);
-  if (vipsInstalled_) swapVips(before);
+  if (vipsInstalled_) {
+    // Rules and routes that go are removed before the VIPs they may use.
+    swapRoutes(routesBefore, rulesBefore);
+    swapVips(before);
+    addRoutes();
+  }
   setTracking(tracking ? std::move(*tracking)
                        : track::InstanceTracking(settings_.router.priority, {}));
 }
@@ -219,6 +264,8 @@ void Instance::onAddressRemoved(const net::InterfaceAddress& removed) {
     if (added) {
       ++stats_.addressesRestored;
       deps_.announcer.announce(a.address, settings_.interface.mac, settings_.interface.forwarding);
+      // The kernel deleted the routes whose src was that address.
+      addRoutes();
     } else {
       ++stats_.addressErrors;
       log_->error("({}) cannot add {} back: {}", settings_.name, a.address.toString(),
@@ -316,12 +363,59 @@ void Instance::addVips() {
     pendingTakeover_->vipsInstalled =
         duration_cast<microseconds>(deps_.scheduler.now() - eventStart_);
   }
+  addRoutes();
+}
+
+// A refused route or rule is logged and counted; the instance keeps its
+// state and its VIPs (issue 9: routes never stop an instance from serving).
+void Instance::addRoutes() {
+  for (const auto& route : settings_.routes) addRoute(route, "route");
+  for (const auto& rule : settings_.rules) addRoute(rule, "rule");
+}
+
+void Instance::removeRoutes(bool quiet) {
+  for (const auto& rule : settings_.rules) removeRoute(rule, "rule", quiet);
+  for (const auto& route : settings_.routes) removeRoute(route, "route", quiet);
+}
+
+// Only those that changed move, like the VIPs; the new ones are added by
+// addRoutes() (idempotent) once the VIPs are in place.
+void Instance::swapRoutes(const std::vector<net::RouteSpec>& routesBefore,
+                          const std::vector<net::RuleSpec>& rulesBefore) {
+  auto kept = [](const auto& list, const auto& spec) {
+    return std::find(list.begin(), list.end(), spec) != list.end();
+  };
+  for (const auto& rule : rulesBefore) {
+    if (!kept(settings_.rules, rule)) removeRoute(rule, "rule", false);
+  }
+  for (const auto& route : routesBefore) {
+    if (!kept(settings_.routes, route)) removeRoute(route, "route", false);
+  }
+}
+
+template <typename Spec>
+void Instance::addRoute(const Spec& spec, const char* what) {
+  auto added = instanceAddSpec(deps_.routes, spec);
+  if (added) return;
+  ++stats_.routeErrors;
+  log_->error("({}) cannot add {} {}: {}{}", settings_.name, what, net::describe(spec),
+              added.error().message(), kernelReason(deps_.routes));
+}
+
+template <typename Spec>
+void Instance::removeRoute(const Spec& spec, const char* what, bool quiet) {
+  auto removed = instanceRemoveSpec(deps_.routes, spec);
+  if (removed || quiet) return;
+  ++stats_.routeErrors;
+  log_->error("({}) cannot remove {} {}: {}{}", settings_.name, what, net::describe(spec),
+              removed.error().message(), kernelReason(deps_.routes));
 }
 
 void Instance::removeVips(bool quiet) {
   cancelAnnouncements();
   // Cleared first: the netlink monitor reports our own removals too.
   vipsInstalled_ = false;
+  removeRoutes(quiet);
   for (const auto& a : settings_.addresses) {
     auto removed = deps_.addresses.remove(a);
     if (!removed && !quiet) {

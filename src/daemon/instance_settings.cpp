@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "vipd/daemon/route_specs.h"
+
 namespace vipd::daemon {
 
 namespace {
@@ -115,6 +117,9 @@ InstanceSettings resolveInstance(const config::VrrpInstance& in, const config::G
   for (const auto& vip : in.excludedAddresses) {
     s.addresses.push_back(interfaceAddress(vip, in.name, itf, ifindexOf));
   }
+
+  s.routes = routeSpecs(in.virtualRoutes);
+  s.rules = ruleSpecs(in.virtualRules);
 
   s.garp.masterRepeat = in.garpMasterRepeat;
   s.garp.masterDelay = in.garpMasterDelay;

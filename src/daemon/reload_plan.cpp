@@ -55,6 +55,8 @@ VrrpInstance withoutLocations(VrrpInstance in) {
   in.trackScripts = withoutLocations(std::move(in.trackScripts));
   in.trackFiles = withoutLocations(std::move(in.trackFiles));
   in.trackProcesses = withoutLocations(std::move(in.trackProcesses));
+  in.virtualRoutes = withoutLocations(std::move(in.virtualRoutes));
+  in.virtualRules = withoutLocations(std::move(in.virtualRules));
   return in;
 }
 
@@ -97,6 +99,9 @@ std::vector<Aspect> settingAspects() {
       aspect("virtual_ipaddress", [](I in) { return withoutLocations(in.virtualAddresses); }),
       aspect("virtual_ipaddress_excluded",
              [](I in) { return withoutLocations(in.excludedAddresses); }),
+      // A running master swaps the routes and rules that differ (Instance::reconfigure).
+      aspect("virtual_routes", [](I in) { return withoutLocations(in.virtualRoutes); }),
+      aspect("virtual_rules", [](I in) { return withoutLocations(in.virtualRules); }),
       aspect("unicast_peer ttl limits", [](I in) { return withoutLocations(in.unicastPeers); }),
       aspect("check_unicast_src", [](I in) { return in.checkUnicastSrc; }),
       aspect("garp_master_delay", [](I in) { return in.garpMasterDelay; }),

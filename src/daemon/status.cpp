@@ -128,6 +128,7 @@ nlohmann::json instanceStats(const Instance& instance) {
       {"announcements_sent", s.announcementsSent},
       {"address_errors", s.addressErrors},
       {"addresses_restored", s.addressesRestored},
+      {"route_errors", s.routeErrors},
       {"last_takeover", s.lastTakeover ? takeoverJson(*s.lastTakeover) : nullptr},
       {"failover_seconds", histogramJson(s.failoverSeconds)},
   };

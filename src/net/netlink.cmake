@@ -4,6 +4,8 @@ target_sources(vipd_net PRIVATE
   address_manager_error.cpp
   address_manager_types.cpp
   address_manager_netlink.cpp
+  route_types.cpp
+  route_manager_netlink.cpp
   link_info.cpp
   netlink_monitor.cpp
   netlink_monitor_parse.cpp

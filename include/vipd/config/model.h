@@ -169,6 +169,89 @@ struct Authentication {
   friend bool operator==(const Authentication&, const Authentication&) = default;
 };
 
+/// An address prefix of a route or rule: `ADDR[/LEN]`, the length defaulting
+/// to the full one.
+struct IpPrefix {
+  util::IpAddress address;
+  std::uint8_t length = 32;
+
+  friend bool operator==(const IpPrefix&, const IpPrefix&) = default;
+};
+
+/// The rtm_type of a route: `blackhole|unreachable|prohibit|throw DEST`
+/// instead of a unicast route (ip-route(8) TYPE).
+enum class RouteType : std::uint8_t { Unicast, Blackhole, Unreachable, Prohibit, Throw };
+
+/// Routing tables ip-route(8) names (rt_tables); any number 1..2^32-1 works.
+inline constexpr std::uint32_t kTableMain = 254;
+inline constexpr std::uint32_t kTableLocal = 255;
+inline constexpr std::uint32_t kTableDefault = 253;
+/// RTPROT_KEEPALIVED: the protocol keepalived stamps on its routes (and
+/// watches for), so `ip route show proto keepalived` lists them.
+inline constexpr std::uint8_t kProtocolKeepalived = 18;
+
+/// A line of `virtual_routes` / `static_routes`:
+/// `[src IP] [to] DEST [via|gw IP [or IP]] [dev IF] [scope S] [table T]
+///  [metric|priority|preference N] [proto P] [onlink] [no_track]`, or
+/// `TYPE DEST [table T] [metric N] ...` with TYPE blackhole, unreachable,
+/// prohibit or throw [SRC vrrp_iproute.c:alloc_route; K5 §Static routes].
+struct VirtualRoute {
+  RouteType type = RouteType::Unicast;
+  IpPrefix destination;
+  /// `src`: the preferred source address (RTA_PREFSRC).
+  std::optional<util::IpAddress> source;
+  /// `via` / `gw`; with `or`, a second, equal-cost next hop (RTA_MULTIPATH).
+  std::optional<util::IpAddress> gateway;
+  std::optional<util::IpAddress> alternateGateway;
+  /// nullopt: the kernel picks the device that reaches the gateway.
+  std::optional<std::string> device;
+  /// nullopt: the kernel's default (link without gateway, else global).
+  std::optional<AddressScope> scope;
+  std::uint32_t table = kTableMain;
+  /// nullopt: the kernel's default (0 for IPv4, 1024 for IPv6).
+  std::optional<std::uint32_t> metric;
+  std::uint8_t protocol = kProtocolKeepalived;
+  bool onLink = false;
+  /// Accepted for keepalived: vipd does not watch routes, so a route deleted
+  /// by someone else never takes the instance out of MASTER.
+  bool noTrack = false;
+  SourceLocation where;
+
+  util::Family family() const { return destination.address.family(); }
+
+  friend bool operator==(const VirtualRoute&, const VirtualRoute&) = default;
+};
+
+/// What a rule does when it matches (ip-rule(8) ACTION).
+enum class RuleAction : std::uint8_t { Table, Goto, Blackhole, Unreachable, Prohibit };
+
+/// A line of `virtual_rules` / `static_rules`: `[from PFX] [to PFX]
+/// [iif IF] [oif IF] [fwmark N[/MASK]] [priority|preference|pref N]
+/// [table T | goto N | blackhole | unreachable | prohibit] [inet6] [no_track]`
+/// [SRC vrrp_iprule.c:alloc_rule].
+struct VirtualRule {
+  /// From the addresses; IPv4 unless `inet6` or an IPv6 address says otherwise.
+  util::Family family = util::Family::V4;
+  std::optional<IpPrefix> from;
+  std::optional<IpPrefix> to;
+  std::optional<std::string> inputInterface;
+  std::optional<std::string> outputInterface;
+  std::optional<std::uint32_t> fwmark;
+  /// Only with fwmark; nullopt: the kernel's all-ones mask.
+  std::optional<std::uint32_t> fwmask;
+  /// nullopt: the kernel picks one (keepalived advises to give it).
+  std::optional<std::uint32_t> priority;
+  RuleAction action = RuleAction::Table;
+  /// The table of RuleAction::Table (main unless given).
+  std::uint32_t table = kTableMain;
+  /// The priority RuleAction::Goto jumps to.
+  std::uint32_t gotoTarget = 0;
+  bool noTrack = false;
+  SourceLocation where;
+
+  friend bool operator==(const VirtualRule&, const VirtualRule&) = default;
+};
+
 /// A line of `unicast_peer`. min_ttl/max_ttl default to 0/255.
 struct UnicastPeer {
   util::IpAddress address;
@@ -279,6 +362,9 @@ struct VrrpInstance {
   std::vector<TrackedObject> trackScripts;
   std::vector<TrackedObject> trackFiles;
   std::vector<TrackedObject> trackProcesses;
+  /// Installed after the VIPs on becoming MASTER, removed on leaving it.
+  std::vector<VirtualRoute> virtualRoutes;
+  std::vector<VirtualRule> virtualRules;
   SourceLocation where;
 
   bool isUnicast() const { return !unicastPeers.empty(); }
@@ -480,6 +566,9 @@ struct Config {
   std::vector<TrackProcess> trackProcesses;
   std::vector<SyncGroup> syncGroups;
   std::vector<GarpGroup> garpGroups;
+  /// `static_routes` / `static_rules`: installed while the daemon runs.
+  std::vector<VirtualRoute> staticRoutes;
+  std::vector<VirtualRule> staticRules;
 
   friend bool operator==(const Config&, const Config&) = default;
 };

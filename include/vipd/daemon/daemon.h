@@ -20,6 +20,7 @@
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
 #include "vipd/daemon/static_addresses.h"
+#include "vipd/daemon/static_routes.h"
 #include "vipd/daemon/sync_groups.h"
 #include "vipd/daemon/unattributed_drops.h"
 #include "vipd/exec/loop_process_runner.h"
@@ -28,6 +29,7 @@
 #include "vipd/net/address_manager_netlink.h"
 #include "vipd/net/netlink_monitor.h"
 #include "vipd/net/proc_connector.h"
+#include "vipd/net/route_manager.h"
 #include "vipd/notify/fifo_channel.h"
 #include "vipd/notify/notifier.h"
 #include "vipd/notify/script_resolver.h"
@@ -48,13 +50,16 @@ class Daemon {
   Daemon& operator=(const Daemon&) = delete;
 
   /// Resolves interfaces, opens sockets, cleans up stale VIPs, adds the
-  /// static addresses and starts every instance. Throws std::runtime_error naming the instance on
-  /// any setup failure (nothing has been started then).
+  /// static addresses, installs static_routes / static_rules and starts every
+  /// instance. Throws std::runtime_error naming the instance on any setup
+  /// failure (nothing has been started then).
   void start();
   /// Graceful stop, keepalived's order (reference §2.3): health checks are
-  /// cancelled, masters send priority 0 and remove their VIPs, the static
-  /// addresses are removed, STOP notifies run; `done` is called from the loop once every notify
-  /// script has run (then the FIFO readers are stopped), or after kStopDrainLimit at the latest.
+  /// cancelled, masters send priority 0 and remove their VIPs (and routes),
+  /// static_rules / static_routes and the static addresses are removed, STOP
+  /// notifies run; `done` is called from the loop once every notify script
+  /// has run (then the FIFO readers are stopped), or after kStopDrainLimit at
+  /// the latest.
   void stop(std::function<void()> done);
   /// Applies a validated, reloaded configuration (SIGHUP) per planReload():
   /// unchanged instances are not touched; updated ones change in place;
@@ -182,6 +187,9 @@ class Daemon {
   net::NetlinkAddressManager addresses_;
   /// static_ipaddress: after addresses_, which it uses.
   StaticAddresses statics_;
+  /// virtual_routes / virtual_rules of every instance, and the static ones.
+  net::NetlinkRouteManager routes_;
+  StaticRoutes staticRoutes_;
   std::unique_ptr<net::NetlinkMonitor> monitor_;
   /// Timers dispatched this late mean the process did not run meanwhile.
   static constexpr auto kLoopStallThreshold = std::chrono::milliseconds(500);

@@ -15,6 +15,7 @@
 #include "vipd/daemon/scheduler.h"
 #include "vipd/net/address_manager.h"
 #include "vipd/net/garp_announcer.h"
+#include "vipd/net/route_manager.h"
 #include "vipd/net/vrrp_socket.h"
 #include "vipd/notify/notifier.h"
 #include "vipd/proto/checksum.h"
@@ -61,6 +62,8 @@ struct InstanceStats {
   std::uint64_t announcementsSent = 0;
   std::uint64_t addressErrors = 0;
   std::uint64_t addressesRestored = 0;  ///< VIPs someone else removed while we were master.
+  /// virtual_routes / virtual_rules the kernel refused to add or remove.
+  std::uint64_t routeErrors = 0;
   std::optional<TakeoverTiming> lastTakeover;
   /// Last advert heard → first announcement sent, per takeover that had a
   /// master before it (a start-up takeover has nothing to fail over from).
@@ -99,6 +102,8 @@ class Instance {
     net::AddressManager& addresses;
     net::AddressAnnouncer& announcer;
     net::VrrpTransport& transport;
+    /// virtual_routes / virtual_rules.
+    net::RouteManager& routes;
   };
 
   Instance(InstanceSettings settings, Deps deps, std::shared_ptr<spdlog::logger> log);
@@ -106,7 +111,7 @@ class Instance {
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
 
-  /// Removes VIPs a previous run left behind, applies the tracking state,
+  /// Removes VIPs, routes and rules a previous run left behind, applies the tracking state,
   /// then starts as BACKUP (or FAULT when `linkUsable` is false or a tracker
   /// faults) — once every tracked script has reported, as keepalived.
   void start(bool linkUsable);
@@ -193,6 +198,16 @@ class Instance {
   void addVips();
   void removeVips(bool quiet);
   void swapVips(const std::vector<net::InterfaceAddress>& before);
+  /// virtual_routes then virtual_rules, after the VIPs (a route may use a VIP as src).
+  void addRoutes();
+  /// Rules then routes: the reverse order. `quiet`: errors are not logged or counted.
+  void removeRoutes(bool quiet);
+  void swapRoutes(const std::vector<net::RouteSpec>& routesBefore,
+                  const std::vector<net::RuleSpec>& rulesBefore);
+  template <typename Spec>
+  void addRoute(const Spec& spec, const char* what);
+  template <typename Spec>
+  void removeRoute(const Spec& spec, const char* what, bool quiet);
   void announceBurst(std::uint32_t repeat);
   void startAnnouncements(core::GratuitousReason reason);
   Scheduler::TimerId scheduleAnnouncement(std::chrono::seconds after, std::uint32_t repeat,

@@ -10,6 +10,7 @@
 #include "vipd/core/router_config.h"
 #include "vipd/net/address_manager_types.h"
 #include "vipd/net/garp.h"
+#include "vipd/net/route_types.h"
 #include "vipd/proto/advertisement.h"
 #include "vipd/proto/validate.h"
 
@@ -53,6 +54,9 @@ struct InstanceSettings {
   bool unicast = false;
   /// VIPs then eVIPs, as netlink will install them.
   std::vector<net::InterfaceAddress> addresses;
+  /// virtual_routes and virtual_rules, installed on MASTER after the VIPs.
+  std::vector<net::RouteSpec> routes;
+  std::vector<net::RuleSpec> rules;
   GarpSchedule garp;
   bool lowerPrioNoAdvert = false;
 };

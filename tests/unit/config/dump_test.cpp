@@ -46,6 +46,8 @@ void clearLocations(VrrpInstance& instance) {
   for (VirtualAddress& a : instance.virtualAddresses) a.where = {};
   for (VirtualAddress& a : instance.excludedAddresses) a.where = {};
   for (UnicastPeer& p : instance.unicastPeers) p.where = {};
+  for (VirtualRoute& r : instance.virtualRoutes) r.where = {};
+  for (VirtualRule& r : instance.virtualRules) r.where = {};
   clearLocations(instance.trackInterfaces);
   clearLocations(instance.trackScripts);
   clearLocations(instance.trackFiles);
@@ -72,6 +74,8 @@ Config withoutLocations(Config config) {
   for (TrackProcess& process : config.trackProcesses) process.where = {};
   for (SyncGroup& group : config.syncGroups) clearLocations(group);
   for (GarpGroup& group : config.garpGroups) group.where = {};
+  for (VirtualRoute& r : config.staticRoutes) r.where = {};
+  for (VirtualRule& r : config.staticRules) r.where = {};
   return config;
 }
 

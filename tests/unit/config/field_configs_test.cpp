@@ -47,7 +47,6 @@ std::vector<FieldConfig> fieldConfigs() {
       {"evrardjp-ansible-keepalived.conf",
        {at("23:3", "'use_vmac' is not supported by vipd yet"),
         at("24:3", "'vmac_xmit_base' is not supported by vipd yet"),
-        at("44:3", "'virtual_routes' is not supported by vipd yet"),
         at("57:3", "'smtp_alert' is not supported by vipd, ignored"),
         at("26:17", "preempt_delay is not allowed with nopreempt; ignored"),
         at("48:5",
@@ -122,10 +121,10 @@ TEST(FieldConfigValuesTest, StateAndPriorityOnOneLineGiveTheOwnerPriority) {
 
 // keepalived-operator gives each pod its side with @POD / @^POD lines.
 TEST(FieldConfigValuesTest, ConditionalLinesPickEachPodsStateAndPriority) {
-  const ParseResult owner = parseField("keepalived-operator-spread-vips.conf",
-                                       "keepalived-group-abcde");
-  const ParseResult other = parseField("keepalived-operator-spread-vips.conf",
-                                       "keepalived-group-fghij");
+  const ParseResult owner =
+      parseField("keepalived-operator-spread-vips.conf", "keepalived-group-abcde");
+  const ParseResult other =
+      parseField("keepalived-operator-spread-vips.conf", "keepalived-group-fghij");
   ASSERT_TRUE(owner.ok());
   ASSERT_TRUE(other.ok());
   const VrrpInstance& first = owner.config->instances.at(0);

@@ -154,9 +154,10 @@ TEST(ConfigInstanceTest, AnEmptyUnicastPeerBlockWarnsThatTheInstanceIsMulticast)
   const ParseResult result = parse(instance("unicast_peer {\n}"));
   ASSERT_TRUE(result.ok());
   EXPECT_FALSE(result.config->instances[0].isUnicast());
-  EXPECT_EQ(testing::warnings(result),
-            (std::vector<std::string>{
-                "vipd.conf:7:1: warning: unicast_peer block is empty; the instance uses multicast"}));
+  EXPECT_EQ(
+      testing::warnings(result),
+      (std::vector<std::string>{
+          "vipd.conf:7:1: warning: unicast_peer block is empty; the instance uses multicast"}));
   EXPECT_EQ(testing::warnings(parse(instance("unicast_peer {\n192.0.2.2\n}"))),
             std::vector<std::string>{});
 }
@@ -166,8 +167,8 @@ TEST(ConfigInstanceTest, NotifyDeletedWithOrWithoutAScriptAndNotifyMasterRxLower
   ASSERT_TRUE(bare.ok());
   EXPECT_TRUE(bare.config->instances[0].notify.notifyDeleted);
   EXPECT_FALSE(bare.config->instances[0].notify.deleted);
-  const ParseResult full = parse(instance(
-      "notify_deleted \"/bin/d gone\"\nnotify_master_rx_lower_pri /bin/rx"));
+  const ParseResult full =
+      parse(instance("notify_deleted \"/bin/d gone\"\nnotify_master_rx_lower_pri /bin/rx"));
   ASSERT_TRUE(full.ok()) << testing::messages(full).front();
   const auto& n = full.config->instances[0].notify;
   EXPECT_TRUE(n.notifyDeleted);
@@ -284,13 +285,13 @@ TEST(ConfigInstanceTest, TrackScriptsAndFilesNeedTheirDefinitions) {
 }
 
 TEST(ConfigInstanceTest, UnsupportedInstanceKeywordsAreSkippedWithTheirBlocks) {
-  const ParseResult result =
-      parse(instance("virtual_routes {\n 0.0.0.0/0 via 192.0.2.1\n}\nuse_vmac"));
+  const ParseResult result = parse(instance("promote_secondaries\nuse_vmac"));
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(messages(result),
             (std::vector<std::string>{
-                "vipd.conf:7:1: warning: 'virtual_routes' is not supported by vipd yet, ignored",
-                "vipd.conf:10:1: warning: 'use_vmac' is not supported by vipd yet, ignored: the "
+                "vipd.conf:7:1: warning: 'promote_secondaries' is not supported by vipd yet, "
+                "ignored",
+                "vipd.conf:8:1: warning: 'use_vmac' is not supported by vipd yet, ignored: the "
                 "instance runs without a virtual MAC"}));
 }
 

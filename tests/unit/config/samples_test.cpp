@@ -38,7 +38,15 @@ std::vector<Sample> samples() {
       {"keepalived.conf.vrrp.sync", "lb1", {}, 9},
       {"keepalived.conf.vrrp.localcheck", "lb1", {}, 9},
       {"keepalived.conf.vrrp.routes", "lb1", {}, 1},
-      {"keepalived.conf.vrrp.rules", "lb1", {}, 1},
+      {"keepalived.conf.vrrp.rules",
+       "lb1",
+       {{"expected an IP address[/prefix], got '192.168.100./24'; the rule is skipped, as "
+         "keepalived does",
+         "the sample's typo in static_rules"},
+        {"expected an IP address[/prefix], got '192.168.200./24'; the rule is skipped, as "
+         "keepalived does",
+         "the same typo in virtual_rules"}},
+       1},
       {"keepalived.conf.vrrp.static_ipaddress", "lb1", {}, 1},
       {"keepalived.conf.IPv6",
        "lb1",
@@ -114,8 +122,7 @@ TEST_P(KeepalivedSampleTest, StrictModeTurnsExactlyTheUnsupportedWarningsIntoErr
     if (d.code != DiagnosticCode::Unsupported) otherWarnings.push_back(format(d));
   }
   for (const std::string& warning : testing::warnings(strict)) {
-    EXPECT_NE(std::find(otherWarnings.begin(), otherWarnings.end(), warning),
-              otherWarnings.end())
+    EXPECT_NE(std::find(otherWarnings.begin(), otherWarnings.end(), warning), otherWarnings.end())
         << warning;
   }
 }
@@ -146,8 +153,7 @@ TEST(KeepalivedSampleValuesTest, ConditionalSampleSelectsThePriorityOfItsConfigI
 }
 
 TEST(KeepalivedSampleValuesTest, VrrpSampleKeepsItsLabelAndAuthentication) {
-  const ParseResult result =
-      parseFile(kSamplesDir + "/keepalived.conf.vrrp", testing::options());
+  const ParseResult result = parseFile(kSamplesDir + "/keepalived.conf.vrrp", testing::options());
   ASSERT_TRUE(result.ok());
   const VrrpInstance& vi1 = result.config->instances.at(0);
   EXPECT_EQ(vi1.priority, 100);

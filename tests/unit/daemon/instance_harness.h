@@ -14,6 +14,7 @@
 
 #include "fakes/fake_address_manager.h"
 #include "fakes/fake_packet_io.h"
+#include "fakes/fake_route_manager.h"
 #include "fakes/fake_scheduler.h"
 #include "vipd/config/parser.h"
 #include "vipd/daemon/instance.h"
@@ -54,7 +55,7 @@ class InstanceHarness {
     auto log =
         std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
     instances.push_back(std::make_unique<Instance>(
-        std::move(settings), Instance::Deps{clock, kernel, announcer, transport}, log));
+        std::move(settings), Instance::Deps{clock, kernel, announcer, transport, routes}, log));
     return *instances.back();
   }
 
@@ -77,6 +78,7 @@ class InstanceHarness {
 
   fakes::FakeScheduler clock;
   fakes::FakeAddressManager kernel;
+  fakes::FakeRouteManager routes;
   fakes::FakeAnnouncer announcer;
   fakes::FakeTransport transport;
   std::vector<std::unique_ptr<Instance>> instances;

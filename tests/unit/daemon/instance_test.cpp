@@ -6,6 +6,7 @@
 #include "daemon_test_support.h"
 #include "fakes/fake_address_manager.h"
 #include "fakes/fake_packet_io.h"
+#include "fakes/fake_route_manager.h"
 #include "fakes/fake_scheduler.h"
 #include "vipd/config/parser.h"
 #include "vipd/proto/decode.h"
@@ -49,7 +50,7 @@ class InstanceTest : public ::testing::Test {
     auto log =
         std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
     instance_ = std::make_unique<Instance>(
-        std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transport_}, log);
+        std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transport_, routes_}, log);
   }
 
   /// Decodes the n-th advert we sent.
@@ -87,6 +88,7 @@ class InstanceTest : public ::testing::Test {
   IpAddress source_ = ip("192.0.2.1");
   fakes::FakeScheduler clock_;
   fakes::FakeAddressManager kernel_;
+  fakes::FakeRouteManager routes_;
   fakes::FakeAnnouncer announcer_;
   fakes::FakeTransport transport_;
   std::unique_ptr<Instance> instance_;
@@ -429,6 +431,135 @@ TEST_F(InstanceTest, SendFailuresAreCountedAndDoNotStopTheInstance) {
   EXPECT_EQ(instance_->state(), core::State::Master);
   EXPECT_EQ(instance_->stats().advertSendErrors, 3u);
   EXPECT_EQ(instance_->stats().advertsSent, 0u);
+}
+
+// --- virtual_routes / virtual_rules (issue 9) ---
+
+const char* kRouted = R"(
+  interface eth0
+  virtual_router_id 51
+  priority 100
+  advert_int 1
+  virtual_ipaddress {
+    192.0.2.100/24
+    192.0.2.101/24
+  }
+  virtual_routes {
+    198.51.100.0/24 via 192.0.2.254 dev eth0
+    203.0.113.0/24 via 192.0.2.254 dev eth0
+  }
+  virtual_rules {
+    from 192.0.2.100 table 100
+  }
+)";
+
+using RouteOp = fakes::FakeRouteManager::Op;
+
+TEST_F(InstanceTest, BackupInstallsNoRouteAndTakeoverAddsRoutesThenRules) {
+  make(kRouted);
+  instance_->start(true);
+  ASSERT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_TRUE(routes_.routes().empty());
+  EXPECT_TRUE(routes_.rules().empty());
+  routes_.clearCalls();
+
+  clock_.advance(3600ms);
+  ASSERT_EQ(instance_->state(), core::State::Master);
+  EXPECT_EQ(routes_.ops(),
+            (std::vector<RouteOp>{RouteOp::AddRoute, RouteOp::AddRoute, RouteOp::AddRule}));
+  ASSERT_EQ(routes_.routes().size(), 2u);
+  EXPECT_EQ(routes_.routes()[0].destination, (net::Prefix{ip("198.51.100.0"), 24}));
+  ASSERT_EQ(routes_.rules().size(), 1u);
+  EXPECT_EQ(routes_.rules()[0].table, 100u);
+  EXPECT_EQ(instance_->stats().routeErrors, 0u);
+}
+
+TEST_F(InstanceTest, LeavingMasterRemovesRulesThenRoutes) {
+  make(kRouted);
+  instance_->start(true);
+  clock_.advance(3600ms);
+  ASSERT_EQ(instance_->state(), core::State::Master);
+  routes_.clearCalls();
+
+  instance_->onAdvert(advertFrom("192.0.2.2", 200));
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_EQ(routes_.ops(), (std::vector<RouteOp>{RouteOp::RemoveRule, RouteOp::RemoveRoute,
+                                                 RouteOp::RemoveRoute}));
+  EXPECT_TRUE(routes_.routes().empty());
+  EXPECT_TRUE(routes_.rules().empty());
+}
+
+TEST_F(InstanceTest, GracefulShutdownOfMasterRemovesItsRoutesAndRules) {
+  make(kRouted);
+  instance_->start(true);
+  clock_.advance(3600ms);
+  ASSERT_EQ(routes_.routes().size(), 2u);
+  instance_->shutdown();
+  EXPECT_TRUE(routes_.routes().empty());
+  EXPECT_TRUE(routes_.rules().empty());
+  EXPECT_EQ(instance_->stats().routeErrors, 0u);
+}
+
+TEST_F(InstanceTest, ARefusedRouteIsLoggedAndCountedButTheMasterKeepsItsVips) {
+  make(kRouted);
+  routes_.refuse("198.51.100.0/24");
+  instance_->start(true);
+  clock_.advance(3600ms);
+  EXPECT_EQ(instance_->state(), core::State::Master);
+  EXPECT_TRUE(holds("192.0.2.100"));
+  EXPECT_TRUE(holds("192.0.2.101"));
+  EXPECT_EQ(instance_->stats().routeErrors, 1u);
+  EXPECT_EQ(instance_->stats().addressErrors, 0u);
+  // The others were still installed.
+  ASSERT_EQ(routes_.routes().size(), 1u);
+  EXPECT_EQ(routes_.routes()[0].destination, (net::Prefix{ip("203.0.113.0"), 24}));
+  EXPECT_EQ(routes_.rules().size(), 1u);
+  // And it goes on serving: adverts keep going out as master.
+  const auto sent = transport_.sent.size();
+  clock_.advance(3s);
+  EXPECT_EQ(instance_->state(), core::State::Master);
+  EXPECT_EQ(transport_.sent.size(), sent + 3);
+}
+
+TEST_F(InstanceTest, StartRemovesRoutesAndRulesLeftByAPreviousRun) {
+  make(kRouted);
+  for (const auto& route : instance_->settings().routes) ASSERT_TRUE(routes_.addRoute(route));
+  for (const auto& rule : instance_->settings().rules) ASSERT_TRUE(routes_.addRule(rule));
+  instance_->start(true);
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_TRUE(routes_.routes().empty());
+  EXPECT_TRUE(routes_.rules().empty());
+}
+
+TEST_F(InstanceTest, ReconfiguredMasterMovesOnlyTheRoutesThatDiffer) {
+  make(kRouted);
+  instance_->start(true);
+  clock_.advance(3600ms);
+  ASSERT_EQ(instance_->state(), core::State::Master);
+  routes_.clearCalls();
+
+  std::string next = kRouted;
+  next.replace(next.find("203.0.113.0/24"), 14, "203.0.113.0/25");
+  instance_->reconfigure(settingsFor(next));
+  EXPECT_EQ(instance_->state(), core::State::Master);
+  ASSERT_EQ(routes_.routes().size(), 2u);
+  EXPECT_EQ(routes_.routes()[1].destination, (net::Prefix{ip("203.0.113.0"), 25}));
+  EXPECT_EQ(routes_.rules().size(), 1u);
+  // The unchanged rule and route were never removed.
+  for (const auto& call : routes_.calls()) {
+    if (call.op == RouteOp::RemoveRoute || call.op == RouteOp::RemoveRule) {
+      EXPECT_NE(call.what.find("203.0.113.0/24"), std::string::npos) << call.what;
+    }
+  }
+}
+
+TEST_F(InstanceTest, ReconfiguredBackupInstallsNoRoute) {
+  make(kBasic);
+  instance_->start(true);
+  instance_->reconfigure(settingsFor(kRouted));
+  EXPECT_EQ(instance_->state(), core::State::Backup);
+  EXPECT_TRUE(routes_.routes().empty());
+  EXPECT_TRUE(routes_.rules().empty());
 }
 
 }  // namespace

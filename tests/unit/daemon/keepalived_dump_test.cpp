@@ -6,6 +6,7 @@
 #include "daemon_test_support.h"
 #include "fakes/fake_address_manager.h"
 #include "fakes/fake_packet_io.h"
+#include "fakes/fake_route_manager.h"
 #include "fakes/fake_scheduler.h"
 #include "vipd/config/parser.h"
 
@@ -57,7 +58,8 @@ class KeepalivedDumpTest : public ::testing::Test {
     auto log =
         std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
     instances_.push_back(std::make_unique<Instance>(
-        std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transport_}, log));
+        std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transport_, routes_},
+        log));
     track::ResolvedTracker eth1;
     eth1.kind = track::TrackerKind::Interface;
     eth1.name = "eth1";
@@ -97,6 +99,7 @@ class KeepalivedDumpTest : public ::testing::Test {
   };
   fakes::FakeScheduler clock_;
   fakes::FakeAddressManager kernel_;
+  fakes::FakeRouteManager routes_;
   fakes::FakeAnnouncer announcer_;
   fakes::FakeTransport transport_;
   std::vector<std::unique_ptr<Instance>> instances_;

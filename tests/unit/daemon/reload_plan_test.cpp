@@ -17,7 +17,8 @@ vrrp_instance A {
     interface eth0
     virtual_router_id 51
     priority 100
-)" + extraA + R"(
+)" + extraA +
+         R"(
     virtual_ipaddress { 192.0.2.100/24 }
 }
 vrrp_instance B {
@@ -71,6 +72,32 @@ vrrp_instance B {
 })");
   EXPECT_EQ(again.change, InstanceChange::Updated);
   EXPECT_EQ(again.detail, "priority, virtual_ipaddress");
+}
+
+const std::string kRoutesA =
+    "virtual_routes {\n 198.51.100.0/24 via 192.0.2.254\n}\n"
+    "virtual_rules {\n from 192.0.2.100 table 100\n}\n";
+
+TEST(ReloadPlanTest, ChangedRoutesAndRulesUpdateInPlaceSoAMasterSwapsThem) {
+  auto added = changeOf(twoInstances(""), twoInstances(kRoutesA));
+  EXPECT_EQ(added.change, InstanceChange::Updated);
+  EXPECT_EQ(added.detail, "virtual_routes, virtual_rules");
+  std::string otherRoute = kRoutesA;
+  otherRoute.replace(otherRoute.find("198.51.100.0/24"), 15, "198.51.100.0/25");
+  auto changed = changeOf(twoInstances(kRoutesA), twoInstances(otherRoute));
+  EXPECT_EQ(changed.change, InstanceChange::Updated);
+  EXPECT_EQ(changed.detail, "virtual_routes");
+}
+
+TEST(ReloadPlanTest, RoutesOnOtherLinesAreNotAChange) {
+  auto change = changeOf(twoInstances(kRoutesA), "\n\n# moved\n" + twoInstances("\n" + kRoutesA));
+  EXPECT_EQ(change.change, InstanceChange::Unchanged) << change.detail;
+}
+
+TEST(ReloadPlanTest, StaticRoutesDoNotTouchAnyInstance) {
+  const std::string statics = "static_routes {\n 203.0.113.0/24 via 192.0.2.254\n}\n";
+  auto change = changeOf(twoInstances(""), statics + twoInstances(""));
+  EXPECT_EQ(change.change, InstanceChange::Unchanged) << change.detail;
 }
 
 TEST(ReloadPlanTest, IdentityChangesRestart) {

@@ -10,6 +10,7 @@
 #include "fakes/fake_address_manager.h"
 #include "fakes/fake_packet_io.h"
 #include "fakes/fake_process_runner.h"
+#include "fakes/fake_route_manager.h"
 #include "fakes/fake_scheduler.h"
 #include "fakes/fake_script_env.h"
 #include "vipd/config/parser.h"
@@ -55,7 +56,7 @@ class SyncGroupsTest : public ::testing::Test {
     auto settings = resolveInstance(in, config_.global, itf,
                                     [](const std::string&) { return std::optional<int>(); });
     instances_.push_back(std::make_unique<Instance>(
-        std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transports_[i]},
+        std::move(settings), Instance::Deps{clock_, kernel_, announcer_, transports_[i], routes_},
         quietLogger()));
     notifiers_.push_back(std::make_unique<notify::Notifier>(notify::Subject::Instance, in.name,
                                                             in.notify, resolver, runner_,
@@ -104,6 +105,7 @@ class SyncGroupsTest : public ::testing::Test {
   config::Config config_;
   fakes::FakeScheduler clock_;
   fakes::FakeAddressManager kernel_;
+  fakes::FakeRouteManager routes_;
   fakes::FakeAnnouncer announcer_;
   std::array<fakes::FakeTransport, 2> transports_;
   fakes::FakeFileLookup files_;
