@@ -150,9 +150,10 @@ std::string formatStats(const json& stats) {
         count(s, "priority_zero_received"), count(s, "priority_zero_sent"));
     out += fmt::format("  drops:       {}\n", nonZero(s, "drops"));
     out += fmt::format("  transitions: {}\n", nonZero(s, "transitions"));
-    out += fmt::format("  announcements sent {}, address errors {}, VIPs restored {}\n",
-                       count(s, "announcements_sent"), count(s, "address_errors"),
-                       count(s, "addresses_restored"));
+    out += fmt::format(
+        "  announcements sent {}, address errors {}, VIPs restored {}, route errors {}\n",
+        count(s, "announcements_sent"), count(s, "address_errors"), count(s, "addresses_restored"),
+        count(s, "route_errors"));
     out += fmt::format("  takeover:    {}\n", takeover(s));
   }
   // Packets no instance owns; absent from the documents of older daemons.

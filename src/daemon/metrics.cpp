@@ -115,6 +115,9 @@ void counterFamilies(Writer& w, const Instances& instances) {
           &InstanceStats::announcementsSent);
   counter(w, instances, "vipd_address_errors_total", "VIPs the kernel refused to add or remove.",
           &InstanceStats::addressErrors);
+  counter(w, instances, "vipd_route_errors_total",
+          "virtual_routes / virtual_rules lines the kernel refused to add or remove.",
+          &InstanceStats::routeErrors);
   counter(w, instances, "vipd_vips_restored_total",
           "VIPs removed by someone else while master and added back.",
           &InstanceStats::addressesRestored);

@@ -256,6 +256,7 @@ json stats() {
       {"announcements_sent", 10},
       {"address_errors", 0},
       {"addresses_restored", 3},
+      {"route_errors", 2},
       {"last_takeover",
        {{"since_last_advert_s", 3.61},
         {"timer_late_s", 0.000125},
@@ -270,7 +271,7 @@ TEST(FormatStatsTest, OneInstanceInFull) {
       "  adverts:     sent 120, received 33, send errors 1, priority 0 received 2, sent 3\n"
       "  drops:       BadChecksum 4, VridMismatch 1\n"
       "  transitions: MasterDownTimer 1, Startup 1\n"
-      "  announcements sent 10, address errors 0, VIPs restored 3\n"
+      "  announcements sent 10, address errors 0, VIPs restored 3, route errors 2\n"
       "  takeover:    last advert heard 3.610000s before, timer late 0.000125s, "
       "VIPs added +0.002100s, first announcement +0.003200s\n";
   EXPECT_EQ(formatStats(json{{"instances", {stats()}}}), expected);
