@@ -1,6 +1,5 @@
 #include "vipd/net/address_manager_netlink.h"
 
-#include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <net/if.h>
 #include <netlink/cache.h>
@@ -37,8 +36,6 @@ using NlAddrPtr = std::unique_ptr<nl_addr, NlAddrDeleter>;
 using LinkPtr = std::unique_ptr<rtnl_link, LinkDeleter>;
 
 int toAf(util::Family family) { return family == util::Family::V4 ? AF_INET : AF_INET6; }
-
-std::error_code libnlError(int code) { return {code < 0 ? -code : code, libnlErrorCategory()}; }
 
 NlAddrPtr toNlAddr(const util::IpAddress& ip) {
   auto bytes = ip.bytes();
@@ -124,62 +121,13 @@ LinkInfo fromRtnlLink(rtnl_link* link) {
   return out;
 }
 
-/// Extended-ack attribute callback: keeps NLMSGERR_ATTR_MSG.
-int extAckAttribute(const nlattr* attr, void* data) {
-  if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-      mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
-    *static_cast<std::string*>(data) = mnl_attr_get_str(attr);
-  }
-  return MNL_CB_OK;
-}
-
 }  // namespace
-
-struct LibnlCallbacks {
-  /// nl_recvmsg_err_cb_t: records the kernel's errno (libnl would turn it
-  /// into a lossy NLE_* code) and its extended-ack text, then stops.
-  static int onError(sockaddr_nl* /*peer*/, nlmsgerr* error, void* arg) {
-    auto* self = static_cast<NetlinkAddressManager*>(arg);
-    self->kernelErrno_ = -error->error;
-    // libnl hands us the payload of the NLMSG_ERROR message, which it has
-    // length-checked; its header sits right before it (nlmsg_data()).
-    const auto* header =
-        reinterpret_cast<const nlmsghdr*>(reinterpret_cast<const char*>(error) - NLMSG_HDRLEN);
-    if ((header->nlmsg_flags & NLM_F_ACK_TLVS) != 0) {
-      std::size_t offset = sizeof(nlmsgerr);
-      if ((header->nlmsg_flags & NLM_F_CAPPED) == 0 && error->msg.nlmsg_len > NLMSG_HDRLEN) {
-        offset += error->msg.nlmsg_len - NLMSG_HDRLEN;  // the echoed request
-      }
-      if (offset < header->nlmsg_len) {
-        mnl_attr_parse(header, static_cast<unsigned>(offset), extAckAttribute,
-                       &self->lastKernelMessage_);
-      }
-    }
-    return NL_STOP;
-  }
-};
-
-void NetlinkAddressManager::SocketDeleter::operator()(nl_sock* sock) const { nl_socket_free(sock); }
 
 void NetlinkAddressManager::CacheDeleter::operator()(nl_cache* cache) const {
   nl_cache_free(cache);
 }
 
-NetlinkAddressManager::NetlinkAddressManager() : socket_(nl_socket_alloc()) {
-  if (!socket_) {
-    throw std::system_error(libnlError(NLE_NOMEM), "netlink address manager: nl_socket_alloc");
-  }
-  if (int rc = nl_connect(socket_.get(), NETLINK_ROUTE); rc < 0) {
-    throw std::system_error(libnlError(rc), "netlink address manager: nl_connect");
-  }
-  // Extended acks give the kernel's reason as text; a capped ack does not
-  // echo our request back. Both are optional (kernel >= 4.12 / 4.3).
-  const int on = 1;
-  const int fd = nl_socket_get_fd(socket_.get());
-  if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof on) != 0 ||
-      setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof on) != 0) {
-    netlinkLog()->debug("netlink extended acks unavailable errno={}", errno);
-  }
+NetlinkAddressManager::NetlinkAddressManager() {
   // libnl peeks at every message to size its buffer: two recvmsg() per ack.
   // A fixed buffer larger than any rtnetlink message or dump batch (the
   // kernel caps those at 32 KiB) makes it one; a message that still did not
@@ -188,10 +136,6 @@ NetlinkAddressManager::NetlinkAddressManager() : socket_(nl_socket_alloc()) {
   if (int rc = nl_socket_set_msg_buf_size(socket_.get(), 64 * 1024); rc < 0) {
     throw std::system_error(libnlError(rc), "netlink address manager: nl_socket_set_msg_buf_size");
   }
-  nl_cb* callbacks = nl_socket_get_cb(socket_.get());
-  nl_cb_err(callbacks, NL_CB_CUSTOM, &LibnlCallbacks::onError, this);
-  nl_cb_put(callbacks);
-
   nl_cache* cache = nullptr;
   if (int rc = nl_cache_alloc_name("route/addr", &cache); rc < 0) {
     throw std::system_error(libnlError(rc), "netlink address manager: nl_cache_alloc_name");
@@ -200,16 +144,6 @@ NetlinkAddressManager::NetlinkAddressManager() : socket_(nl_socket_alloc()) {
 }
 
 NetlinkAddressManager::~NetlinkAddressManager() = default;
-
-void NetlinkAddressManager::beginRequest() {
-  kernelErrno_ = 0;
-  lastKernelMessage_.clear();
-}
-
-std::error_code NetlinkAddressManager::errorFrom(int libnlResult) const {
-  if (kernelErrno_ != 0) return {kernelErrno_, std::system_category()};
-  return libnlError(libnlResult);
-}
 
 NetlinkResult<AddOutcome> NetlinkAddressManager::add(const InterfaceAddress& address) {
   std::string interfaceName;
@@ -230,40 +164,41 @@ NetlinkResult<AddOutcome> NetlinkAddressManager::add(const InterfaceAddress& add
   auto request = toRtnlAddr(address, /*forAdd=*/true);
   if (!request) return request.error();
 
-  beginRequest();
+  socket_.beginRequest();
   const int rc = rtnl_addr_add(socket_.get(), request.value().get(), NLM_F_EXCL);
   if (rc >= 0) {
     netlinkLog()->info("address added address={}", toString(address));
     return AddOutcome::Added;
   }
-  if (kernelErrno_ == EEXIST) {
+  if (socket_.kernelErrno() == EEXIST) {
     netlinkLog()->info("address adopted address={} reason=\"already present\"", toString(address));
     return AddOutcome::AlreadyPresent;
   }
-  std::error_code error = errorFrom(rc);
+  std::error_code error = socket_.errorFrom(rc);
   netlinkLog()->warn("address add failed address={} error=\"{}\" kernel=\"{}\"", toString(address),
-                     error.message(), lastKernelMessage_);
+                     error.message(), socket_.kernelMessage());
   return error;
 }
 
 NetlinkResult<RemoveOutcome> NetlinkAddressManager::removeExact(const InterfaceAddress& address) {
   auto request = toRtnlAddr(address, /*forAdd=*/false);
   if (!request) return request.error();
-  beginRequest();
+  socket_.beginRequest();
   const int rc = rtnl_addr_delete(socket_.get(), request.value().get(), 0);
   if (rc >= 0) return RemoveOutcome::Removed;
   // EADDRNOTAVAIL: no such address. ENODEV: no such interface, so no address
   // either (keepalived vrrp_ipaddress.c does not even try when the interface
   // is gone).
-  if (kernelErrno_ == EADDRNOTAVAIL || kernelErrno_ == ENODEV) return RemoveOutcome::WasAbsent;
-  return errorFrom(rc);
+  if (socket_.kernelErrno() == EADDRNOTAVAIL || socket_.kernelErrno() == ENODEV)
+    return RemoveOutcome::WasAbsent;
+  return socket_.errorFrom(rc);
 }
 
 NetlinkResult<RemoveOutcome> NetlinkAddressManager::remove(const InterfaceAddress& address) {
   if (address.ifindex <= 0) return make_error_code(NetlinkErrc::InvalidIfindex);
   auto outcome = removeExact(address);
   if (outcome && outcome.value() == RemoveOutcome::WasAbsent && address.address.isV6() &&
-      kernelErrno_ == EADDRNOTAVAIL) {
+      socket_.kernelErrno() == EADDRNOTAVAIL) {
     // The kernel deletes an IPv6 address only when the prefix length matches
     // too, but knows it by address alone (sameAddress()); look it up.
     auto present = addressesOf(address.ifindex, util::Family::V6);
@@ -274,7 +209,7 @@ NetlinkResult<RemoveOutcome> NetlinkAddressManager::remove(const InterfaceAddres
   }
   if (!outcome) {
     netlinkLog()->warn("address remove failed address={} error=\"{}\" kernel=\"{}\"",
-                       toString(address), outcome.error().message(), lastKernelMessage_);
+                       toString(address), outcome.error().message(), socket_.kernelMessage());
     return outcome;
   }
   if (outcome.value() == RemoveOutcome::Removed) {
@@ -294,7 +229,7 @@ NetlinkResult<bool> NetlinkAddressManager::contains(const InterfaceAddress& addr
 }
 
 NetlinkResult<LinkInfo> NetlinkAddressManager::getLink(int ifindex, const char* name) {
-  beginRequest();
+  socket_.beginRequest();
   rtnl_link* raw = nullptr;
   const int rc = rtnl_link_get_kernel(socket_.get(), ifindex, name, &raw);
   LinkPtr link(raw);
@@ -303,11 +238,12 @@ NetlinkResult<LinkInfo> NetlinkAddressManager::getLink(int ifindex, const char* 
     // errno only to detect old kernels), so ours does not see ENODEV; libnl's
     // NLE_NODEV / NLE_OBJ_NOTFOUND is the same answer.
     const std::error_code noSuchDevice(ENODEV, std::system_category());
-    std::error_code error =
-        rc == -NLE_NODEV || rc == -NLE_OBJ_NOTFOUND || rc >= 0 ? noSuchDevice : errorFrom(rc);
+    std::error_code error = rc == -NLE_NODEV || rc == -NLE_OBJ_NOTFOUND || rc >= 0
+                                ? noSuchDevice
+                                : socket_.errorFrom(rc);
     if (error != noSuchDevice) {
       netlinkLog()->warn("link query failed ifindex={} name={} error=\"{}\" kernel=\"{}\"", ifindex,
-                         name != nullptr ? name : "", error.message(), lastKernelMessage_);
+                         name != nullptr ? name : "", error.message(), socket_.kernelMessage());
     }
     return error;
   }
@@ -332,12 +268,12 @@ NetlinkResult<std::vector<InterfaceAddress>> NetlinkAddressManager::addressesOf(
   int rc = 0;
   // A dump that raced with a change is flagged NLM_F_DUMP_INTR; try again.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    beginRequest();
+    socket_.beginRequest();
     rc = nl_cache_refill(socket_.get(), addressCache_.get());
     if (rc != -NLE_DUMP_INTR) break;
   }
   if (rc < 0) {
-    std::error_code error = errorFrom(rc);
+    std::error_code error = socket_.errorFrom(rc);
     netlinkLog()->warn("address query failed ifindex={} error=\"{}\"", ifindex, error.message());
     return error;
   }

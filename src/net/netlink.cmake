@@ -6,6 +6,7 @@ target_sources(vipd_net PRIVATE
   address_manager_netlink.cpp
   route_types.cpp
   route_manager_netlink.cpp
+  netlink_request_socket.cpp
   link_info.cpp
   netlink_monitor.cpp
   netlink_monitor_parse.cpp

@@ -1,6 +1,5 @@
 // NetlinkRouteManager: routes and rules through libnl-route-3.
 
-#include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -30,10 +29,6 @@ struct RouteObjectDeleter {
 using RoutePtr = std::unique_ptr<rtnl_route, RouteObjectDeleter>;
 using RulePtr = std::unique_ptr<rtnl_rule, RouteObjectDeleter>;
 using RouteAddrPtr = std::unique_ptr<nl_addr, RouteObjectDeleter>;
-
-std::error_code routeLibnlError(int code) {
-  return {code < 0 ? -code : code, libnlErrorCategory()};
-}
 
 int routeAf(util::Family family) { return family == util::Family::V4 ? AF_INET : AF_INET6; }
 
@@ -76,18 +71,9 @@ std::uint8_t ruleAction(RuleKind kind) {
   return FR_ACT_TO_TBL;
 }
 
-/// Extended-ack attribute callback: keeps NLMSGERR_ATTR_MSG.
-int routeExtAckAttribute(const nlattr* attr, void* data) {
-  if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-      mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
-    *static_cast<std::string*>(data) = mnl_attr_get_str(attr);
-  }
-  return MNL_CB_OK;
-}
-
 NetlinkResult<void> addNextHop(rtnl_route* route, const NextHop& hop) {
   rtnl_nexthop* nh = rtnl_route_nh_alloc();
-  if (nh == nullptr) return routeLibnlError(NLE_NOMEM);
+  if (nh == nullptr) return libnlError(NLE_NOMEM);
   if (hop.device) {
     const unsigned ifindex = if_nametoindex(hop.device->c_str());
     if (ifindex == 0) {
@@ -100,7 +86,7 @@ NetlinkResult<void> addNextHop(rtnl_route* route, const NextHop& hop) {
     RouteAddrPtr gateway = routeNlAddr(*hop.gateway, hop.gateway->isV4() ? 32 : 128);
     if (!gateway) {
       rtnl_route_nh_free(nh);
-      return routeLibnlError(NLE_NOMEM);
+      return libnlError(NLE_NOMEM);
     }
     rtnl_route_nh_set_gateway(nh, gateway.get());
   }
@@ -112,10 +98,10 @@ NetlinkResult<void> addNextHop(rtnl_route* route, const NextHop& hop) {
 NetlinkResult<RoutePtr> buildRoute(const RouteSpec& spec) {
   RoutePtr route(rtnl_route_alloc());
   RouteAddrPtr destination = routeNlAddr(spec.destination.address, spec.destination.length);
-  if (!route || !destination) return routeLibnlError(NLE_NOMEM);
+  if (!route || !destination) return libnlError(NLE_NOMEM);
   rtnl_route_set_family(route.get(), static_cast<std::uint8_t>(routeAf(spec.family())));
   if (int rc = rtnl_route_set_dst(route.get(), destination.get()); rc < 0) {
-    return routeLibnlError(rc);
+    return libnlError(rc);
   }
   rtnl_route_set_type(route.get(), rtnType(spec.kind));
   rtnl_route_set_table(route.get(), spec.table);
@@ -125,9 +111,9 @@ NetlinkResult<RoutePtr> buildRoute(const RouteSpec& spec) {
   if (spec.preferredSource) {
     RouteAddrPtr source =
         routeNlAddr(*spec.preferredSource, spec.preferredSource->isV4() ? 32 : 128);
-    if (!source) return routeLibnlError(NLE_NOMEM);
+    if (!source) return libnlError(NLE_NOMEM);
     if (int rc = rtnl_route_set_pref_src(route.get(), source.get()); rc < 0) {
-      return routeLibnlError(rc);
+      return libnlError(rc);
     }
   }
   for (const NextHop& hop : spec.nextHops) {
@@ -138,14 +124,14 @@ NetlinkResult<RoutePtr> buildRoute(const RouteSpec& spec) {
 
 NetlinkResult<RulePtr> buildRule(const RuleSpec& spec) {
   RulePtr rule(rtnl_rule_alloc());
-  if (!rule) return routeLibnlError(NLE_NOMEM);
+  if (!rule) return libnlError(NLE_NOMEM);
   rtnl_rule_set_family(rule.get(), routeAf(spec.family));
   for (const auto& [prefix, set] :
        {std::pair{&spec.from, &rtnl_rule_set_src}, std::pair{&spec.to, &rtnl_rule_set_dst}}) {
     if (!*prefix) continue;
     RouteAddrPtr addr = routeNlAddr((*prefix)->address, (*prefix)->length);
-    if (!addr) return routeLibnlError(NLE_NOMEM);
-    if (int rc = set(rule.get(), addr.get()); rc < 0) return routeLibnlError(rc);
+    if (!addr) return libnlError(NLE_NOMEM);
+    if (int rc = set(rule.get(), addr.get()); rc < 0) return libnlError(rc);
   }
   if (spec.inputInterface) rtnl_rule_set_iif(rule.get(), spec.inputInterface->c_str());
   if (spec.outputInterface) rtnl_rule_set_oif(rule.get(), spec.outputInterface->c_str());
@@ -160,72 +146,21 @@ NetlinkResult<RulePtr> buildRule(const RuleSpec& spec) {
 
 }  // namespace
 
-struct RouteLibnlCallbacks {
-  /// nl_recvmsg_err_cb_t: keeps the kernel's errno and extended-ack text.
-  static int onError(sockaddr_nl* /*peer*/, nlmsgerr* error, void* arg) {
-    auto* self = static_cast<NetlinkRouteManager*>(arg);
-    self->kernelErrno_ = -error->error;
-    // libnl passes the payload of the length-checked NLMSG_ERROR message;
-    // its header sits right before it.
-    const auto* header =
-        reinterpret_cast<const nlmsghdr*>(reinterpret_cast<const char*>(error) - NLMSG_HDRLEN);
-    if ((header->nlmsg_flags & NLM_F_ACK_TLVS) != 0) {
-      std::size_t offset = sizeof(nlmsgerr);
-      if ((header->nlmsg_flags & NLM_F_CAPPED) == 0 && error->msg.nlmsg_len > NLMSG_HDRLEN) {
-        offset += error->msg.nlmsg_len - NLMSG_HDRLEN;
-      }
-      if (offset < header->nlmsg_len) {
-        mnl_attr_parse(header, static_cast<unsigned>(offset), routeExtAckAttribute,
-                       &self->kernelMessage_);
-      }
-    }
-    return NL_STOP;
-  }
-};
-
-void NetlinkRouteManager::SocketDeleter::operator()(nl_sock* sock) const { nl_socket_free(sock); }
-
-NetlinkRouteManager::NetlinkRouteManager() : socket_(nl_socket_alloc()) {
-  if (!socket_)
-    throw std::system_error(routeLibnlError(NLE_NOMEM), "route manager: nl_socket_alloc");
-  if (int rc = nl_connect(socket_.get(), NETLINK_ROUTE); rc < 0) {
-    throw std::system_error(routeLibnlError(rc), "route manager: nl_connect");
-  }
-  const int on = 1;
-  const int fd = nl_socket_get_fd(socket_.get());
-  if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof on) != 0 ||
-      setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof on) != 0) {
-    netlinkLog()->debug("netlink extended acks unavailable errno={}", errno);
-  }
-  nl_cb* callbacks = nl_socket_get_cb(socket_.get());
-  nl_cb_err(callbacks, NL_CB_CUSTOM, &RouteLibnlCallbacks::onError, this);
-  nl_cb_put(callbacks);
-}
-
+NetlinkRouteManager::NetlinkRouteManager() = default;
 NetlinkRouteManager::~NetlinkRouteManager() = default;
 
-void NetlinkRouteManager::beginRequest() {
-  kernelErrno_ = 0;
-  kernelMessage_.clear();
-}
-
-std::error_code NetlinkRouteManager::errorFrom(int libnlResult) const {
-  if (kernelErrno_ != 0) return {kernelErrno_, std::system_category()};
-  return routeLibnlError(libnlResult);
-}
-
 NetlinkResult<AddOutcome> NetlinkRouteManager::addRoute(const RouteSpec& spec) {
-  beginRequest();
+  socket_.beginRequest();
   auto route = buildRoute(spec);
   if (!route) return route.error();
   const int rc = rtnl_route_add(socket_.get(), route.value().get(), NLM_F_EXCL);
   if (rc >= 0) return AddOutcome::Added;
-  if (meansAlreadyPresent(kernelErrno_)) return AddOutcome::AlreadyPresent;
-  return errorFrom(rc);
+  if (meansAlreadyPresent(socket_.kernelErrno())) return AddOutcome::AlreadyPresent;
+  return socket_.errorFrom(rc);
 }
 
 NetlinkResult<RemoveOutcome> NetlinkRouteManager::removeRoute(const RouteSpec& spec) {
-  beginRequest();
+  socket_.beginRequest();
   auto route = buildRoute(spec);
   // A device that is gone took its routes with it.
   if (!route && route.error() == std::error_code(ENODEV, std::system_category())) {
@@ -234,28 +169,28 @@ NetlinkResult<RemoveOutcome> NetlinkRouteManager::removeRoute(const RouteSpec& s
   if (!route) return route.error();
   const int rc = rtnl_route_delete(socket_.get(), route.value().get(), 0);
   if (rc >= 0) return RemoveOutcome::Removed;
-  if (meansAbsent(kernelErrno_)) return RemoveOutcome::WasAbsent;
-  return errorFrom(rc);
+  if (meansAbsent(socket_.kernelErrno())) return RemoveOutcome::WasAbsent;
+  return socket_.errorFrom(rc);
 }
 
 NetlinkResult<AddOutcome> NetlinkRouteManager::addRule(const RuleSpec& spec) {
-  beginRequest();
+  socket_.beginRequest();
   auto rule = buildRule(spec);
   if (!rule) return rule.error();
   const int rc = rtnl_rule_add(socket_.get(), rule.value().get(), NLM_F_EXCL);
   if (rc >= 0) return AddOutcome::Added;
-  if (meansAlreadyPresent(kernelErrno_)) return AddOutcome::AlreadyPresent;
-  return errorFrom(rc);
+  if (meansAlreadyPresent(socket_.kernelErrno())) return AddOutcome::AlreadyPresent;
+  return socket_.errorFrom(rc);
 }
 
 NetlinkResult<RemoveOutcome> NetlinkRouteManager::removeRule(const RuleSpec& spec) {
-  beginRequest();
+  socket_.beginRequest();
   auto rule = buildRule(spec);
   if (!rule) return rule.error();
   const int rc = rtnl_rule_delete(socket_.get(), rule.value().get(), 0);
   if (rc >= 0) return RemoveOutcome::Removed;
-  if (meansAbsent(kernelErrno_)) return RemoveOutcome::WasAbsent;
-  return errorFrom(rc);
+  if (meansAbsent(socket_.kernelErrno())) return RemoveOutcome::WasAbsent;
+  return socket_.errorFrom(rc);
 }
 
 }  // namespace vipd::net

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vipd/net/address_manager.h"
+#include "vipd/net/netlink_request_socket.h"
 
 struct nl_sock;
 struct nl_cache;
@@ -56,32 +57,20 @@ class NetlinkAddressManager final : public AddressManager {
 
   /// The kernel's extended-ack text of the last refused request ("" when it
   /// gave none, or the last request succeeded).
-  const std::string& lastKernelMessage() const { return lastKernelMessage_; }
+  const std::string& lastKernelMessage() const { return socket_.kernelMessage(); }
 
  private:
-  struct SocketDeleter {
-    void operator()(nl_sock* sock) const;
-  };
   struct CacheDeleter {
     void operator()(nl_cache* cache) const;
   };
 
-  /// libnl's callbacks (defined in the .cpp) record the kernel's error here.
-  friend struct LibnlCallbacks;
-
-  /// Clears what the last request left behind.
-  void beginRequest();
-  /// Turns a libnl return value into an error code (see NetlinkResult).
-  std::error_code errorFrom(int libnlResult) const;
   NetlinkResult<LinkInfo> getLink(int ifindex, const char* name);
   /// Deletes exactly `address` (its prefix length must match, as the
   /// kernel requires for both families).
   NetlinkResult<RemoveOutcome> removeExact(const InterfaceAddress& address);
 
-  std::unique_ptr<nl_sock, SocketDeleter> socket_;
+  NetlinkRequestSocket socket_{"netlink address manager"};
   std::unique_ptr<nl_cache, CacheDeleter> addressCache_;
-  int kernelErrno_ = 0;
-  std::string lastKernelMessage_;
 };
 
 }  // namespace vipd::net

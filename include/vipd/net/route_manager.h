@@ -4,6 +4,7 @@
 #include <string>
 
 #include "vipd/net/address_manager.h"
+#include "vipd/net/netlink_request_socket.h"
 #include "vipd/net/route_types.h"
 
 struct nl_sock;
@@ -53,20 +54,10 @@ class NetlinkRouteManager final : public RouteManager {
   NetlinkResult<RemoveOutcome> removeRoute(const RouteSpec& route) override;
   NetlinkResult<AddOutcome> addRule(const RuleSpec& rule) override;
   NetlinkResult<RemoveOutcome> removeRule(const RuleSpec& rule) override;
-  std::string lastKernelMessage() const override { return kernelMessage_; }
+  std::string lastKernelMessage() const override { return socket_.kernelMessage(); }
 
  private:
-  struct SocketDeleter {
-    void operator()(nl_sock* sock) const;
-  };
-  friend struct RouteLibnlCallbacks;
-
-  void beginRequest();
-  std::error_code errorFrom(int libnlResult) const;
-
-  std::unique_ptr<nl_sock, SocketDeleter> socket_;
-  int kernelErrno_ = 0;
-  std::string kernelMessage_;
+  NetlinkRequestSocket socket_{"route manager"};
 };
 
 }  // namespace vipd::net
