@@ -84,13 +84,17 @@ std::string ratio(double a, double b, int decimals = 3) {
 
 // ---- command line ----
 
-PairSetup parseSetup(const std::string& text) {
-  // "v2:1", "v3:0.05"
+PairSetup parseSetup(std::string text) {
+  // "v2:1", "v3:0.05", "v3:0.05+vmac"
+  PairSetup s;
+  if (const auto plus = text.find("+vmac"); plus != std::string::npos && plus + 5 == text.size()) {
+    s.vmac = true;
+    text.erase(plus);
+  }
   const auto colon = text.find(':');
   if (text.size() < 4 || text[0] != 'v' || colon != 2) {
-    throw std::invalid_argument("interval '" + text + "' is not vVERSION:SECONDS");
+    throw std::invalid_argument("interval '" + text + "' is not vVERSION:SECONDS[+vmac]");
   }
-  PairSetup s;
   s.version = text[1] - '0';
   const double seconds = std::stod(text.substr(3));
   s.advertInterval = microseconds(static_cast<std::int64_t>(seconds * 100 + 0.5) * 10'000);
@@ -373,7 +377,8 @@ int main(int argc, char** argv) {
   desc.add_options()("help,h", "print this help")("reps,r", po::value<int>()->default_value(5),
                                                   "repetitions per cell")(
       "intervals", po::value<std::string>()->default_value("v2:1,v3:0.05,v3:0.01"),
-      "VRRP version and advert_int per setup, comma-separated")(
+      "VRRP version and advert_int per setup, comma-separated; +vmac adds use_vmac "
+      "(v3:0.05+vmac)")(
       "failures", po::value<std::string>()->default_value("crash,freeze,graceful,link-down"),
       "failure kinds: crash (link cut + SIGKILL), freeze (SIGSTOP), graceful (SIGTERM), "
       "link-down")("agents", po::value<std::string>()->default_value("vipd,keepalived"),

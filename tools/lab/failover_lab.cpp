@@ -134,7 +134,8 @@ std::string advertIntText(const PairSetup& setup) {
 }
 
 std::string describe(const PairSetup& setup) {
-  return "VRRPv" + std::to_string(setup.version) + ", advert_int " + advertIntText(setup) + " s";
+  return "VRRPv" + std::to_string(setup.version) + ", advert_int " + advertIntText(setup) + " s" +
+         (setup.vmac ? ", use_vmac" : "");
 }
 
 std::string configText(const PairSetup& setup, std::uint8_t priority, const std::string& routerId) {
@@ -148,7 +149,7 @@ std::string configText(const PairSetup& setup, std::uint8_t priority, const std:
     << "    virtual_router_id " << setup.vrid << "\n"
     << "    priority " << int{priority} << "\n"
     << "    advert_int " << advertIntText(setup) << "\n"
-    << "    virtual_ipaddress {\n"
+    << (setup.vmac ? "    use_vmac\n" : "") << "    virtual_ipaddress {\n"
     << "        " << FailoverLab::kVip << "/" << FailoverLab::kVipPrefix << "\n"
     << "    }\n"
     << "}\n";
@@ -374,6 +375,10 @@ void FailoverLab::reset() {
   for (Host* h : {r1_, r2_}) {
     setLinkNow(*h->ns, h->ifname, true);
     h->ns->exec("ip addr del " + vip + " dev " + h->ifname + " 2>/dev/null || true");
+    // A killed agent leaves its VMAC behind (use_vmac: a macvlan).
+    h->ns->exec(
+        "ip -o link show type macvlan | cut -d: -f2 | cut -d@ -f1 | "
+        "xargs -r -n1 ip link del 2>/dev/null || true");
   }
   client_->ns->exec("ip neigh flush dev " + client_->ifname);
 }

@@ -38,6 +38,9 @@ struct PairSetup {
   std::uint8_t masterPriority = 150;
   std::uint8_t backupPriority = 100;
   int vrid = 51;
+  /// use_vmac: the VIP on a macvlan with the virtual MAC 00:00:5e:00:01:VRID,
+  /// which moves with it, so the client's neighbour entry stays right.
+  bool vmac = false;
 };
 
 /// "VRRPv3, advert_int 0.05 s"
