@@ -44,7 +44,14 @@ std::vector<Sysctl> baseSysctls(const VmacSpec& spec) {
 }
 
 NetlinkResult<int> VmacManager::acquire(const VmacSpec& spec) {
-  if (auto it = owned_.find(spec.name); it != owned_.end()) return it->second.ifindex;
+  if (auto it = owned_.find(spec.name); it != owned_.end()) {
+    const VmacSpec& held = it->second.spec;
+    if (held.baseIfindex == spec.baseIfindex && held.mac == spec.mac &&
+        held.family == spec.family && held.ipv6 == spec.ipv6) {
+      return it->second.ifindex;
+    }
+    release(spec.name);  // a reload changed it
+  }
   auto existing = kernel_.find(spec.name);
   if (!existing) return existing.error();
   int ifindex = 0;
@@ -137,6 +144,14 @@ void VmacManager::release(const std::string& name) {
     netlinkLog()->info("vmac removed name={} ifindex={}", name, owned.ifindex);
   }
   if (owned.holdsBase) dropBase(owned.spec);
+}
+
+void VmacManager::releaseUnused(const std::set<std::string>& used) {
+  std::vector<std::string> unused;
+  for (const auto& [name, owned] : owned_) {
+    if (!used.contains(name)) unused.push_back(name);
+  }
+  for (const auto& name : unused) release(name);
 }
 
 void VmacManager::releaseAll() {

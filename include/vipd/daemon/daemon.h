@@ -26,6 +26,7 @@
 #include "vipd/net/address_manager_netlink.h"
 #include "vipd/net/netlink_monitor.h"
 #include "vipd/net/proc_connector.h"
+#include "vipd/net/vmac.h"
 #include "vipd/notify/fifo_channel.h"
 #include "vipd/notify/notifier.h"
 #include "vipd/notify/script_resolver.h"
@@ -101,6 +102,10 @@ class Daemon {
   };
 
   ResolvedInterface resolveInterface(const config::VrrpInstance& instance);
+  /// use_vmac: acquires the VMAC and moves `base` onto it.
+  ResolvedInterface onVmac(const config::VrrpInstance& instance, ResolvedInterface base);
+  /// Deletes the VMACs no instance of config_ names (after a reload).
+  void pruneVmacs();
   Prepared prepare(const config::VrrpInstance& instance, const config::GlobalDefs& global);
   /// prepare() for every instance a reload creates or updates; nullopt
   /// (logged) if any cannot be resolved.
@@ -176,6 +181,10 @@ class Daemon {
   std::vector<std::unique_ptr<notify::Notifier>> retiredNotifiers_;
   std::shared_ptr<spdlog::logger> log_;
   net::NetlinkAddressManager addresses_;
+  // Declared before the instances and sockets: destroyed after them, so the
+  // VMACs go last.
+  net::NetlinkVmacKernel vmacKernel_;
+  net::VmacManager vmacs_{vmacKernel_};
   std::unique_ptr<net::NetlinkMonitor> monitor_;
   /// Timers dispatched this late mean the process did not run meanwhile.
   static constexpr auto kLoopStallThreshold = std::chrono::milliseconds(500);

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -149,6 +150,8 @@ class VmacManager {
   NetlinkResult<int> acquire(const VmacSpec& spec);
   /// Deletes the VMAC `name` (no-op when not acquired).
   void release(const std::string& name);
+  /// Releases every VMAC whose name is not in `used`.
+  void releaseUnused(const std::set<std::string>& used);
   void releaseAll();
 
  private:
