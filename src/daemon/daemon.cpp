@@ -152,9 +152,11 @@ ResolvedInterface Daemon::onVmac(const config::VrrpInstance& in, ResolvedInterfa
     source.ifindex = ifindex.value();
     source.address = base.source;
     source.prefixLength = 64;
-    // Without DAD: the address is the interface's own, and a tentative one
-    // could not send adverts for a second.
+    // As keepalived adds it (seen in the lab): without DAD, since it is the
+    // interface's own address, and deprecated, so that nothing but the
+    // adverts, which name it explicitly, uses it as a source.
     source.noDad = true;
+    source.preferredLifetime = 0;
     if (auto added = addresses_.add(source); !added) {
       failInstance(in, "VMAC " + spec.name + ": adding " + base.source.toString() + ": " +
                            added.error().message());

@@ -234,5 +234,81 @@ TEST_F(VmacTest, Ipv6VipAndNeighbourAdvertsUseTheVmac) {
   EXPECT_FALSE(hasVmac(*h1_));
 }
 
+// keepalived 2.2 with use_vmac on h1, vipd on h2: vipd hears adverts from
+// keepalived's VMAC and stays backup, both VMACs look alike to the kernel
+// (mode, MAC, sysctls), and vipd takes over when keepalived stops.
+TEST_F(VmacTest, InteroperatesWithKeepalivedsVmac) {
+  c1_ = startKeepalived(*lab_, *h1_, config(150, "192.0.2.100/24"), "h1-keepalived");
+  ASSERT_TRUE(waitFor([&] { return vipOnVmac(*h1_, "192.0.2.100"); }, 3 * kSettle));
+  c2_ = startVipd(*lab_, *h2_, config(100, "192.0.2.100/24"), "h2-vipd");
+  ASSERT_TRUE(waitFor([&] { return hasVmac(*h2_); }, kSettle));
+  startCapture("ip proto 112");
+  ASSERT_TRUE(captures({std::string(kVmac4) + " > 01:00:5e:00:00:12", "192.0.2.1 > 224.0.0.18"}));
+  EXPECT_TRUE(logShows(c2_, "entering BACKUP state"));
+  EXPECT_FALSE(waitFor([&] { return vipOnVmac(*h2_, "192.0.2.100"); }, 1s))
+      << "vipd hears keepalived's VMAC adverts and stays backup";
+  stopCapture();
+
+  // Strip what differs by host (ifindex, link-local) and compare the rest.
+  const auto details = [](const Host& h) {
+    std::string out = h.ns->exec("ip -d -o link show vrrp.51 | grep -o 'link/ether [^ ]*'") +
+                      h.ns->exec("ip -d -o link show vrrp.51 | grep -o 'macvlan mode [a-z]*'");
+    for (const char* name : {"arp_ignore", "accept_local", "rp_filter"}) {
+      out += std::string(name) + "=" +
+             h.ns->exec(std::string("cat /proc/sys/net/ipv4/conf/vrrp.51/") + name);
+    }
+    out += "disable_ipv6=" + h.ns->exec("cat /proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6");
+    for (const char* name : {"arp_ignore", "arp_filter"}) {
+      out += std::string("eth0 ") + name + "=" +
+             h.ns->exec(std::string("cat /proc/sys/net/ipv4/conf/eth0/") + name);
+    }
+    return out;
+  };
+  EXPECT_EQ(details(*h2_), details(*h1_)) << "vipd's VMAC (left) against keepalived's (right)";
+
+  lab_->signal(c1_, SIGTERM);
+  ASSERT_TRUE(lab_->waitExit(c1_, 10s));
+  EXPECT_TRUE(waitFor([&] { return vipOnVmac(*h2_, "192.0.2.100"); }, kSettle));
+  // Removing the VMAC on stop is what keepalived does too. (keepalived 2.2.7
+  // leaves arp_ignore=1 and arp_filter=1 on eth0 behind; vipd restores them,
+  // see the first test.)
+  EXPECT_FALSE(hasVmac(*h1_)) << "keepalived removes its VMAC on stop";
+}
+
+// The same for IPv6: both VMACs have addrgenmode none and only the
+// interface's link-local address, and vipd stays backup to keepalived.
+TEST_F(VmacTest, InteroperatesWithKeepalivedsIpv6Vmac) {
+  const auto cfg = [](int prio) {
+    return "vrrp_instance VI_6 {\n    interface eth0\n    virtual_router_id 51\n    priority " +
+           std::to_string(prio) +
+           "\n    advert_int 0.1\n    use_vmac\n    virtual_ipaddress {\n        "
+           "2001:db8::100/64\n    }\n}\n";
+  };
+  c1_ = startKeepalived(*lab_, *h1_, cfg(150), "h1-keepalived");
+  ASSERT_TRUE(waitFor([&] { return vipOnVmac(*h1_, "2001:db8::100"); }, 3 * kSettle));
+  c2_ = startVipd(*lab_, *h2_, cfg(100), "h2-vipd");
+  ASSERT_TRUE(waitFor([&] { return hasVmac(*h2_); }, kSettle));
+  EXPECT_FALSE(waitFor([&] { return vipOnVmac(*h2_, "2001:db8::100"); }, 1500ms))
+      << "vipd hears keepalived's VMAC adverts and stays backup";
+
+  const auto details = [](const Host& h) {
+    const auto linkLocal = h.ns->exec("ip -6 -o addr show dev eth0 scope link | awk '{print $4}'");
+    // The VMAC's addresses, the interface's link-local replaced by a marker.
+    std::string addrs =
+        h.ns->exec("ip -6 -o addr show dev vrrp.51 scope link | awk '{$1=\"\"; $2=\"\"; print}'");
+    if (auto at = addrs.find(linkLocal.substr(0, linkLocal.find('\n'))); at != std::string::npos) {
+      addrs.replace(at, linkLocal.find('\n'), "LL");
+    }
+    return h.ns->exec("ip -d -o link show vrrp.51 | grep -o 'link/ether [^ ]*'") +
+           h.ns->exec("ip -d -o link show vrrp.51 | grep -o 'macvlan mode [a-z]*'") +
+           h.ns->exec("ip -d -o link show vrrp.51 | grep -o 'addrgenmode [a-z_]*'") + addrs;
+  };
+  EXPECT_EQ(details(*h2_), details(*h1_)) << "vipd's VMAC (left) against keepalived's (right)";
+
+  lab_->signal(c1_, SIGTERM);
+  ASSERT_TRUE(lab_->waitExit(c1_, 10s));
+  EXPECT_TRUE(waitFor([&] { return vipOnVmac(*h2_, "2001:db8::100"); }, kSettle));
+}
+
 }  // namespace
 }  // namespace vipd::lab
