@@ -92,6 +92,11 @@ NetlinkResult<int> VmacManager::acquire(const VmacSpec& spec) {
 // Order as keepalived: sysctls and addrgenmode first, then up, so the
 // macvlan never runs with the kernel's defaults.
 std::error_code VmacManager::configure(const VmacSpec& spec, int ifindex) {
+  if (spec.family == util::Family::V4) {
+    owned_[spec.name].countsIpv4 = true;
+    ++ipv4Vmacs_;
+    if (auto error = clearRpFilter()) return error;
+  }
   for (const Sysctl& s : vmacSysctls(spec)) {
     if (auto error = kernel_.writeSysctl(s)) return error;
   }
@@ -144,6 +149,47 @@ void VmacManager::release(const std::string& name) {
     netlinkLog()->info("vmac removed name={} ifindex={}", name, owned.ifindex);
   }
   if (owned.holdsBase) dropBase(owned.spec);
+  if (owned.countsIpv4 && --ipv4Vmacs_ == 0) restoreRpFilter();
+}
+
+std::error_code VmacManager::clearRpFilter() {
+  if (rpFilter_) return {};
+  const Sysctl all{util::Family::V4, "all", "rp_filter", 0};
+  auto value = kernel_.readSysctl(all);
+  if (!value) return value.error();
+  if (value.value() == 0) return {};
+  RpFilter state{value.value(), {}};
+  auto names = kernel_.ipv4Interfaces();
+  if (!names) return names.error();
+  std::vector<std::string> targets{"default"};
+  targets.insert(targets.end(), names.value().begin(), names.value().end());
+  for (const auto& name : targets) {
+    Sysctl s{util::Family::V4, name, "rp_filter", state.all};
+    auto before = kernel_.readSysctl(s);
+    if (!before || before.value() >= state.all) continue;
+    if (auto error = kernel_.writeSysctl(s)) return error;
+    state.raised.push_back({util::Family::V4, name, "rp_filter", before.value()});
+  }
+  if (auto error = kernel_.writeSysctl(all)) return error;
+  netlinkLog()->info(
+      "sysctl set path={} value=0 was={} raised={} reason=\"rp_filter=0 on the "
+      "VMACs (as keepalived)\"",
+      sysctlPath(all), state.all, state.raised.size());
+  rpFilter_ = std::move(state);
+  return {};
+}
+
+// Only what still has the value we set: someone else's later change stays.
+void VmacManager::restoreRpFilter() {
+  if (!rpFilter_) return;
+  const RpFilter state = std::move(*rpFilter_);
+  rpFilter_.reset();
+  Sysctl all{util::Family::V4, "all", "rp_filter", state.all};
+  if (auto now = kernel_.readSysctl(all); now && now.value() == 0) kernel_.writeSysctl(all);
+  for (const Sysctl& s : state.raised) {
+    auto now = kernel_.readSysctl(s);  // fails for an interface gone meanwhile
+    if (now && now.value() == state.all) kernel_.writeSysctl(s);
+  }
 }
 
 void VmacManager::releaseUnused(const std::set<std::string>& used) {

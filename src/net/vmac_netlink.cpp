@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string_view>
@@ -159,6 +160,17 @@ std::error_code NetlinkVmacKernel::writeSysctl(const Sysctl& sysctl) {
   out.flush();
   if (!out) return {errno != 0 ? errno : EIO, std::system_category()};
   return {};
+}
+
+NetlinkResult<std::vector<std::string>> NetlinkVmacKernel::ipv4Interfaces() {
+  std::error_code error;
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "all" && name != "default") out.push_back(name);
+  }
+  if (error) return error;
+  return out;
 }
 
 }  // namespace vipd::net

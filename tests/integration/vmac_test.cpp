@@ -106,6 +106,9 @@ class VmacTest : public PairLabTest {
 };
 
 TEST_F(VmacTest, Ipv4VipAdvertsAndGarpsUseTheVmacAndMoveWithFailover) {
+  // Strict reverse-path filtering, as many distributions set it: the VMACs
+  // must still hear the adverts.
+  for (const Host* h : {h1_, h2_}) h->ns->exec("echo 1 > /proc/sys/net/ipv4/conf/all/rp_filter");
   // The client learns addresses from gratuitous ARPs (the lab has no ping).
   lab_->host("client").ns->exec("echo 1 > /proc/sys/net/ipv4/conf/eth0/arp_accept");
   c1_ = startVipd(*lab_, *h1_, config(150, "192.0.2.100/24"), "h1-vipd");
@@ -121,6 +124,8 @@ TEST_F(VmacTest, Ipv4VipAdvertsAndGarpsUseTheVmacAndMoveWithFailover) {
   EXPECT_FALSE(vipOnVmac(*h2_, "192.0.2.100")) << "the backup's VMAC is up but empty";
   EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/vrrp.51/arp_ignore"), "1\n");
   EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/eth0/arp_filter"), "1\n");
+  EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/all/rp_filter"), "0\n");
+  EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/eth0/rp_filter"), "1\n");
 
   // The client learns the VMAC for the VIP from the gratuitous ARPs.
   EXPECT_TRUE(waitFor(
@@ -159,6 +164,7 @@ TEST_F(VmacTest, Ipv4VipAdvertsAndGarpsUseTheVmacAndMoveWithFailover) {
   EXPECT_FALSE(hasVmac(*h1_)) << "a stopped vipd leaves no VMAC";
   EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/eth0/arp_ignore"), "0\n");
   EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/eth0/arp_filter"), "0\n");
+  EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/all/rp_filter"), "1\n");
 
   lab_->signal(c2_, SIGTERM);
   ASSERT_TRUE(lab_->waitExit(c2_, 10s));
@@ -238,6 +244,8 @@ TEST_F(VmacTest, Ipv6VipAndNeighbourAdvertsUseTheVmac) {
 // keepalived's VMAC and stays backup, both VMACs look alike to the kernel
 // (mode, MAC, sysctls), and vipd takes over when keepalived stops.
 TEST_F(VmacTest, InteroperatesWithKeepalivedsVmac) {
+  // Strict reverse-path filtering, as many distributions set it.
+  for (const Host* h : {h1_, h2_}) h->ns->exec("echo 1 > /proc/sys/net/ipv4/conf/all/rp_filter");
   c1_ = startKeepalived(*lab_, *h1_, config(150, "192.0.2.100/24"), "h1-keepalived");
   ASSERT_TRUE(waitFor([&] { return vipOnVmac(*h1_, "192.0.2.100"); }, 3 * kSettle));
   c2_ = startVipd(*lab_, *h2_, config(100, "192.0.2.100/24"), "h2-vipd");
@@ -257,6 +265,8 @@ TEST_F(VmacTest, InteroperatesWithKeepalivedsVmac) {
       out += std::string(name) + "=" +
              h.ns->exec(std::string("cat /proc/sys/net/ipv4/conf/vrrp.51/") + name);
     }
+    out += "all/rp_filter=" + h.ns->exec("cat /proc/sys/net/ipv4/conf/all/rp_filter");
+    out += "eth0/rp_filter=" + h.ns->exec("cat /proc/sys/net/ipv4/conf/eth0/rp_filter");
     out += "disable_ipv6=" + h.ns->exec("cat /proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6");
     for (const char* name : {"arp_ignore", "arp_filter"}) {
       out += std::string("eth0 ") + name + "=" +

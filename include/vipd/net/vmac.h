@@ -80,6 +80,14 @@ std::string sysctlPath(const Sysctl& sysctl);
 /// none: their link-local handling is addrgenmode (see VmacKernel).
 std::vector<Sysctl> vmacSysctls(const VmacSpec& spec);
 
+/// rp_filter=0 on a VMAC works only with net.ipv4.conf.all.rp_filter=0 (the
+/// kernel uses the larger of the two). keepalived (vrrp_if_config.c
+/// clear_rp_filter) therefore, when all.rp_filter is not 0, raises
+/// default.rp_filter and every interface's rp_filter below it to its value,
+/// then sets all.rp_filter=0: no interface filters differently, and the
+/// VMACs can have 0. VmacManager does the same for its first IPv4 VMAC and
+/// undoes it (where nobody changed the values since) after its last.
+///
 /// What keepalived sets on the interface under an IPv4 instance's macvlan:
 /// arp_ignore=1 and arp_filter=1, so that it does not answer ARP for the
 /// VIPs with its own MAC. Restored when its last VMAC goes.
@@ -102,6 +110,8 @@ class VmacKernel {
   virtual std::error_code setUp(int ifindex) = 0;
   virtual NetlinkResult<int> readSysctl(const Sysctl& sysctl) = 0;
   virtual std::error_code writeSysctl(const Sysctl& sysctl) = 0;
+  /// The interfaces with IPv4 settings (not "all" and "default").
+  virtual NetlinkResult<std::vector<std::string>> ipv4Interfaces() = 0;
 };
 
 /// VmacKernel through libnl-route-3 (rtnl_link_macvlan_*, rtnl_link_add,
@@ -124,6 +134,7 @@ class NetlinkVmacKernel final : public VmacKernel {
   std::error_code setUp(int ifindex) override;
   NetlinkResult<int> readSysctl(const Sysctl& sysctl) override;
   std::error_code writeSysctl(const Sysctl& sysctl) override;
+  NetlinkResult<std::vector<std::string>> ipv4Interfaces() override;
 
  private:
   struct Socket;
@@ -160,6 +171,8 @@ class VmacManager {
     int ifindex = 0;
     /// Counted in bases_ (IPv4 VMACs only).
     bool holdsBase = false;
+    /// Counted in ipv4Vmacs_.
+    bool countsIpv4 = false;
   };
   struct Base {
     int users = 0;
@@ -167,13 +180,24 @@ class VmacManager {
     std::vector<Sysctl> saved;
   };
 
+  /// What clearRpFilter() changed, to undo when the last IPv4 VMAC goes.
+  struct RpFilter {
+    int all = 0;
+    /// The values before: default's (if raised) and each raised interface's.
+    std::vector<Sysctl> raised;
+  };
+
   std::error_code configure(const VmacSpec& spec, int ifindex);
+  std::error_code clearRpFilter();
+  void restoreRpFilter();
   std::error_code holdBase(const VmacSpec& spec);
   void dropBase(const VmacSpec& spec);
 
   VmacKernel& kernel_;
   std::map<std::string, Owned> owned_;
   std::map<std::string, Base> bases_;
+  std::optional<RpFilter> rpFilter_;
+  int ipv4Vmacs_ = 0;
 };
 
 }  // namespace vipd::net

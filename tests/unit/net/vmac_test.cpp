@@ -69,6 +69,11 @@ class FakeVmacKernel final : public VmacKernel {
     sysctls[sysctlPath(s)] = s.value;
     return {};
   }
+  NetlinkResult<std::vector<std::string>> ipv4Interfaces() override {
+    std::vector<std::string> out{"lo", "eth0"};
+    for (const auto& [name, link] : links) out.push_back(name);
+    return out;
+  }
 
  private:
   int nextIndex_ = 10;
@@ -188,6 +193,33 @@ TEST(VmacManagerTest, ReleaseDeletesAndRestoresTheBaseAfterItsLastVmac) {
   EXPECT_TRUE(kernel.links.empty());
   EXPECT_EQ(kernel.sysctls["/proc/sys/net/ipv4/conf/eth0/arp_ignore"], 2);
   EXPECT_EQ(kernel.sysctls["/proc/sys/net/ipv4/conf/eth0/arp_filter"], 0);
+}
+
+TEST(VmacManagerTest, NonZeroAllRpFilterIsMovedToEachInterfaceAndBackAsKeepalivedDoes) {
+  FakeVmacKernel kernel;
+  const std::string all = "/proc/sys/net/ipv4/conf/all/rp_filter";
+  kernel.sysctls[all] = 1;
+  kernel.sysctls["/proc/sys/net/ipv4/conf/eth0/rp_filter"] = 2;  // above: left alone
+  VmacManager manager(kernel);
+  ASSERT_TRUE(manager.acquire(spec()));
+  EXPECT_EQ(kernel.sysctls[all], 0);
+  EXPECT_EQ(kernel.sysctls["/proc/sys/net/ipv4/conf/default/rp_filter"], 1);
+  EXPECT_EQ(kernel.sysctls["/proc/sys/net/ipv4/conf/lo/rp_filter"], 1);
+  EXPECT_EQ(kernel.sysctls["/proc/sys/net/ipv4/conf/eth0/rp_filter"], 2);
+  EXPECT_EQ(kernel.sysctls["/proc/sys/net/ipv4/conf/vrrp.51/rp_filter"], 0) << "set after";
+  kernel.sysctls["/proc/sys/net/ipv4/conf/lo/rp_filter"] = 2;  // changed by someone else
+
+  manager.release("vrrp.51");
+  EXPECT_EQ(kernel.sysctls[all], 1);
+  EXPECT_EQ(kernel.sysctls["/proc/sys/net/ipv4/conf/default/rp_filter"], 0);
+  EXPECT_EQ(kernel.sysctls["/proc/sys/net/ipv4/conf/lo/rp_filter"], 2);
+}
+
+TEST(VmacManagerTest, ZeroAllRpFilterIsLeftAlone) {
+  FakeVmacKernel kernel;
+  VmacManager manager(kernel);
+  ASSERT_TRUE(manager.acquire(spec()));
+  EXPECT_FALSE(kernel.sysctls.contains("/proc/sys/net/ipv4/conf/default/rp_filter"));
 }
 
 TEST(VmacManagerTest, AFailedStepLeavesNothingBehind) {
