@@ -339,14 +339,14 @@ std::optional<NotifyScript> parseCommand(const Line& line, Diagnostics& diagnost
 // The first script of each kind wins, as in keepalived.
 void parseNotifyLine(const Line& line, NotifyScripts& scripts, Diagnostics& diagnostics) {
   const std::string& keyword = line.tokens[0].text;
-  std::optional<NotifyScript>& slot = keyword == "notify_master"    ? scripts.master
-                                      : keyword == "notify_backup"  ? scripts.backup
-                                      : keyword == "notify_fault"   ? scripts.fault
-                                      : keyword == "notify_stop"    ? scripts.stop
-                                      : keyword == "notify_deleted" ? scripts.deleted
-                                      : keyword == "notify_master_rx_lower_pri"
-                                          ? scripts.masterRxLowerPri
-                                          : scripts.generic;
+  std::optional<NotifyScript>& slot =
+      keyword == "notify_master"                ? scripts.master
+      : keyword == "notify_backup"              ? scripts.backup
+      : keyword == "notify_fault"               ? scripts.fault
+      : keyword == "notify_stop"                ? scripts.stop
+      : keyword == "notify_deleted"             ? scripts.deleted
+      : keyword == "notify_master_rx_lower_pri" ? scripts.masterRxLowerPri
+                                                : scripts.generic;
   auto script = parseNotifyScript(line, diagnostics);
   if (!script) return;
   if (slot) {

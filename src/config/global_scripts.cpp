@@ -71,8 +71,8 @@ void onStartupDelay(GlobalDraft& g, const Line& line, ParseContext& c) {
                                  "vrrp_startup_delay", c.diagnostics);
   if (!value) return;
   if (*value >= seconds(60)) {
-    c.diagnostics.warning(token->where,
-                          "vrrp_startup_delay is very large: " + token->text + " seconds");
+    c.diagnostics.warning(token->where, "vrrp_startup_delay is very large: " + token->text +
+                                            " seconds");
   }
   reportNotRunYet(c.diagnostics, line.tokens[0]);
   g.defs.startupDelay = *value;
@@ -83,8 +83,8 @@ void completeFifos(const GlobalDraft& draft, GlobalDefs& global, Diagnostics& di
                         const char* fifoKeyword) {
     if (!reader) return;
     if (!fifo) {
-      diagnostics.warning(
-          reader->where, std::string(fifoKeyword) + "_script without " + fifoKeyword + "; ignored");
+      diagnostics.warning(reader->where, std::string(fifoKeyword) + "_script without " +
+                                             fifoKeyword + "; ignored");
       return;
     }
     fifo->readerArgv = reader->argv;

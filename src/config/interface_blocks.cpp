@@ -48,7 +48,8 @@ void addInterface(GarpDraft& d, const Token& token, ParseContext& c) {
   };
   for (const GarpGroup& other : *d.others) {
     if (!has(other)) continue;
-    c.diagnostics.warning(token.where, "interface " + *name + " is already in the garp_group at " +
+    c.diagnostics.warning(token.where, "interface " + *name +
+                                           " is already in the garp_group at " +
                                            toString(other.where) + "; ignored");
     return;
   }
@@ -93,13 +94,13 @@ std::optional<InterfaceDelays> parseDelays(const Line& line, Diagnostics& diagno
                                                   " DOWN UP ignored, starting at '" +
                                                   line.tokens[3].text + "'");
   }
-  const auto down =
-      readSeconds(line.tokens[1], microseconds(0), seconds(255), "the down delay", diagnostics);
+  const auto down = readSeconds(line.tokens[1], microseconds(0), seconds(255), "the down delay",
+                                diagnostics);
   if (!down) return std::nullopt;
   delays.down = *down;
   if (line.tokens.size() > 2) {
-    const auto up =
-        readSeconds(line.tokens[2], microseconds(0), seconds(255), "the up delay", diagnostics);
+    const auto up = readSeconds(line.tokens[2], microseconds(0), seconds(255), "the up delay",
+                                diagnostics);
     if (!up) return std::nullopt;
     delays.up = *up;
   }

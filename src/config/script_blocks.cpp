@@ -46,9 +46,8 @@ void onScript(ScriptDraft& d, const Line& line, ParseContext& c) {
   auto command = parseCommand(line, c.diagnostics);
   if (!command) return;
   if (d.command) {
-    c.diagnostics.warning(
-        line.tokens[0].where,
-        "'script' was already given at " + toString(*d.command) + "; the last one is used");
+    c.diagnostics.warning(line.tokens[0].where, "'script' was already given at " +
+                                                    toString(*d.command) + "; the last one is used");
   }
   d.command = command->where;
   d.script.argv = std::move(command->argv);
@@ -170,15 +169,15 @@ void onInitFile(FileDraft& d, const Line& line, ParseContext& c) {
     const Token& word = line.tokens[at];
     if (word.text == "overwrite") {
       init.overwrite = true;
-    } else if (!word.text.empty() &&
-               (std::isdigit(static_cast<unsigned char>(word.text[0])) || word.text[0] == '-')) {
-      const auto value =
-          readInteger(word, std::numeric_limits<std::int32_t>::min(),
-                      std::numeric_limits<std::int32_t>::max(), "init_file", c.diagnostics);
+    } else if (!word.text.empty() && (std::isdigit(static_cast<unsigned char>(word.text[0])) ||
+                                      word.text[0] == '-')) {
+      const auto value = readInteger(word, std::numeric_limits<std::int32_t>::min(),
+                                     std::numeric_limits<std::int32_t>::max(), "init_file",
+                                     c.diagnostics);
       if (!value) return;
       if (*value < -254 || *value > 254) {
-        c.diagnostics.warning(
-            word.where, "init_file value " + word.text + " is outside the useful range -254..254");
+        c.diagnostics.warning(word.where, "init_file value " + word.text +
+                                              " is outside the useful range -254..254");
       }
       init.value = static_cast<std::int32_t>(*value);
     } else {
@@ -285,7 +284,8 @@ void parseVipdCheck(ParseContext& context, const Line& line, Document& document)
 void parseTrackFile(ParseContext& context, const Line& line, Document& document) {
   const Token& keyword = line.tokens[0];
   if (keyword.text == "vrrp_track_file") {
-    context.diagnostics.warning(keyword.where, "'vrrp_track_file' is deprecated; use 'track_file'");
+    context.diagnostics.warning(keyword.where,
+                                "'vrrp_track_file' is deprecated; use 'track_file'");
   }
   const Token* name = openNamedBlock(context, line);
   if (name == nullptr) return;
