@@ -320,5 +320,29 @@ TEST_F(VmacTest, InteroperatesWithKeepalivedsIpv6Vmac) {
   EXPECT_TRUE(waitFor([&] { return vipOnVmac(*h2_, "2001:db8::100"); }, kSettle));
 }
 
+// A reload that turns use_vmac off restarts the instance on eth0 and deletes
+// the VMAC; turning it on again brings it back.
+TEST_F(VmacTest, ReloadAddsAndRemovesTheVmac) {
+  const std::string plain =
+      "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 150\n"
+      "    version 3\n    advert_int 0.1\n    virtual_ipaddress {\n        192.0.2.100/24\n"
+      "    }\n}\n";
+  c1_ = startVipd(*lab_, *h1_, config(150, "192.0.2.100/24"), "h1-vipd");
+  ASSERT_TRUE(waitFor([&] { return vipOnVmac(*h1_, "192.0.2.100"); }, kSettle));
+
+  reloadWith(*lab_, c1_, plain);
+  EXPECT_TRUE(waitFor([&] { return !hasVmac(*h1_) && vipOnEth0(*h1_, "192.0.2.100"); }, kSettle))
+      << h1_->ns->exec("ip -o addr show");
+  EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/eth0/arp_ignore"), "0\n");
+
+  reloadWith(*lab_, c1_, config(150, "192.0.2.100/24"));
+  EXPECT_TRUE(waitFor(
+      [&] { return vipOnVmac(*h1_, "192.0.2.100") && !vipOnEth0(*h1_, "192.0.2.100"); }, kSettle))
+      << h1_->ns->exec("ip -o addr show");
+  lab_->signal(c1_, SIGTERM);
+  ASSERT_TRUE(lab_->waitExit(c1_, 10s));
+  EXPECT_FALSE(hasVmac(*h1_));
+}
+
 }  // namespace
 }  // namespace vipd::lab
