@@ -32,6 +32,7 @@ std::vector<Sysctl> vmacSysctls(const VmacSpec& spec) {
     v4("arp_ignore", 1);
     v4("accept_local", 1);
     v4("rp_filter", 0);
+    v4("promote_secondaries", 1);
   }
   if (!spec.ipv6) out.push_back({util::Family::V6, spec.name, "disable_ipv6", 1});
   return out;

@@ -70,6 +70,7 @@ TEST_F(NetlinkVmacTest, AcquireCreatesAPrivateMacvlanWithTheVmacUpOnTheInterface
   EXPECT_EQ(sysctl("/proc/sys/net/ipv4/conf/vrrp.51/arp_ignore"), "1\n");
   EXPECT_EQ(sysctl("/proc/sys/net/ipv4/conf/vrrp.51/accept_local"), "1\n");
   EXPECT_EQ(sysctl("/proc/sys/net/ipv4/conf/vrrp.51/rp_filter"), "0\n");
+  EXPECT_EQ(sysctl("/proc/sys/net/ipv4/conf/vrrp.51/promote_secondaries"), "1\n");
   EXPECT_EQ(sysctl("/proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6"), "1\n");
   EXPECT_EQ(sysctl("/proc/sys/net/ipv4/conf/va/arp_ignore"), "1\n");
   EXPECT_EQ(sysctl("/proc/sys/net/ipv4/conf/va/arp_filter"), "1\n");

@@ -261,7 +261,7 @@ TEST_F(VmacTest, InteroperatesWithKeepalivedsVmac) {
   const auto details = [](const Host& h) {
     std::string out = h.ns->exec("ip -d -o link show vrrp.51 | grep -o 'link/ether [^ ]*'") +
                       h.ns->exec("ip -d -o link show vrrp.51 | grep -o 'macvlan mode [a-z]*'");
-    for (const char* name : {"arp_ignore", "accept_local", "rp_filter"}) {
+    for (const char* name : {"arp_ignore", "accept_local", "rp_filter", "promote_secondaries"}) {
       out += std::string(name) + "=" +
              h.ns->exec(std::string("cat /proc/sys/net/ipv4/conf/vrrp.51/") + name);
     }

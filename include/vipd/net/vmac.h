@@ -76,7 +76,8 @@ std::string sysctlPath(const Sysctl& sysctl);
 /// What keepalived sets on the macvlan of an IPv4 instance: arp_ignore=1
 /// (answer ARP only for its own addresses), accept_local=1 (hear the other
 /// router's adverts with a local source), rp_filter=0 (receive while it has
-/// no address); plus disable_ipv6=1 unless `spec.ipv6`. IPv6 instances get
+/// no address), promote_secondaries=1 (seen from keepalived 2.2.7 in the
+/// lab); plus disable_ipv6=1 unless `spec.ipv6`. IPv6 instances get
 /// none: their link-local handling is addrgenmode (see VmacKernel).
 std::vector<Sysctl> vmacSysctls(const VmacSpec& spec);
 

@@ -92,10 +92,12 @@ TEST(VmacTest, SysctlPathKeepsTheDotsOfTheInterfaceName) {
 }
 
 TEST(VmacTest, Ipv4VmacGetsKeepalivedsSysctlsAndNoIpv6) {
-  EXPECT_EQ(vmacSysctls(spec()), (std::vector<Sysctl>{{Family::V4, "vrrp.51", "arp_ignore", 1},
-                                                      {Family::V4, "vrrp.51", "accept_local", 1},
-                                                      {Family::V4, "vrrp.51", "rp_filter", 0},
-                                                      {Family::V6, "vrrp.51", "disable_ipv6", 1}}));
+  EXPECT_EQ(vmacSysctls(spec()),
+            (std::vector<Sysctl>{{Family::V4, "vrrp.51", "arp_ignore", 1},
+                                 {Family::V4, "vrrp.51", "accept_local", 1},
+                                 {Family::V4, "vrrp.51", "rp_filter", 0},
+                                 {Family::V4, "vrrp.51", "promote_secondaries", 1},
+                                 {Family::V6, "vrrp.51", "disable_ipv6", 1}}));
   EXPECT_EQ(baseSysctls(spec()), (std::vector<Sysctl>{{Family::V4, "eth0", "arp_ignore", 1},
                                                       {Family::V4, "eth0", "arp_filter", 1}}));
 }
@@ -103,7 +105,7 @@ TEST(VmacTest, Ipv4VmacGetsKeepalivedsSysctlsAndNoIpv6) {
 TEST(VmacTest, Ipv4VmacWithIpv6EvipsKeepsIpv6) {
   VmacSpec s = spec();
   s.ipv6 = true;
-  EXPECT_EQ(vmacSysctls(s).size(), 3u);
+  EXPECT_EQ(vmacSysctls(s).size(), 4u);
 }
 
 TEST(VmacTest, Ipv6VmacSetsNoSysctls) {
@@ -141,6 +143,7 @@ TEST(VmacManagerTest, AcquireCreatesConfiguresThenBringsUp) {
                               "/proc/sys/net/ipv4/conf/vrrp.51/arp_ignore=1",
                               "/proc/sys/net/ipv4/conf/vrrp.51/accept_local=1",
                               "/proc/sys/net/ipv4/conf/vrrp.51/rp_filter=0",
+                              "/proc/sys/net/ipv4/conf/vrrp.51/promote_secondaries=1",
                               "/proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6=1",
                               "/proc/sys/net/ipv4/conf/eth0/arp_ignore=1",
                               "/proc/sys/net/ipv4/conf/eth0/arp_filter=1",
