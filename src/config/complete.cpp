@@ -60,6 +60,7 @@ class InstanceBuilder {
     tracking();
     i_.notify = d_.notify;
     i_.dontTrackPrimary = d_.dontTrackPrimary;
+    virtualMac();
     if (diagnostics_.errorCount() != errorsBefore) return std::nullopt;
     return std::move(i_);
   }
@@ -296,6 +297,36 @@ class InstanceBuilder {
     i_.advertInterval = Centiseconds(centis);
   }
 
+  // [SRC vrrp_parser.c:vrrp_vmac_handler, vrrp_end_handler;
+  // vrrp.c:vrrp_complete_instance]: the default name is PREFIX.VRID; unicast
+  // needs vmac_xmit_base (keepalived sets it) and an interface.
+  void virtualMac() {
+    if (!d_.useVmac) {
+      if (d_.vmacXmitBase) warning(*d_.vmacXmitBase, "has vmac_xmit_base but no use_vmac; ignored");
+      return;
+    }
+    if (!d_.interface) {
+      warning(*d_.useVmac, "has use_vmac but no interface to put the VMAC on; use_vmac ignored");
+      return;
+    }
+    std::string name =
+        d_.vmacName ? d_.vmacName->value : g_.vmacPrefix + "." + std::to_string(i_.virtualRouterId);
+    if (name.size() >= 16) {
+      error(*d_.useVmac, "VMAC interface name '" + name + "' is longer than 15 characters");
+      return;
+    }
+    if (name == d_.interface->value) {
+      error(*d_.useVmac, "VMAC interface name '" + name + "' is the instance's own interface");
+      return;
+    }
+    i_.vmacInterface = std::move(name);
+    i_.vmacXmitBase = d_.vmacXmitBase.has_value();
+    if (!d_.unicastPeers.empty() && !i_.vmacXmitBase) {
+      warning(*d_.useVmac, "is unicast with use_vmac, which needs vmac_xmit_base; set");
+      i_.vmacXmitBase = true;
+    }
+  }
+
   /// GARP settings and the advert behaviour flags, with their strict-mode rules.
   void announcements() {
     i_.garpMasterDelay = d_.garpMasterDelay.value_or(g_.garpMasterDelay);
@@ -393,6 +424,29 @@ void checkVridConflicts(const std::vector<VrrpInstance>& instances, Diagnostics&
   }
 }
 
+// Two instances cannot own one macvlan [SRC vrrp_parser.c:vrrp_vmac_handler
+// "VRRP instance %s is already using %s"], nor can an instance's VMAC be
+// another instance's interface.
+void checkVmacNames(const std::vector<VrrpInstance>& instances, Diagnostics& diagnostics) {
+  for (std::size_t b = 0; b < instances.size(); ++b) {
+    const VrrpInstance& second = instances[b];
+    if (!second.vmacInterface) continue;
+    for (std::size_t a = 0; a < instances.size(); ++a) {
+      const VrrpInstance& first = instances[a];
+      const bool sameVmac = a < b && first.vmacInterface == second.vmacInterface;
+      const bool isInterface = a != b && first.interface == second.vmacInterface;
+      if (!sameVmac && !isInterface) continue;
+      diagnostics.error(second.where, "vrrp_instance " + second.name + ": VMAC interface " +
+                                          *second.vmacInterface + " is also " +
+                                          (sameVmac ? "the VMAC" : "the interface") +
+                                          " of vrrp_instance " + first.name + " at " +
+                                          toString(first.where) +
+                                          (sameVmac ? " (give one of them use_vmac NAME)" : ""));
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<Config> complete(const Document& document, Diagnostics& diagnostics) {
@@ -407,6 +461,7 @@ std::optional<Config> complete(const Document& document, Diagnostics& diagnostic
     }
   }
   checkVridConflicts(config.instances, diagnostics);
+  checkVmacNames(config.instances, diagnostics);
   config.scripts = document.scripts;
   config.trackFiles = document.trackFiles;
   config.trackProcesses = document.trackProcesses;

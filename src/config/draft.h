@@ -29,6 +29,7 @@ struct GlobalDraft {
   /// lower_prio values that default to the master values).
   std::set<std::string, std::less<>> seen;
   bool minGarp = false;
+  std::optional<SourceLocation> vmacPrefix;
   /// `notify_fifo_script` / `vrrp_notify_fifo_script`, joined to their FIFO
   /// when global_defs is complete.
   std::optional<NotifyScript> fifoReader;
@@ -68,6 +69,10 @@ struct InstanceDraft {
   std::optional<bool> skipCheckAdvAddr;
   std::optional<bool> strictMode;
   bool dontTrackPrimary = false;
+  /// `use_vmac` seen (where), and its NAME if given.
+  std::optional<SourceLocation> useVmac;
+  std::optional<Located<std::string>> vmacName;
+  std::optional<SourceLocation> vmacXmitBase;
   NotifyScripts notify;
   std::vector<TrackedObject> trackInterfaces;
   std::vector<TrackedObject> trackScripts;

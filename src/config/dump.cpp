@@ -211,6 +211,7 @@ void dumpGlobal(Writer& w, const GlobalDefs& g) {
   if (g.checkUnicastSrc) w.line("vrrp_check_unicast_src");
   if (g.strict) w.line("vrrp_strict");
   w.line("vrrp_priority " + std::to_string(g.processNice));
+  w.line("vmac_prefix " + word(g.vmacPrefix));
   // Only with a size: without one vipd's own default (forced) applies.
   if (g.netlinkMonitorRcvBufs) {
     w.line("vrrp_netlink_monitor_rcv_bufs " + std::to_string(*g.netlinkMonitorRcvBufs));
@@ -477,6 +478,9 @@ void dumpInstance(Writer& w, const VrrpInstance& i) {
   dumpTransport(w, i);
   dumpAnnouncements(w, i);
   if (i.dontTrackPrimary) w.line("dont_track_primary");
+  // The effective name, so a changed vmac_prefix cannot rename it.
+  if (i.vmacInterface) w.line("use_vmac " + word(*i.vmacInterface));
+  if (i.vmacXmitBase) w.line("vmac_xmit_base");  // takes no argument
   dumpTracked(w, "track_interface", i.trackInterfaces);
   dumpTracked(w, "track_script", i.trackScripts);
   dumpTracked(w, "track_file", i.trackFiles);

@@ -211,7 +211,9 @@ std::optional<VirtualAddress> parseVirtualAddress(const Line& line, Diagnostics&
     if (parseAddressOption(line, at, out, diagnostics)) continue;
     out.failed = true;
     if (word.text == "use_vmac") {
-      diagnostics.error(word.where, "use_vmac is not supported by vipd");
+      diagnostics.error(word.where,
+                        "use_vmac on an address (a VMAC per address) is not supported by vipd; "
+                        "use 'use_vmac' in the vrrp_instance");
     } else if (word.text == "track_group") {
       diagnostics.error(word.where, block == AddressBlock::Static
                                         ? "track_group is not supported by vipd yet"

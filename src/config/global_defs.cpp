@@ -186,6 +186,23 @@ void onNetlinkMonitorRcvBufsForce(GlobalDraft& g, const Line& line, ParseContext
   }
 }
 
+// [SRC global_parser.c:vrrp_vmac_prefix_handler]: the first one counts.
+void onVmacPrefix(GlobalDraft& g, const Line& line, ParseContext& c) {
+  const Token* token = singleArg(c, line);
+  if (token == nullptr) return;
+  if (g.vmacPrefix) {
+    c.diagnostics.warning(
+        token->where, "vmac_prefix was already given at " + toString(*g.vmacPrefix) + "; ignored");
+    return;
+  }
+  // PREFIX.VRID must still be an interface name; complete.cpp checks the
+  // names it builds.
+  if (auto name = readInterfaceName(*token, "vmac_prefix", c.diagnostics)) {
+    g.defs.vmacPrefix = *name;
+    g.vmacPrefix = token->where;
+  }
+}
+
 constexpr std::array kGlobalKeywords = {
     Keyword<GlobalDraft>{"router_id", false, onRouterId},
     Keyword<GlobalDraft>{"vrrp_version", false, onVersion},
@@ -218,6 +235,7 @@ constexpr std::array kGlobalKeywords = {
     Keyword<GlobalDraft>{"vrrp_startup_delay", false, onStartupDelay},
     Keyword<GlobalDraft>{"vrrp_notify_priority_changes", false, onNotifyPriorityChanges},
     Keyword<GlobalDraft>{"vrrp_netlink_monitor_rcv_bufs", false, onNetlinkMonitorRcvBufs},
+    Keyword<GlobalDraft>{"vmac_prefix", false, onVmacPrefix},
     Keyword<GlobalDraft>{"vrrp_netlink_monitor_rcv_bufs_force", false,
                          onNetlinkMonitorRcvBufsForce},
 };
@@ -232,7 +250,6 @@ constexpr std::array kIgnoredGlobal = {
     IgnoredKeyword{"vrrp_garp_extra_if", kNotSupportedYet},
     IgnoredKeyword{"vrrp_vmac_garp_intvl", kNotSupportedYet},
     IgnoredKeyword{"log_unknown_vrids", kNotSupportedYet},
-    IgnoredKeyword{"vmac_prefix", kNotSupportedYet},
     IgnoredKeyword{"vmac_addr_prefix", kNotSupportedYet},
     IgnoredKeyword{"nftables", kNotSupportedYet},
     IgnoredKeyword{"nftables_priority", kNotSupportedYet},

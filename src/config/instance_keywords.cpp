@@ -237,6 +237,30 @@ void onDontTrackPrimary(D& d, const Line& line, ParseContext& c) {
   d.dontTrackPrimary = true;
 }
 
+// [SRC vrrp_parser.c:vrrp_vmac_handler]: `use_vmac [NAME]`. A word with
+// ':' is a MAC address in later keepalived versions; vipd keeps the RFC's.
+void onUseVmac(D& d, const Line& line, ParseContext& c) {
+  if (!checkArgs(c, line, 0, 1)) return;
+  d.useVmac = line.tokens[0].where;
+  if (line.tokens.size() < 2) return;
+  const Token& token = line.tokens[1];
+  if (token.text.find(':') != std::string::npos) {
+    c.diagnostics.error(token.where,
+                        "use_vmac expects an interface name; a MAC address other "
+                        "than 00:00:5e:00:01:VRID is not supported, got '" +
+                            token.text + "'");
+    return;
+  }
+  if (auto name = readInterfaceName(token, "use_vmac", c.diagnostics)) {
+    d.vmacName = Located<std::string>{*name, token.where};
+  }
+}
+
+void onVmacXmitBase(D& d, const Line& line, ParseContext& c) {
+  checkArgs(c, line, 0, 0);
+  d.vmacXmitBase = line.tokens[0].where;
+}
+
 // [SRC vrrp_parser.c:vrrp_notify_*_handler]
 void onNotify(D& d, const Line& line, ParseContext& c) {
   parseNotifyLine(line, d.notify, c.diagnostics);
@@ -309,6 +333,8 @@ constexpr std::array kInstanceKeywords = {
     Keyword<D>{"skip_check_adv_addr", false, onFlag},
     Keyword<D>{"strict_mode", false, onFlag},
     Keyword<D>{"dont_track_primary", false, onDontTrackPrimary},
+    Keyword<D>{"use_vmac", false, onUseVmac},
+    Keyword<D>{"vmac_xmit_base", false, onVmacXmitBase},
     Keyword<D>{"notify_master", false, onNotify},
     Keyword<D>{"notify_backup", false, onNotify},
     Keyword<D>{"notify_fault", false, onNotify},
@@ -327,11 +353,7 @@ constexpr std::array kInstanceKeywords = {
 };
 
 constexpr std::array kIgnoredInstance = {
-    IgnoredKeyword{"use_vmac",
-                   "not supported by vipd yet, ignored: the instance runs without "
-                   "a virtual MAC"},
     IgnoredKeyword{"use_vmac_addr", kNotSupportedYet},
-    IgnoredKeyword{"vmac_xmit_base", kNotSupportedYet},
     IgnoredKeyword{"use_ipvlan", kNotSupportedYet},
     IgnoredKeyword{"vrf", kNotSupportedYet},
     IgnoredKeyword{"track_src_ip", kNotSupportedYet},

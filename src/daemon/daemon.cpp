@@ -67,6 +67,9 @@ ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
   itf.name = link.value().name;
   itf.ifindex = link.value().ifindex;
   itf.mac = link.value().mac;
+  itf.baseName = itf.name;
+  itf.advertName = itf.name;
+  itf.advertIfindex = itf.ifindex;
   itf.forwarding = in.family == util::Family::V6 && ipv6Forwarding(itf.name);
   if (in.sourceAddress) {
     itf.source = *in.sourceAddress;
@@ -92,15 +95,15 @@ ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
 
 Daemon::SocketGroup& Daemon::socketGroupFor(const InstanceSettings& s,
                                             const config::VrrpInstance& in) {
-  const std::string key = s.interface.name + "|" + (s.unicast ? "unicast" : "multicast") + "|" +
-                          s.interface.source.toString() + "|" +
+  const std::string key = s.interface.advertName + "|" + (s.unicast ? "unicast" : "multicast") +
+                          "|" + s.interface.source.toString() + "|" +
                           (s.unicast ? std::string() : s.destinations.front().toString());
   for (auto& g : groups_) {
     if (g->key == key) return *g;
   }
   net::VrrpSocketConfig sc;
-  sc.interface = s.interface.name;
-  sc.ifindex = s.interface.ifindex;
+  sc.interface = s.interface.advertName;
+  sc.ifindex = s.interface.advertIfindex;
   sc.family = in.family;
   sc.source = s.interface.source;
   sc.unicast = s.unicast;
@@ -109,7 +112,7 @@ Daemon::SocketGroup& Daemon::socketGroupFor(const InstanceSettings& s,
 
   auto group = std::make_unique<SocketGroup>();
   group->key = key;
-  group->interface = s.interface.name;
+  group->interface = s.interface.advertName;
   group->family = in.family;
   try {
     group->socket = std::make_unique<net::VrrpSocket>(sc);
@@ -131,8 +134,59 @@ net::AddressAnnouncer& Daemon::announcerFor(const ResolvedInterface& itf) {
   return *announcers_.back().second;
 }
 
+// keepalived vrrp_vmac.c:netlink_link_add_vmac: the macvlan is created (or
+// adopted) and up from the start, in every state; an IPv6 instance gives it
+// its advert source (the interface's link-local address) to send from.
+ResolvedInterface Daemon::onVmac(const config::VrrpInstance& in, ResolvedInterface base) {
+  net::VmacSpec spec;
+  spec.name = *in.vmacInterface;
+  spec.baseName = base.name;
+  spec.baseIfindex = base.ifindex;
+  spec.mac = net::virtualRouterMac(in.virtualRouterId, in.family);
+  spec.family = in.family;
+  spec.ipv6 = in.family == util::Family::V6 ||
+              std::any_of(in.excludedAddresses.begin(), in.excludedAddresses.end(),
+                          [](const auto& a) { return a.address.isV6(); });
+  auto ifindex = vmacs_.acquire(spec);
+  if (!ifindex) failInstance(in, "VMAC " + spec.name + ": " + ifindex.error().message());
+  if (in.family == util::Family::V6) {
+    net::InterfaceAddress source;
+    source.ifindex = ifindex.value();
+    source.address = base.source;
+    source.prefixLength = 64;
+    // As keepalived adds it (seen in the lab): without DAD, since it is the
+    // interface's own address, and deprecated, so that nothing but the
+    // adverts, which name it explicitly, uses it as a source.
+    source.noDad = true;
+    source.preferredLifetime = 0;
+    if (auto added = addresses_.add(source); !added) {
+      failInstance(in, "VMAC " + spec.name + ": adding " + base.source.toString() + ": " +
+                           added.error().message());
+    }
+  }
+  ResolvedInterface vmac = base;
+  vmac.name = spec.name;
+  vmac.ifindex = ifindex.value();
+  vmac.mac = spec.mac;
+  vmac.vmac = true;
+  if (!in.vmacXmitBase) {
+    vmac.advertName = vmac.name;
+    vmac.advertIfindex = vmac.ifindex;
+  }
+  return vmac;
+}
+
+void Daemon::pruneVmacs() {
+  std::set<std::string> used;
+  for (const auto& in : config_.instances) {
+    if (in.vmacInterface) used.insert(*in.vmacInterface);
+  }
+  vmacs_.releaseUnused(used);
+}
+
 Daemon::Prepared Daemon::prepare(const config::VrrpInstance& in, const config::GlobalDefs& global) {
   auto itf = resolveInterface(in);
+  if (in.vmacInterface) itf = onVmac(in, std::move(itf));
   auto settings = resolveInstance(in, global, itf, [this](const std::string& name) {
     auto link = addresses_.linkByName(name);
     return link ? std::optional<int>(link.value().ifindex) : std::nullopt;
@@ -222,7 +276,7 @@ void Daemon::startInstance(Instance& instance) {
   }
   // A drain survives a restart by reload: marked before the first state.
   if (maintenance_.count(instance.settings().name) != 0) instance.setMaintenance(true, false);
-  instance.start(links_->effectiveUp(instance.settings().interface.name));
+  instance.start(links_->effectiveUp(instance.settings().interface.baseName));
 }
 
 Instance* Daemon::find(const std::string& name) {
@@ -286,7 +340,7 @@ void Daemon::onPackets(SocketGroup& group) {
 bool Daemon::runsVrid(const std::string& interface, util::Family family, std::uint8_t vrid) const {
   return std::any_of(instances_.begin(), instances_.end(), [&](const auto& instance) {
     const auto& s = instance->settings();
-    return s.advert.vrid == vrid && s.interface.name == interface &&
+    return s.advert.vrid == vrid && s.interface.advertName == interface &&
            s.interface.source.family() == family;
   });
 }

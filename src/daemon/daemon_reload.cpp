@@ -33,7 +33,10 @@ bool Daemon::reload(config::Config next) {
   const auto plan = planReload(config_, next);
   // Phase 1, nothing changed yet: resolve what the host must answer.
   auto prepared = prepareReload(plan, next);
-  if (!prepared) return false;
+  if (!prepared) {
+    pruneVmacs();  // those an added instance acquired before the failure
+    return false;
+  }
   watchLinksOf(next);
   if (next.trackFiles != config_.trackFiles) watchFiles(next, false);
   // NOTE the FIFOs and their readers are set up once: every notifier holds
@@ -98,6 +101,7 @@ bool Daemon::reload(config::Config next) {
   // Old lines out, new ones in; unchanged lines stay installed.
   staticRoutes_.apply(next.staticRoutes, next.staticRules);
   config_ = std::move(next);
+  pruneVmacs();
   // Not running, so not "running config": the next reload tries it again.
   std::erase_if(config_.instances, [&](const auto& in) {
     return std::find(failed.begin(), failed.end(), in.name) != failed.end();

@@ -129,7 +129,7 @@ void Daemon::watchLink(const std::string& name) {
 void Daemon::onLinkChange(const std::string& interface, bool up) {
   log_->info("interface {} is {}", interface, up ? "up" : "down");
   for (auto& instance : instances_) {
-    if (instance->settings().interface.name == interface) instance->onLinkState(up);
+    if (instance->settings().interface.baseName == interface) instance->onLinkState(up);
     instance->onInterfaceChanged(interface, up);
   }
 }

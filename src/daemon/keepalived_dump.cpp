@@ -108,6 +108,10 @@ nlohmann::ordered_json dataJson(const Instance& instance, const InterfaceNamer& 
   nlohmann::ordered_json data;
   data["iname"] = settings.name;
   data["skip_check_adv_addr"] = settings.expect.checkAddresses ? 0 : 1;
+  // keepalived's ifp is the VMAC when use_vmac is on, and vmac_ifname names it.
+  if (settings.interface.vmac) {
+    data["vmac_ifname"] = settings.interface.name;
+  }
   data["ifp_ifname"] = settings.interface.name;
   data["master_priority"] = masterPriority(instance);
   if (const auto& last = instance.lastTransition()) {

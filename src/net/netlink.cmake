@@ -11,4 +11,6 @@ target_sources(vipd_net PRIVATE
   netlink_monitor.cpp
   netlink_monitor_parse.cpp
   proc_connector.cpp
-  proc_events_parse.cpp)
+  proc_events_parse.cpp
+  vmac.cpp
+  vmac_netlink.cpp)

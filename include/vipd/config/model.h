@@ -153,6 +153,8 @@ struct GlobalDefs {
   /// removes at stop, whatever the instances' states (not in any advert).
   /// A `device` of nullopt means keepalived's default_interface, eth0.
   std::vector<VirtualAddress> staticAddresses;
+  /// `vmac_prefix`: start of the generated VMAC interface names (PREFIX.VRID).
+  std::string vmacPrefix = "vrrp";
 
   friend bool operator==(const GlobalDefs&, const GlobalDefs&) = default;
 };
@@ -357,6 +359,13 @@ struct VrrpInstance {
   /// `strict_mode`, defaulting to global vrrp_strict.
   bool strictMode = false;
   bool dontTrackPrimary = false;
+  /// `use_vmac [NAME]` (RFC 5798 §7.3): the macvlan on `interface` that
+  /// carries the virtual MAC 00:00:5e:00:01:VRID (IPv6: ...:02:VRID) and the
+  /// VIPs. nullopt: no VMAC. Without NAME: vmac_prefix.VRID ("vrrp.VRID").
+  std::optional<std::string> vmacInterface;
+  /// `vmac_xmit_base`: adverts are sent and received on `interface`, not on
+  /// the VMAC. Forced on for unicast instances with a VMAC, as keepalived does.
+  bool vmacXmitBase = false;
   NotifyScripts notify;
   std::vector<TrackedObject> trackInterfaces;
   std::vector<TrackedObject> trackScripts;

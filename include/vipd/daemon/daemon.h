@@ -30,6 +30,7 @@
 #include "vipd/net/netlink_monitor.h"
 #include "vipd/net/proc_connector.h"
 #include "vipd/net/route_manager.h"
+#include "vipd/net/vmac.h"
 #include "vipd/notify/fifo_channel.h"
 #include "vipd/notify/notifier.h"
 #include "vipd/notify/script_resolver.h"
@@ -110,6 +111,10 @@ class Daemon {
   };
 
   ResolvedInterface resolveInterface(const config::VrrpInstance& instance);
+  /// use_vmac: acquires the VMAC and moves `base` onto it.
+  ResolvedInterface onVmac(const config::VrrpInstance& instance, ResolvedInterface base);
+  /// Deletes the VMACs no instance of config_ names (after a reload).
+  void pruneVmacs();
   Prepared prepare(const config::VrrpInstance& instance, const config::GlobalDefs& global);
   /// prepare() for every instance a reload creates or updates; nullopt
   /// (logged) if any cannot be resolved.
@@ -190,6 +195,10 @@ class Daemon {
   /// virtual_routes / virtual_rules of every instance, and the static ones.
   net::NetlinkRouteManager routes_;
   StaticRoutes staticRoutes_;
+  // Declared before the instances and sockets: destroyed after them, so the
+  // VMACs go last.
+  net::NetlinkVmacKernel vmacKernel_;
+  net::VmacManager vmacs_{vmacKernel_};
   std::unique_ptr<net::NetlinkMonitor> monitor_;
   /// Timers dispatched this late mean the process did not run meanwhile.
   static constexpr auto kLoopStallThreshold = std::chrono::milliseconds(500);

@@ -28,6 +28,8 @@ struct GarpSchedule {
 };
 
 /// What the host tells us about the instance's interface at start-up.
+/// With use_vmac, name/ifindex/mac are the VMAC's: the VIPs go there and
+/// the announcements carry its MAC.
 struct ResolvedInterface {
   std::string name;
   int ifindex = 0;
@@ -37,6 +39,15 @@ struct ResolvedInterface {
   util::IpAddress source;
   /// IPv6 forwarding on the interface: sets the Router flag of our NAs.
   bool forwarding = false;
+  /// The configured `interface`, whose link state the instance follows
+  /// (the macvlan's carrier follows it anyway).
+  std::string baseName{};
+  /// `name` is the use_vmac macvlan on baseName.
+  bool vmac = false;
+  /// Where adverts are sent and received: `name`, or with use_vmac and
+  /// vmac_xmit_base the interface under the VMAC [SRC vrrp.c:vrrp_open_sockpool].
+  std::string advertName{};
+  int advertIfindex = 0;
 };
 
 /// Everything an Instance needs, derived once from the configuration and

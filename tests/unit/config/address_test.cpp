@@ -108,7 +108,9 @@ TEST(ConfigAddressTest, InvalidEntriesAreErrorsAtTheOffendingWord) {
       {"192.0.2.1 brd + peer 192.0.2.2", "vipd.conf:5:1: error: brd and peer cannot both be given"},
       {"192.0.2.1 preferred_lft sometimes",
        "vipd.conf:5:25: error: preferred_lft expects an integer 0..4294967295, got 'sometimes'"},
-      {"192.0.2.1 use_vmac", "vipd.conf:5:11: error: use_vmac is not supported by vipd"},
+      {"192.0.2.1 use_vmac",
+       "vipd.conf:5:11: error: use_vmac on an address (a VMAC per address) is not supported by "
+       "vipd; use 'use_vmac' in the vrrp_instance"},
       {"192.0.2.1 track_group g",
        "vipd.conf:5:11: error: track_group is only for static_ipaddress"},
       {"192.0.2.1 metric 5",

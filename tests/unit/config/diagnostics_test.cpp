@@ -43,15 +43,14 @@ TEST(ConfigDiagnosticsTest, StrictTurnsUnknownAndUnsupportedKeywordsIntoErrors) 
   o.strict = true;
   const ParseResult result =
       parse("virtual_server 192.0.2.1 80 {\n real_server 10.0.0.1 80 {\n }\n}\n" +
-                instance("frobnicate\nuse_vmac"),
+                instance("frobnicate\nuse_vmac_addr"),
             o);
   EXPECT_FALSE(result.ok());
   EXPECT_EQ(
       messages(result),
       (Messages{"vipd.conf:1:1: error: 'virtual_server' is not supported by vipd, ignored",
                 "vipd.conf:11:1: error: unknown keyword 'frobnicate' in vrrp_instance",
-                "vipd.conf:12:1: error: 'use_vmac' is not supported by vipd yet, ignored: the "
-                "instance runs without a virtual MAC"}));
+                "vipd.conf:12:1: error: 'use_vmac_addr' is not supported by vipd yet, ignored"}));
 }
 
 TEST(ConfigDiagnosticsTest, StrictDoesNotChangeOtherWarnings) {

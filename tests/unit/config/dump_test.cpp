@@ -186,6 +186,7 @@ vrrp_instance VI_1 {
     vrrp_higher_prio_send_advert false
     vrrp_notify_priority_changes false
     vrrp_priority 0
+    vmac_prefix vrrp
     script_user keepalived_script
     enable_script_security
     vrrp_notify_fifo /run/vipd.fifo root
@@ -569,6 +570,7 @@ class ConfigGenerator {
     maybe(t, 20, "vrrp_check_unicast_src", "");
     maybe(t, 5, "vrrp_strict", "");
     maybe(t, 30, "vrrp_priority", std::to_string(static_cast<int>(below(40)) - 20));
+    maybe(t, 20, "vmac_prefix", pick({"vrrp", "vm", "\"v#\""}));
     maybe(t, 25, "script_user", pick({"root", "nobody nogroup", "\"my user\" \"a group\""}));
     maybe(t, 20, "enable_script_security", "");
     fifo(t, "notify_fifo");
@@ -832,6 +834,9 @@ class ConfigGenerator {
     maybe(t, 25, "higher_prio_send_advert", optionalBool());
     maybe(t, 25, "skip_check_adv_addr", optionalBool());
     maybe(t, 20, "dont_track_primary", "");
+    const std::string vmac = pick({"", "vmac", "vm#"});
+    maybe(t, 15, "use_vmac", vmac.empty() ? vmac : "\"" + vmac + std::to_string(k) + "\"");
+    maybe(t, 15, "vmac_xmit_base", "");
     if (chance(40)) {
       t += block("track_interface", {tracked(pick({"eth2", "\"if#3\"", "eth0"}), 253)});
     }
@@ -969,6 +974,12 @@ TEST(DumpConfigTest, GeneratedConfigurationsRoundTripAndUseEveryKeyword) {
                               "higher_prio_send_advert true",
                               "skip_check_adv_addr true",
                               "dont_track_primary",
+                              "use_vmac vmac",
+                              "use_vmac \"vm#",
+                              "use_vmac vrrp.",
+                              "vmac_xmit_base\n",
+                              "vmac_prefix vm\n",
+                              "vmac_prefix \"v#\"\n",
                               "track_interface {",
                               "track_script {",
                               "track_process {",

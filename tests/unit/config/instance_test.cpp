@@ -285,14 +285,82 @@ TEST(ConfigInstanceTest, TrackScriptsAndFilesNeedTheirDefinitions) {
 }
 
 TEST(ConfigInstanceTest, UnsupportedInstanceKeywordsAreSkippedWithTheirBlocks) {
-  const ParseResult result = parse(instance("promote_secondaries\nuse_vmac"));
+  const ParseResult result = parse(instance("promote_secondaries\nuse_vmac_addr"));
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(messages(result),
             (std::vector<std::string>{
                 "vipd.conf:7:1: warning: 'promote_secondaries' is not supported by vipd yet, "
                 "ignored",
-                "vipd.conf:8:1: warning: 'use_vmac' is not supported by vipd yet, ignored: the "
-                "instance runs without a virtual MAC"}));
+                "vipd.conf:8:1: warning: 'use_vmac_addr' is not supported by vipd yet, "
+                "ignored"}));
+}
+
+TEST(ConfigInstanceTest, UseVmacWithoutNameIsPrefixDotVrid) {
+  const VrrpInstance i = with("use_vmac");
+  EXPECT_EQ(i.vmacInterface, "vrrp.51");
+  EXPECT_FALSE(i.vmacXmitBase);
+  EXPECT_FALSE(with("").vmacInterface);
+}
+
+TEST(ConfigInstanceTest, UseVmacTakesANameAndVmacXmitBase) {
+  const VrrpInstance i = with("use_vmac vip51\nvmac_xmit_base");
+  EXPECT_EQ(i.vmacInterface, "vip51");
+  EXPECT_TRUE(i.vmacXmitBase);
+}
+
+TEST(ConfigInstanceTest, VmacPrefixNamesTheGeneratedVmac) {
+  const VrrpInstance i = instanceOf("global_defs {\n vmac_prefix vm\n}\n" + instance("use_vmac"));
+  EXPECT_EQ(i.vmacInterface, "vm.51");
+}
+
+TEST(ConfigInstanceTest, UnicastWithUseVmacForcesVmacXmitBase) {
+  const ParseResult result = parse(instance("use_vmac\nunicast_peer {\n 192.0.2.2\n}"));
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result.config->instances.at(0).vmacXmitBase);
+  EXPECT_EQ(messages(result),
+            (std::vector<std::string>{"vipd.conf:7:1: warning: vrrp_instance VI_1 is unicast with "
+                                      "use_vmac, which needs vmac_xmit_base; set"}));
+}
+
+TEST(ConfigInstanceTest, VmacXmitBaseWithoutUseVmacIsIgnored) {
+  const ParseResult result = parse(instance("vmac_xmit_base"));
+  ASSERT_TRUE(result.ok());
+  EXPECT_FALSE(result.config->instances.at(0).vmacXmitBase);
+  EXPECT_EQ(messages(result),
+            (std::vector<std::string>{"vipd.conf:7:1: warning: vrrp_instance VI_1 has "
+                                      "vmac_xmit_base but no use_vmac; ignored"}));
+}
+
+TEST(ConfigInstanceTest, BadVmacNamesAreReportedAtTheirPosition) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"use_vmac 00:00:5e:00:01:33",
+       "vipd.conf:7:10: error: use_vmac expects an interface name; a MAC address other than "
+       "00:00:5e:00:01:VRID is not supported, got '00:00:5e:00:01:33'"},
+      {"use_vmac a23456789012345678",
+       "vipd.conf:7:10: error: use_vmac expects an interface name of 1..15 characters, got "
+       "'a23456789012345678'"},
+      {"use_vmac eth0",
+       "vipd.conf:7:1: error: vrrp_instance VI_1 VMAC interface name 'eth0' is the instance's "
+       "own interface"},
+      {"use_vmac a b",
+       "vipd.conf:7:12: warning: extra words after 'use_vmac' ignored, starting at 'b'"},
+  };
+  for (const auto& [line, expected] : cases) {
+    SCOPED_TRACE(line);
+    const ParseResult result = parse(instance(line));
+    ASSERT_FALSE(messages(result).empty());
+    EXPECT_EQ(messages(result).front(), expected);
+  }
+}
+
+TEST(ConfigInstanceTest, TwoInstancesCannotShareAVmac) {
+  const ParseResult result =
+      parse(instance("use_vmac") + instance("use_vmac vrrp.51\nvirtual_router_id 52", "VI_2"));
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(messages(result),
+            (std::vector<std::string>{
+                "vipd.conf:9:1: error: vrrp_instance VI_2: VMAC interface vrrp.51 is also the "
+                "VMAC of vrrp_instance VI_1 at vipd.conf:1:1 (give one of them use_vmac NAME)"}));
 }
 
 }  // namespace

@@ -189,7 +189,8 @@ TEST(SupportedKeywordsTest, ListsImplementedKeywordsByBlockAndLeavesOutIgnoredOn
   EXPECT_TRUE(contains(keywords, "vipd_check HTTP_GET url", "status_code"));
   EXPECT_TRUE(contains(keywords, "vrrp_sync_group", "sync_group_tracking_weight"));
   // Recognised only to be warned about.
-  EXPECT_FALSE(contains(keywords, "vrrp_instance", "use_vmac"));
+  EXPECT_FALSE(contains(keywords, "vrrp_instance", "use_vmac_addr"));
+  EXPECT_TRUE(contains(keywords, "vrrp_instance", "use_vmac"));
   EXPECT_FALSE(contains(keywords, "", "virtual_server"));
   // Parsed and checked, but not acted on yet; with their blocks' keywords.
   EXPECT_FALSE(contains(keywords, "global_defs", "vrrp_startup_delay"));

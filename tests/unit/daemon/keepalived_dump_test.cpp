@@ -130,7 +130,7 @@ TEST_F(KeepalivedDumpTest, JsonIsAnArrayOfDataAndStatsWithKeepalivedsFieldNames)
   EXPECT_TRUE(data["last_transition"].is_number_float());
   EXPECT_EQ(data["track_ifp"], nlohmann::ordered_json::array({"eth1"}));
   EXPECT_FALSE(data.contains("track_process")) << "keepalived leaves out empty lists";
-  EXPECT_FALSE(data.contains("vmac_ifname")) << "vipd has no VMAC: left out, not invented";
+  EXPECT_FALSE(data.contains("vmac_ifname")) << "no use_vmac: left out, not invented";
   const auto& stats = doc[0]["stats"];
   for (const char* key : {"advert_rcvd", "advert_sent", "become_master", "release_master",
                           "packet_len_err", "advert_interval_err", "ip_ttl_err",
