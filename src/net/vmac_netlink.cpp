@@ -17,6 +17,7 @@
 #include <memory>
 #include <string_view>
 
+#include "vipd/net/netlink_request_socket.h"
 #include "vipd/net/vmac.h"
 
 namespace vipd::net {
@@ -32,26 +33,24 @@ struct VmacNlAddrDeleter {
 using VmacLinkPtr = std::unique_ptr<rtnl_link, VmacLinkDeleter>;
 using VmacNlAddrPtr = std::unique_ptr<nl_addr, VmacNlAddrDeleter>;
 
-std::error_code vmacLibnlError(int code) { return {code < 0 ? -code : code, libnlErrorCategory()}; }
-
 bool isNoDevice(int rc) { return rc == -NLE_NODEV || rc == -NLE_OBJ_NOTFOUND; }
 
 }  // namespace
 
 struct NetlinkVmacKernel::Socket {
-  struct Deleter {
-    void operator()(nl_sock* sock) const { nl_socket_free(sock); }
-  };
-  std::unique_ptr<nl_sock, Deleter> sock{nl_socket_alloc()};
+  NetlinkRequestSocket request{"vmac netlink"};
 
-  /// The link with `ifindex` (or `name`), or a libnl error.
+  nl_sock* sock() const { return request.get(); }
+
+  /// The link with `ifindex` (or `name`), or the error.
   NetlinkResult<VmacLinkPtr> get(int ifindex, const char* name) {
+    request.beginRequest();
     rtnl_link* raw = nullptr;
-    const int rc = rtnl_link_get_kernel(sock.get(), ifindex, name, &raw);
+    const int rc = rtnl_link_get_kernel(sock(), ifindex, name, &raw);
     VmacLinkPtr link(raw);
     if (rc < 0 || !link) {
       if (rc >= 0 || isNoDevice(rc)) return std::error_code(ENODEV, std::system_category());
-      return vmacLibnlError(rc);
+      return request.errorFrom(rc);
     }
     return link;
   }
@@ -60,19 +59,13 @@ struct NetlinkVmacKernel::Socket {
   std::error_code change(int ifindex, rtnl_link* changes) {
     auto orig = get(ifindex, nullptr);
     if (!orig) return orig.error();
-    const int rc = rtnl_link_change(sock.get(), orig.value().get(), changes, 0);
-    return rc < 0 ? vmacLibnlError(rc) : std::error_code();
+    request.beginRequest();
+    const int rc = rtnl_link_change(sock(), orig.value().get(), changes, 0);
+    return rc < 0 ? request.errorFrom(rc) : std::error_code();
   }
 };
 
-NetlinkVmacKernel::NetlinkVmacKernel() : socket_(std::make_unique<Socket>()) {
-  if (!socket_->sock) {
-    throw std::system_error(vmacLibnlError(NLE_NOMEM), "vmac netlink: nl_socket_alloc");
-  }
-  if (int rc = nl_connect(socket_->sock.get(), NETLINK_ROUTE); rc < 0) {
-    throw std::system_error(vmacLibnlError(rc), "vmac netlink: nl_connect");
-  }
-}
+NetlinkVmacKernel::NetlinkVmacKernel() : socket_(std::make_unique<Socket>()) {}
 
 NetlinkVmacKernel::~NetlinkVmacKernel() = default;
 
@@ -102,17 +95,18 @@ NetlinkResult<std::optional<ExistingLink>> NetlinkVmacKernel::find(const std::st
 NetlinkResult<int> NetlinkVmacKernel::create(const VmacSpec& spec) {
   VmacLinkPtr link(rtnl_link_macvlan_alloc());
   VmacNlAddrPtr mac(nl_addr_build(AF_LLC, spec.mac.data(), spec.mac.size()));
-  if (!link || !mac) return vmacLibnlError(NLE_NOMEM);
+  if (!link || !mac) return libnlError(NLE_NOMEM);
   rtnl_link_set_name(link.get(), spec.name.c_str());
   rtnl_link_set_link(link.get(), spec.baseIfindex);
   rtnl_link_set_addr(link.get(), mac.get());
   // keepalived's mode: the macvlan does not talk to its siblings on the
   // same interface, only to the wire.
   if (int rc = rtnl_link_macvlan_set_mode(link.get(), MACVLAN_MODE_PRIVATE); rc < 0) {
-    return vmacLibnlError(rc);
+    return libnlError(rc);
   }
-  if (int rc = rtnl_link_add(socket_->sock.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL); rc < 0) {
-    return vmacLibnlError(rc);
+  socket_->request.beginRequest();
+  if (int rc = rtnl_link_add(socket_->sock(), link.get(), NLM_F_CREATE | NLM_F_EXCL); rc < 0) {
+    return socket_->request.errorFrom(rc);
   }
   auto created = socket_->get(0, spec.name.c_str());
   if (!created) return created.error();
@@ -121,27 +115,28 @@ NetlinkResult<int> NetlinkVmacKernel::create(const VmacSpec& spec) {
 
 std::error_code NetlinkVmacKernel::remove(int ifindex) {
   VmacLinkPtr link(rtnl_link_alloc());
-  if (!link) return vmacLibnlError(NLE_NOMEM);
+  if (!link) return libnlError(NLE_NOMEM);
   rtnl_link_set_ifindex(link.get(), ifindex);
-  const int rc = rtnl_link_delete(socket_->sock.get(), link.get());
-  if (rc < 0 && !isNoDevice(rc)) return vmacLibnlError(rc);
+  socket_->request.beginRequest();
+  const int rc = rtnl_link_delete(socket_->sock(), link.get());
+  if (rc < 0 && !isNoDevice(rc)) return socket_->request.errorFrom(rc);
   return {};
 }
 
 std::error_code NetlinkVmacKernel::disableAddressGeneration(int ifindex) {
   VmacLinkPtr change(rtnl_link_alloc());
-  if (!change) return vmacLibnlError(NLE_NOMEM);
+  if (!change) return libnlError(NLE_NOMEM);
   if (int rc =
           rtnl_link_inet6_set_addr_gen_mode(change.get(), rtnl_link_inet6_str2addrgenmode("none"));
       rc < 0) {
-    return vmacLibnlError(rc);
+    return libnlError(rc);
   }
   return socket_->change(ifindex, change.get());
 }
 
 std::error_code NetlinkVmacKernel::setUp(int ifindex) {
   VmacLinkPtr change(rtnl_link_alloc());
-  if (!change) return vmacLibnlError(NLE_NOMEM);
+  if (!change) return libnlError(NLE_NOMEM);
   rtnl_link_set_flags(change.get(), IFF_UP);
   return socket_->change(ifindex, change.get());
 }
