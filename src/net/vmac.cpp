@@ -139,7 +139,9 @@ void VmacManager::dropBase(const VmacSpec& spec) {
   bases_.erase(it);
 }
 
-void VmacManager::release(const std::string& name) {
+void VmacManager::release(const std::string& nameRef) {
+  // A copy: `nameRef` may be the key of the entry erased below (releaseAll).
+  const std::string name = nameRef;
   auto it = owned_.find(name);
   if (it == owned_.end()) return;
   const Owned owned = it->second;
