@@ -112,6 +112,21 @@ std::uint64_t count(const json& doc, const char* key) {
   return it != doc.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
 }
 
+// One warning line per incompatible peer, under the table: the likely cause of two masters.
+std::string incompatiblePeers(const json& instances) {
+  std::string out;
+  for (const auto& s : instances) {
+    auto peers = s.find("incompatible_peers");
+    if (peers == s.end() || !peers->is_array()) continue;
+    for (const auto& p : *peers) {
+      out += fmt::format("{}: incompatible peer {} VRID {}: {} ({} adverts dropped)\n",
+                         text(s, "name"), text(p, "peer"), text(s, "vrid"), text(p, "difference"),
+                         text(p, "adverts_dropped"));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string formatDuration(double seconds) {
@@ -135,7 +150,7 @@ std::string formatStatus(const json& status) {
                     state(s), text(s, "priority") + "/" + text(s, "base_priority"),
                     text(s, "master"), interval(s), vips(s), inState(s), lastTransition(s)});
   }
-  return table(rows);
+  return table(rows) + incompatiblePeers(*it);
 }
 
 std::string formatStats(const json& stats) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "vipd/proto/encode.h"
+#include "vipd/proto/mismatch.h"
 #include "vipd/proto/validate.h"
 #include "vipd/util/overloaded.h"
 
@@ -54,6 +55,7 @@ Instance::~Instance() {
     if (t) deps_.scheduler.cancelTimer(*t);
   }
   cancelAnnouncements();
+  if (incompatibleTimer_) deps_.scheduler.cancelTimer(*incompatibleTimer_);
 }
 
 void Instance::start(bool linkUsable) {
@@ -222,9 +224,12 @@ void Instance::swapVips(const std::vector<net::InterfaceAddress>& before) {
 void Instance::onAdvert(const proto::ReceivedAdvertisement& received) {
   auto valid = proto::validate(received, settings_.expect);
   if (!valid) {
-    countDrop(valid.error(), received.meta.source);
+    countDrop(valid.error(), received.meta.source,
+              proto::describeMismatch(received, settings_.expect, valid.error()),
+              core::Centiseconds(received.advert.intervalCs));
     return;
   }
+  peerAgreed(received.meta.source);
   ++stats_.advertsReceived;
   ++stats_.checksumForms[static_cast<std::size_t>(received.checksumForm)];
   if (received.advert.priority == 0) ++stats_.priorityZeroReceived;
@@ -241,7 +246,7 @@ void Instance::setMaintenance(bool on, bool act) {
 void Instance::clearStats() { stats_ = InstanceStats{}; }
 
 void Instance::onDecodeDrop(proto::DropReason reason, const util::IpAddress& from) {
-  countDrop(reason, from);
+  countDrop(reason, from, proto::describeDecodeMismatch(reason), router_.config().advertInterval);
 }
 
 void Instance::onLinkState(bool usable) {
@@ -568,16 +573,6 @@ void Instance::notifyTransition(const core::NotifyTransition& t) {
 // so don't send further notifies" (notifies_sent && state == sync->state).
 bool Instance::notifySuppressed(const core::NotifyTransition& t) const {
   return notified_ && groupState_ && *groupState_ == t.to;
-}
-
-void Instance::countDrop(proto::DropReason reason, const util::IpAddress& from) {
-  const auto i = static_cast<std::size_t>(reason);
-  if (i >= kDropReasonCount) return;
-  ++stats_.drops[i];
-  const auto suppressed = dropLog_.admit(i, deps_.scheduler.now());
-  if (!suppressed) return;
-  log_->warn("({}) dropped advert from {}: {} ({} more since the last report)", settings_.name,
-             from.toString(), proto::toString(reason), *suppressed);
 }
 
 }  // namespace vipd::daemon

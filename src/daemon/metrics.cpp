@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -69,6 +70,32 @@ class Writer {
 
 using Instances = std::vector<std::unique_ptr<Instance>>;
 
+// An alert on vipd_incompatible_peers > 0 catches the silent split brain of a configuration
+// mismatch; the per-peer gauge says who and why.
+void incompatibleFamilies(Writer& w, const Instances& instances) {
+  w.family("vipd_incompatible_peers", "gauge",
+           "Peers on this VRID whose adverts are dropped for a configuration mismatch.");
+  for (const auto& i : instances) {
+    w.sample("vipd_incompatible_peers", labelsOf(*i),
+             static_cast<double>(i->incompatiblePeers().peerCount()));
+  }
+  // Only while there is one: a family without samples is not well formed.
+  const bool any = std::any_of(instances.begin(), instances.end(), [](const auto& i) {
+    return !i->incompatiblePeers().entries().empty();
+  });
+  if (!any) return;
+  w.family("vipd_incompatible_peer_adverts", "gauge",
+           "Adverts dropped from an incompatible peer since it became incompatible, by reason.");
+  for (const auto& i : instances) {
+    for (const auto& e : i->incompatiblePeers().entries()) {
+      w.sample("vipd_incompatible_peer_adverts",
+               labelsOf(*i) + fmt::format(R"(,peer="{}",reason="{}")", e.peer.toString(),
+                                          proto::toString(e.reason)),
+               static_cast<double>(e.adverts));
+    }
+  }
+}
+
 void stateFamilies(Writer& w, const Instances& instances) {
   w.family("vipd_instance_state", "gauge", "1 for the instance's current VRRP state, else 0.");
   for (const auto& i : instances) {
@@ -93,6 +120,7 @@ void stateFamilies(Writer& w, const Instances& instances) {
   for (const auto& i : instances) {
     w.sample("vipd_instance_vips_present", labelsOf(*i), i->vipsInstalled() ? 1 : 0);
   }
+  incompatibleFamilies(w, instances);
 }
 
 void counter(Writer& w, const Instances& instances, std::string_view name, std::string_view help,

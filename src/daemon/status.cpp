@@ -68,6 +68,21 @@ nlohmann::json histogramJson(const util::FailoverHistogram& h) {
   return {{"buckets", buckets}, {"count", h.count}, {"sum", h.sum}};
 }
 
+// Peers on our VRID whose adverts are dropped for a configuration mismatch: while this list is
+// not empty, two masters are likely.
+nlohmann::json incompatibleJson(const IncompatiblePeers& peers, Scheduler::Clock::time_point now) {
+  auto list = nlohmann::json::array();
+  for (const auto& e : peers.entries()) {
+    list.push_back({{"peer", e.peer.toString()},
+                    {"reason", std::string(proto::toString(e.reason))},
+                    {"difference", e.difference},
+                    {"adverts_dropped", e.adverts},
+                    {"for_s", seconds(now - e.since)},
+                    {"last_heard_s", seconds(now - e.lastHeard)}});
+  }
+  return list;
+}
+
 }  // namespace
 
 std::string rfc3339(std::chrono::system_clock::time_point at) {
@@ -97,6 +112,7 @@ nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_p
       {"vips_present", instance.vipsInstalled()},
       {"maintenance", instance.inMaintenance()},
       {"faulted", router.faulted()},
+      {"incompatible_peers", incompatibleJson(instance.incompatiblePeers(), now)},
       {"in_state_s", nullptr},
       {"last_transition", nullptr},
   };

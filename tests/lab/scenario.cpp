@@ -137,13 +137,14 @@ std::string Scenario::configText(std::size_t i) const {
 
 // ---- Agents ------------------------------------------------------------------------------
 
-void Scenario::start(std::size_t i) {
+void Scenario::start(std::size_t i) { startWith(i, configText(i)); }
+
+void Scenario::startWith(std::size_t i, const std::string& configText) {
   if (running(i)) throw std::logic_error(nodes_[i].name + " is already running");
   const auto& n = nodes_[i];
   const std::string name = agentName(i);
-  agents_[i].child = n.agent == Agent::Vipd
-                         ? startVipd(*lab_, *hosts_[i], configText(i), name)
-                         : startKeepalived(*lab_, *hosts_[i], configText(i), name);
+  agents_[i].child = n.agent == Agent::Vipd ? startVipd(*lab_, *hosts_[i], configText, name)
+                                            : startKeepalived(*lab_, *hosts_[i], configText, name);
   agents_[i].frozen = false;
 }
 
@@ -401,7 +402,7 @@ std::string Scenario::log(std::size_t i) const {
 }
 
 std::vector<std::string> Scenario::complaints(std::size_t i) const {
-  static const std::regex vipdComplaint("dropped advert", std::regex::icase);
+  static const std::regex vipdComplaint("dropped advert|incompatible peer", std::regex::icase);
   // keepalived's receive checks (reference §4.2) and anything else that
   // smells of a wire problem.
   static const std::regex keepalivedComplaint(

@@ -86,6 +86,9 @@ class Scenario {
 
   // -- Agents -----------------------------------------------------------------------------
   void start(std::size_t i);
+  /// Starts node i with `configText` instead of its usual configuration (a node configured
+  /// differently from its peers).
+  void startWith(std::size_t i, const std::string& configText);
   void startAll();
   bool running(std::size_t i) const;
   /// SIGTERM; passes when the agent exits 0 within `timeout`.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vipd/core/router.h"
+#include "vipd/daemon/incompatible_peers.h"
 #include "vipd/daemon/instance_settings.h"
 #include "vipd/daemon/scheduler.h"
 #include "vipd/net/address_manager.h"
@@ -185,6 +186,8 @@ class Instance {
   /// The last state change (none before start).
   const std::optional<TransitionRecord>& lastTransition() const { return lastTransition_; }
   const std::optional<HeardAdvert>& lastAdvert() const { return lastAdvert_; }
+  /// Peers heard on our VRID whose adverts we drop for a configuration mismatch.
+  const IncompatiblePeers& incompatiblePeers() const { return incompatible_; }
   /// VIPs are on the interface (MASTER, as far as this instance added them).
   bool vipsInstalled() const { return vipsInstalled_; }
   const track::InstanceTracking& tracking() const { return tracking_; }
@@ -218,7 +221,15 @@ class Instance {
   void onTransition(const core::NotifyTransition& transition);
   void notifyTransition(const core::NotifyTransition& transition);
   bool notifySuppressed(const core::NotifyTransition& transition) const;
-  void countDrop(proto::DropReason reason, const util::IpAddress& from);
+  /// Counts a dropped packet; a configuration mismatch (`difference` set) goes to the
+  /// incompatible-peer table (instance_peers.cpp), anything else to the rate-limited drop log.
+  /// `theirInterval`: the sender's advert interval (ours when the packet had none to read).
+  void countDrop(proto::DropReason reason, const util::IpAddress& from,
+                 std::optional<std::string> difference, core::Centiseconds theirInterval);
+  /// A valid advert from `from`: it is no longer incompatible.
+  void peerAgreed(const util::IpAddress& from);
+  void armIncompatibleExpiry();
+  void onIncompatibleExpiry();
   void applyTracking(const track::TrackingUpdate& update);
   void startWhenChecked();
 
@@ -257,6 +268,9 @@ class Instance {
 
   // Drops are logged at most once per interval per reason, with a count.
   util::LogThrottle dropLog_{kDropReasonCount, kDropLogInterval};
+  IncompatiblePeers incompatible_{kDropLogInterval};
+  std::optional<Scheduler::TimerId> incompatibleTimer_;
+  TimePoint incompatibleDeadline_{};
 };
 
 }  // namespace vipd::daemon

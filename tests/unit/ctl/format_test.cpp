@@ -143,6 +143,22 @@ TEST(FormatStatusTest, OneInstanceReadsAsATable) {
   EXPECT_EQ(formatStatus(json{{"instances", {master()}}}), expected);
 }
 
+TEST(FormatStatusTest, IncompatiblePeersFollowTheTableOneLineEach) {
+  json vi1 = master();
+  vi1["incompatible_peers"] = {
+      {{"peer", "198.51.100.2"},
+       {"reason", "address_list_mismatch"},
+       {"difference", "VIP list differs: theirs 192.0.2.100, ours 192.0.2.101"},
+       {"adverts_dropped", 12}}};
+  const std::string out = formatStatus(json{{"instances", {vi1, drainedBackup()}}});
+  const std::string line =
+      "VI_1: incompatible peer 198.51.100.2 VRID 51: VIP list differs: theirs 192.0.2.100, ours "
+      "192.0.2.101 (12 adverts dropped)\n";
+  ASSERT_GE(out.size(), line.size());
+  EXPECT_EQ(out.substr(out.size() - line.size()), line) << out;
+  EXPECT_EQ(out.find("incompatible"), out.rfind("incompatible")) << "one line only";
+}
+
 TEST(FormatStatusTest, ColumnsLineUpUnderTheHeader) {
   const Table table(formatStatus(json{{"instances", {master(), drainedBackup()}}}));
   ASSERT_EQ(table.rows(), 3u);

@@ -249,6 +249,25 @@ TEST_F(MetricsTest, GaugesFollowTheInstances) {
   EXPECT_EQ(value("vipd_adverts_sent_total", "VI_1"), 1);
 }
 
+TEST_F(MetricsTest, IncompatiblePeersAreCountedPerInstanceAndNamedPerPeer) {
+  masterAndBackup();
+  h_.instances[0]->onAdvert(InstanceHarness::advert(51, "192.0.2.9", 90, {"192.0.2.101"}));
+  h_.instances[0]->onAdvert(InstanceHarness::advert(51, "192.0.2.9", 90, {"192.0.2.101"}));
+  const auto families = scrape();
+  auto peers = [&](const char* instance) {
+    const auto s = select(families, "vipd_incompatible_peers", "vipd_incompatible_peers",
+                          {{"vrrp_instance", instance}});
+    return s.size() == 1 ? s[0].value : -1.0;
+  };
+  EXPECT_EQ(peers("VI_1"), 1);
+  EXPECT_EQ(peers("VI_2"), 0) << "every instance has the gauge, so an alert sees zero too";
+  const auto adverts = select(
+      families, "vipd_incompatible_peer_adverts", "vipd_incompatible_peer_adverts",
+      {{"vrrp_instance", "VI_1"}, {"peer", "192.0.2.9"}, {"reason", "address_list_mismatch"}});
+  ASSERT_EQ(adverts.size(), 1u);
+  EXPECT_EQ(adverts[0].value, 2);
+}
+
 TEST_F(MetricsTest, TransitionsAreLabelledWithTheirDestinationAndCause) {
   masterAndBackup();
   const auto families = scrape();

@@ -292,3 +292,57 @@ TEST(Rfc3339Test, IsUtcWhateverTheLocalTimeZone) {
 
 }  // namespace
 }  // namespace vipd::daemon
+
+namespace vipd::daemon {
+namespace {
+
+// The peer keepalived users cannot see: same VRID, another VIP list. Its adverts are dropped
+// (RFC 5798 §7.1) but the status names it and the difference until it agrees or falls silent.
+class IncompatiblePeerStatusTest : public StatusTest {
+ protected:
+  void hearMismatchedPeer(Instance& m) {
+    m.onAdvert(InstanceHarness::advert(51, "192.0.2.9", 90, {"192.0.2.100"}));
+  }
+};
+
+TEST_F(IncompatiblePeerStatusTest, AMismatchedPeerIsListedWithTheDifference) {
+  Instance& m = master();
+  hearMismatchedPeer(m);
+  EXPECT_EQ(m.state(), core::State::Master) << "the advert is still dropped";
+  const json peers = status(m)["incompatible_peers"];
+  ASSERT_EQ(peers.size(), 1u) << peers;
+  EXPECT_EQ(peers[0]["peer"], "192.0.2.9");
+  EXPECT_EQ(peers[0]["reason"], "address_count_mismatch");
+  EXPECT_EQ(peers[0]["difference"],
+            "VIP list differs: theirs 192.0.2.100, ours 192.0.2.100 192.0.2.101");
+  EXPECT_EQ(peers[0]["adverts_dropped"], 1);
+  EXPECT_EQ(m.stats().drops[static_cast<std::size_t>(proto::DropReason::AddressCountMismatch)], 1u);
+}
+
+TEST_F(IncompatiblePeerStatusTest, AgreeingClearsTheCondition) {
+  Instance& m = master();
+  hearMismatchedPeer(m);
+  h_.clock.advance(1s);
+  m.onAdvert(InstanceHarness::advert(51, "192.0.2.9", 90, {"192.0.2.100", "192.0.2.101"}));
+  EXPECT_TRUE(status(m)["incompatible_peers"].empty());
+}
+
+// Four advert intervals, but never under the drop-log period (10 s).
+TEST_F(IncompatiblePeerStatusTest, SilenceClearsTheConditionAfterTheHoldTime) {
+  Instance& m = master();
+  hearMismatchedPeer(m);
+  h_.clock.advance(9900ms);
+  EXPECT_EQ(status(m)["incompatible_peers"].size(), 1u);
+  h_.clock.advance(100ms);
+  EXPECT_TRUE(status(m)["incompatible_peers"].empty());
+}
+
+TEST_F(IncompatiblePeerStatusTest, ABackupListsAMastersMismatchedAdvertsToo) {
+  Instance& b = backup();
+  b.onAdvert(InstanceHarness::advert(52, "192.0.2.9", 110, {"192.0.2.201"}));
+  EXPECT_EQ(status(b)["incompatible_peers"].size(), 1u);
+  EXPECT_EQ(status(b)["master"], "192.0.2.9") << "the valid master heard before is still it";
+}
+
+}  // namespace
+}  // namespace vipd::daemon
