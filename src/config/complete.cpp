@@ -335,6 +335,9 @@ class InstanceBuilder {
     i_.garpMasterRefreshRepeat = d_.garpMasterRefreshRepeat.value_or(g_.garpMasterRefreshRepeat);
     i_.downTimerAdverts = d_.downTimerAdverts.value_or(g_.downTimerAdverts);
     i_.skipCheckAdvAddr = d_.skipCheckAdvAddr.value_or(g_.skipCheckAdvAddr);
+    i_.v3ChecksumAsV2 = d_.v3ChecksumAsV2.value_or(g_.v3ChecksumAsV2);
+    i_.v3ChecksumFollowPeers = d_.v3ChecksumFollowPeers.value_or(g_.v3ChecksumFollowPeers);
+    i_.oldUnicastChecksum = d_.oldUnicastChecksum;
     i_.garpLowerPrioRepeat = strictValue(d_.garpLowerPrioRepeat, g_.garpLowerPrioRepeat,
                                          std::uint32_t{0}, "garp_lower_prio_repeat 0");
     i_.garpLowerPrioDelay = strictValue(d_.garpLowerPrioDelay, g_.garpLowerPrioDelay, seconds(0),

@@ -67,6 +67,9 @@ struct InstanceDraft {
   std::optional<bool> lowerPrioNoAdvert;
   std::optional<bool> higherPrioSendAdvert;
   std::optional<bool> skipCheckAdvAddr;
+  std::optional<bool> v3ChecksumAsV2;
+  std::optional<bool> v3ChecksumFollowPeers;
+  OldUnicastChecksum oldUnicastChecksum = OldUnicastChecksum::Auto;
   std::optional<bool> strictMode;
   bool dontTrackPrimary = false;
   /// `use_vmac` seen (where), and its NAME if given.

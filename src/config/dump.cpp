@@ -209,6 +209,8 @@ void dumpGlobal(Writer& w, const GlobalDefs& g) {
   // These three take no argument in keepalived: present means on.
   if (g.skipCheckAdvAddr) w.line("vrrp_skip_check_adv_addr");
   if (g.checkUnicastSrc) w.line("vrrp_check_unicast_src");
+  w.line("v3_checksum_as_v2 " + boolWord(g.v3ChecksumAsV2));
+  w.line("v3_checksum_follow_peers " + boolWord(g.v3ChecksumFollowPeers));
   if (g.strict) w.line("vrrp_strict");
   w.line("vrrp_priority " + std::to_string(g.processNice));
   w.line("vmac_prefix " + word(g.vmacPrefix));
@@ -469,6 +471,10 @@ void dumpAnnouncements(Writer& w, const VrrpInstance& i) {
   w.line("lower_prio_no_advert " + boolWord(i.lowerPrioNoAdvert));
   w.line("higher_prio_send_advert " + boolWord(i.higherPrioSendAdvert));
   w.line("skip_check_adv_addr " + boolWord(i.skipCheckAdvAddr));
+  w.line("v3_checksum_as_v2 " + boolWord(i.v3ChecksumAsV2));
+  w.line("v3_checksum_follow_peers " + boolWord(i.v3ChecksumFollowPeers));
+  if (i.oldUnicastChecksum == OldUnicastChecksum::Always) w.line("old_unicast_checksum");
+  if (i.oldUnicastChecksum == OldUnicastChecksum::Never) w.line("old_unicast_checksum never");
 }
 
 void dumpInstance(Writer& w, const VrrpInstance& i) {

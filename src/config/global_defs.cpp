@@ -144,6 +144,14 @@ void onSkipCheckAdvAddr(GlobalDraft& g, const Line& line, ParseContext& c) {
   g.defs.skipCheckAdvAddr = true;
 }
 
+void onV3ChecksumAsV2(GlobalDraft& g, const Line& line, ParseContext& c) {
+  if (auto value = readOptionalBool(c, line)) g.defs.v3ChecksumAsV2 = *value;
+}
+
+void onV3ChecksumFollowPeers(GlobalDraft& g, const Line& line, ParseContext& c) {
+  if (auto value = readOptionalBool(c, line)) g.defs.v3ChecksumFollowPeers = *value;
+}
+
 void onCheckUnicastSrc(GlobalDraft& g, const Line& line, ParseContext& c) {
   checkArgs(c, line, 0, 0);
   g.defs.checkUnicastSrc = true;
@@ -223,6 +231,8 @@ constexpr std::array kGlobalKeywords = {
     Keyword<GlobalDraft>{"vrrp_lower_priority_dont_send_advert", false, onLowerPrioNoAdvert},
     Keyword<GlobalDraft>{"vrrp_higher_prio_send_advert", false, onHigherPrioSendAdvert},
     Keyword<GlobalDraft>{"vrrp_skip_check_adv_addr", false, onSkipCheckAdvAddr},
+    Keyword<GlobalDraft>{"v3_checksum_as_v2", false, onV3ChecksumAsV2},
+    Keyword<GlobalDraft>{"v3_checksum_follow_peers", false, onV3ChecksumFollowPeers},
     Keyword<GlobalDraft>{"vrrp_check_unicast_src", false, onCheckUnicastSrc},
     Keyword<GlobalDraft>{"vrrp_strict", false, onStrict},
     Keyword<GlobalDraft>{"vrrp_priority", false, onProcessPriority},
@@ -263,7 +273,6 @@ constexpr std::array kIgnoredGlobal = {
     IgnoredKeyword{"shutdown_script", kNotSupportedYet},
     IgnoredKeyword{"shutdown_script_timeout", kNotSupportedYet},
     IgnoredKeyword{"include_check", kNotSupportedYet},
-    IgnoredKeyword{"v3_checksum_as_v2", kNotSupportedYet},
     IgnoredKeyword{"vrrp_owner_ignore_adverts", kNotSupportedYet},
     IgnoredKeyword{"vrrp_delay_after_boot", kNotSupportedYet},
     IgnoredKeyword{"notification_email"},

@@ -229,7 +229,23 @@ void onFlag(D& d, const Line& line, ParseContext& c) {
   if (keyword == "lower_prio_no_advert") d.lowerPrioNoAdvert = value;
   if (keyword == "higher_prio_send_advert") d.higherPrioSendAdvert = value;
   if (keyword == "skip_check_adv_addr") d.skipCheckAdvAddr = value;
+  if (keyword == "v3_checksum_as_v2") d.v3ChecksumAsV2 = value;
+  if (keyword == "v3_checksum_follow_peers") d.v3ChecksumFollowPeers = value;
   if (keyword == "strict_mode") d.strictMode = value;
+}
+
+// [SRC vrrp_parser.c:vrrp_unicast_chksum_handler]: `old_unicast_checksum [never]`.
+void onOldUnicastChecksum(D& d, const Line& line, ParseContext& c) {
+  if (!checkArgs(c, line, 0, 1)) return;
+  if (line.tokens.size() == 1) {
+    d.oldUnicastChecksum = OldUnicastChecksum::Always;
+  } else if (line.tokens[1].text == "never") {
+    d.oldUnicastChecksum = OldUnicastChecksum::Never;
+  } else {
+    c.diagnostics.error(
+        line.tokens[1].where,
+        "old_unicast_checksum expects 'never' or nothing, got '" + line.tokens[1].text + "'");
+  }
 }
 
 void onDontTrackPrimary(D& d, const Line& line, ParseContext& c) {
@@ -331,6 +347,9 @@ constexpr std::array kInstanceKeywords = {
     Keyword<D>{"lower_prio_no_advert", false, onFlag},
     Keyword<D>{"higher_prio_send_advert", false, onFlag},
     Keyword<D>{"skip_check_adv_addr", false, onFlag},
+    Keyword<D>{"v3_checksum_as_v2", false, onFlag},
+    Keyword<D>{"v3_checksum_follow_peers", false, onFlag},
+    Keyword<D>{"old_unicast_checksum", false, onOldUnicastChecksum},
     Keyword<D>{"strict_mode", false, onFlag},
     Keyword<D>{"dont_track_primary", false, onDontTrackPrimary},
     Keyword<D>{"use_vmac", false, onUseVmac},
@@ -359,8 +378,6 @@ constexpr std::array kIgnoredInstance = {
     IgnoredKeyword{"track_src_ip", kNotSupportedYet},
     IgnoredKeyword{"mcast_dst_ip", kNotSupportedYet},
     IgnoredKeyword{"unicast_fault_no_peer", kNotSupportedYet},
-    IgnoredKeyword{"old_unicast_checksum", kNotSupportedYet},
-    IgnoredKeyword{"v3_checksum_as_v2", kNotSupportedYet},
     IgnoredKeyword{"garp_extra_if", kNotSupportedYet},
     IgnoredKeyword{"vmac_garp_intvl", kNotSupportedYet},
     IgnoredKeyword{"promote_secondaries", kNotSupportedYet},

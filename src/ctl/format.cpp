@@ -112,6 +112,19 @@ std::uint64_t count(const json& doc, const char* key) {
   return it != doc.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
 }
 
+// "  peer 192.0.2.2: checksum ipv4_pseudo_header, 120 adverts, last 0.4s ago" per peer heard.
+std::string peers(const json& stats) {
+  auto it = stats.find("peers");
+  if (it == stats.end() || !it->is_array()) return {};
+  std::string out;
+  for (const auto& p : *it) {
+    out += fmt::format("  peer {}: checksum {}, {} adverts, last {:.1f}s ago\n", text(p, "peer"),
+                       text(p, "checksum_form"), text(p, "adverts_received"),
+                       p.value("last_heard_s", 0.0));
+  }
+  return out;
+}
+
 // One warning line per incompatible peer, under the table: the likely cause of two masters.
 std::string incompatiblePeers(const json& instances) {
   std::string out;
@@ -170,6 +183,7 @@ std::string formatStats(const json& stats) {
         count(s, "announcements_sent"), count(s, "address_errors"), count(s, "addresses_restored"),
         count(s, "route_errors"));
     out += fmt::format("  takeover:    {}\n", takeover(s));
+    out += peers(s);
   }
   // Packets no instance owns; absent from the documents of older daemons.
   if (stats.contains("unattributed_drops")) {

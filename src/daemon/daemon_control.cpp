@@ -80,7 +80,9 @@ ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
                                 std::function<nlohmann::json()> reload) {
   ControlHandlers h;
   h.status = [&daemon, &clock] { return statusDocument(daemon.instances(), clock.now()); };
-  h.stats = [&daemon] { return statsDocument(daemon.instances(), daemon.counters()); };
+  h.stats = [&daemon, &clock] {
+    return statsDocument(daemon.instances(), daemon.counters(), clock.now());
+  };
   h.clearStats = [&daemon] {
     daemon.clearStats();
     return nlohmann::json{{"message", "statistics cleared"}};

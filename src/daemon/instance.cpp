@@ -232,6 +232,7 @@ void Instance::onAdvert(const proto::ReceivedAdvertisement& received) {
   peerAgreed(received.meta.source);
   ++stats_.advertsReceived;
   ++stats_.checksumForms[static_cast<std::size_t>(received.checksumForm)];
+  learnChecksumForm(received.meta.source, received.checksumForm);
   if (received.advert.priority == 0) ++stats_.priorityZeroReceived;
   lastAdvert_ = HeardAdvert{received.meta.source, received.advert.priority, deps_.scheduler.now()};
   dispatch(core::AdvertReceived{received.meta.source, received.advert.priority,
@@ -333,7 +334,8 @@ void Instance::sendAdvert(const core::SendAdvert& send) {
   // One IPv4 ID per advert, shared by its unicast copies, as keepalived.
   const std::uint16_t id = ipv4Id_.next();
   for (const auto& destination : settings_.destinations) {
-    auto bytes = proto::encode(advert, settings_.interface.source, destination);
+    auto bytes = proto::encode(advert, settings_.interface.source, destination,
+                               checksumFormFor(destination));
     if (!bytes) {
       // The configuration was validated; an unencodable advert is a bug.
       log_->critical("({}) cannot encode advert: {}", settings_.name,

@@ -51,6 +51,27 @@ void Instance::countDrop(proto::DropReason reason, const util::IpAddress& from,
   }
 }
 
+// A form learned this long ago no longer counts: the peer has stopped or been replaced.
+Scheduler::Clock::time_point Instance::checksumMemoryStart() const {
+  return deps_.scheduler.now() -
+         holdFor(router_.masterAdverInterval(), router_.config().advertInterval);
+}
+
+std::optional<proto::ChecksumForm> Instance::checksumFormFor(
+    const util::IpAddress& destination) const {
+  if (router_.config().version != core::Version::V3 || !destination.isV4()) return std::nullopt;
+  return transmitForm(settings_.checksum, settings_.unicast, destination, peerChecksums_,
+                      checksumMemoryStart());
+}
+
+void Instance::learnChecksumForm(const util::IpAddress& from, proto::ChecksumForm form) {
+  if (!peerChecksums_.heard(from, form, deps_.scheduler.now())) return;
+  const auto answer = checksumFormFor(settings_.unicast ? from : settings_.destinations.front());
+  log_->info("({}) peer {} uses checksum form {}{}", settings_.name, from.toString(),
+             proto::toString(form),
+             answer ? fmt::format("; ours to it: {}", proto::toString(*answer)) : std::string());
+}
+
 void Instance::peerAgreed(const util::IpAddress& from) {
   if (incompatible_.entries().empty()) return;
   for (const auto& gone : incompatible_.agreed(from)) {

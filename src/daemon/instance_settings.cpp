@@ -128,6 +128,10 @@ InstanceSettings resolveInstance(const config::VrrpInstance& in, const config::G
   s.garp.lowerPrioRepeat = in.garpLowerPrioRepeat;
   s.garp.lowerPrioDelay = in.garpLowerPrioDelay;
   s.lowerPrioNoAdvert = in.lowerPrioNoAdvert;
+  s.checksum.base =
+      in.v3ChecksumAsV2 ? proto::ChecksumForm::MessageOnly : proto::ChecksumForm::Ipv4PseudoHeader;
+  s.checksum.followPeers = in.v3ChecksumFollowPeers;
+  s.checksum.oldUnicast = in.oldUnicastChecksum;
   return s;
 }
 

@@ -83,6 +83,30 @@ nlohmann::json incompatibleJson(const IncompatiblePeers& peers, Scheduler::Clock
   return list;
 }
 
+// The routers heard with valid adverts and the checksum form each uses (VRRPv3/IPv4 has three
+// in the wild), the most recent first.
+nlohmann::json peersJson(const PeerChecksums& peers, Scheduler::Clock::time_point now) {
+  auto sorted = peers.peers();
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.lastHeard > b.lastHeard; });
+  auto list = nlohmann::json::array();
+  for (const auto& p : sorted) {
+    list.push_back({{"peer", p.address.toString()},
+                    {"checksum_form", std::string(proto::toString(p.form))},
+                    {"adverts_received", p.adverts},
+                    {"last_heard_s", seconds(now - p.lastHeard)}});
+  }
+  return list;
+}
+
+nlohmann::json checksumFormsJson(const InstanceStats& s) {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t i = 0; i < s.checksumForms.size(); ++i) {
+    out[std::string(proto::toString(proto::kAllChecksumForms[i]))] = s.checksumForms[i];
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string rfc3339(std::chrono::system_clock::time_point at) {
@@ -123,7 +147,7 @@ nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_p
   return out;
 }
 
-nlohmann::json instanceStats(const Instance& instance) {
+nlohmann::json instanceStats(const Instance& instance, Scheduler::Clock::time_point now) {
   const InstanceStats& s = instance.stats();
   const nlohmann::json drops = dropsByReasonJson(s.drops);
   nlohmann::json transitions = nlohmann::json::object();
@@ -138,6 +162,8 @@ nlohmann::json instanceStats(const Instance& instance) {
       {"priority_zero_received", s.priorityZeroReceived},
       {"priority_zero_sent", s.priorityZeroSent},
       {"drops", drops},
+      {"checksum_forms", checksumFormsJson(s)},
+      {"peers", peersJson(instance.peerChecksums(), now)},
       {"transitions", transitions},
       {"became_master", s.becameMaster},
       {"released_master", s.releasedMaster},
@@ -158,9 +184,9 @@ nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& inst
 }
 
 nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances,
-                             const DaemonCounters& daemon) {
+                             const DaemonCounters& daemon, Scheduler::Clock::time_point now) {
   auto list = nlohmann::json::array();
-  for (const auto& instance : instances) list.push_back(instanceStats(*instance));
+  for (const auto& instance : instances) list.push_back(instanceStats(*instance, now));
   return {{"instances", list},
           {"unattributed_drops", dropsByReasonJson(daemon.unattributedDrops)},
           {"log_lines_overwritten", daemon.logLinesOverwritten}};

@@ -128,6 +128,11 @@ struct GlobalDefs {
   bool notifyPriorityChanges = false;
   bool skipCheckAdvAddr = false;
   bool checkUnicastSrc = false;
+  /// `v3_checksum_as_v2` (keepalived >= 2.2.8): VRRPv3/IPv4 checksums without the
+  /// pseudo-header (RFC 9568 §5.2.8, router vendors). Default of the instances' setting.
+  bool v3ChecksumAsV2 = false;
+  /// `v3_checksum_follow_peers` (vipd): answer each peer in the checksum form it uses.
+  bool v3ChecksumFollowPeers = false;
   /// `vrrp_strict`; its effects are applied to each instance (strictMode).
   bool strict = false;
   /// `vrrp_priority`: the nice(2) value of the VRRP process, -20..19.
@@ -313,6 +318,11 @@ struct TrackedObject {
   friend bool operator==(const TrackedObject&, const TrackedObject&) = default;
 };
 
+/// keepalived `old_unicast_checksum [never]`: the pre-1.3.6 VRRPv3 unicast checksum (a
+/// pseudo-header with 224.0.0.18 as destination). Auto: sent to a unicast peer once it is seen
+/// using it (keepalived's default auto-detection); Always: the keyword alone; Never: `never`.
+enum class OldUnicastChecksum : std::uint8_t { Auto, Always, Never };
+
 /// One `vrrp_instance NAME { ... }` with every default applied.
 struct VrrpInstance {
   std::string name;
@@ -356,6 +366,11 @@ struct VrrpInstance {
   bool lowerPrioNoAdvert = false;
   bool higherPrioSendAdvert = false;
   bool skipCheckAdvAddr = false;
+  /// VRRPv3/IPv4 transmit checksum: without the pseudo-header (`v3_checksum_as_v2`), in each
+  /// peer's own form (`v3_checksum_follow_peers`), and keepalived's `old_unicast_checksum`.
+  bool v3ChecksumAsV2 = false;
+  bool v3ChecksumFollowPeers = false;
+  OldUnicastChecksum oldUnicastChecksum = OldUnicastChecksum::Auto;
   /// `strict_mode`, defaulting to global vrrp_strict.
   bool strictMode = false;
   bool dontTrackPrimary = false;

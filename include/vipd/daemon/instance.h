@@ -188,6 +188,8 @@ class Instance {
   const std::optional<HeardAdvert>& lastAdvert() const { return lastAdvert_; }
   /// Peers heard on our VRID whose adverts we drop for a configuration mismatch.
   const IncompatiblePeers& incompatiblePeers() const { return incompatible_; }
+  /// The checksum form each peer's valid adverts use.
+  const PeerChecksums& peerChecksums() const { return peerChecksums_; }
   /// VIPs are on the interface (MASTER, as far as this instance added them).
   bool vipsInstalled() const { return vipsInstalled_; }
   const track::InstanceTracking& tracking() const { return tracking_; }
@@ -226,9 +228,14 @@ class Instance {
   /// `theirInterval`: the sender's advert interval (ours when the packet had none to read).
   void countDrop(proto::DropReason reason, const util::IpAddress& from,
                  std::optional<std::string> difference, core::Centiseconds theirInterval);
+  /// The checksum form of our advert to `destination` (defaults outside v3/IPv4).
+  std::optional<proto::ChecksumForm> checksumFormFor(const util::IpAddress& destination) const;
+  /// Records the form a valid advert used; logs a new peer's form and a change.
+  void learnChecksumForm(const util::IpAddress& from, proto::ChecksumForm form);
   /// A valid advert from `from`: it is no longer incompatible.
   void peerAgreed(const util::IpAddress& from);
   void armIncompatibleExpiry();
+  Scheduler::Clock::time_point checksumMemoryStart() const;
   void onIncompatibleExpiry();
   void applyTracking(const track::TrackingUpdate& update);
   void startWhenChecked();
@@ -269,6 +276,7 @@ class Instance {
   // Drops are logged at most once per interval per reason, with a count.
   util::LogThrottle dropLog_{kDropReasonCount, kDropLogInterval};
   IncompatiblePeers incompatible_{kDropLogInterval};
+  PeerChecksums peerChecksums_;
   std::optional<Scheduler::TimerId> incompatibleTimer_;
   TimePoint incompatibleDeadline_{};
 };

@@ -8,6 +8,7 @@
 
 #include "vipd/config/model.h"
 #include "vipd/core/router_config.h"
+#include "vipd/daemon/peer_checksums.h"
 #include "vipd/net/address_manager_types.h"
 #include "vipd/net/garp.h"
 #include "vipd/net/route_types.h"
@@ -70,6 +71,8 @@ struct InstanceSettings {
   std::vector<net::RuleSpec> rules;
   GarpSchedule garp;
   bool lowerPrioNoAdvert = false;
+  /// VRRPv3/IPv4 only: which checksum form our adverts use (peer_checksums.h).
+  TransmitChecksum checksum;
 };
 
 /// Maps an interface name (a VIP's `dev`) to its ifindex; nullopt if absent.

@@ -21,8 +21,9 @@ namespace vipd::daemon {
 nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_point now);
 
 /// One instance's counters: adverts, drops by reason, transitions by cause,
-/// announcements, the last takeover's timing and the failover histogram.
-nlohmann::json instanceStats(const Instance& instance);
+/// announcements, the last takeover's timing and the failover histogram, checksum forms
+/// received, and the peers heard with the checksum form each uses.
+nlohmann::json instanceStats(const Instance& instance, Scheduler::Clock::time_point now);
 
 /// {"instances": [instanceStatus…]} in configuration order.
 nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& instances,
@@ -31,7 +32,7 @@ nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& inst
 /// "log_lines_overwritten": N}: the instances in configuration order, then the
 /// daemon's own counters (DaemonCounters), every drop reason.
 nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances,
-                             const DaemonCounters& daemon = {});
+                             const DaemonCounters& daemon, Scheduler::Clock::time_point now);
 
 /// RFC 3339 UTC with milliseconds: "2026-12-04T20:15:12.345Z".
 std::string rfc3339(std::chrono::system_clock::time_point at);

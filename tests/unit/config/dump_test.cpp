@@ -185,6 +185,8 @@ vrrp_instance VI_1 {
     vrrp_lower_prio_no_advert false
     vrrp_higher_prio_send_advert false
     vrrp_notify_priority_changes false
+    v3_checksum_as_v2 false
+    v3_checksum_follow_peers false
     vrrp_priority 0
     vmac_prefix vrrp
     script_user keepalived_script
@@ -251,6 +253,8 @@ vrrp_instance VI_1 {
     lower_prio_no_advert false
     higher_prio_send_advert false
     skip_check_adv_addr false
+    v3_checksum_as_v2 false
+    v3_checksum_follow_peers false
     track_script {
         chk_web weight -20
     }
@@ -568,6 +572,8 @@ class ConfigGenerator {
     maybe(t, 30, "vrrp_notify_priority_changes", optionalBool());
     maybe(t, 20, "vrrp_skip_check_adv_addr", "");
     maybe(t, 20, "vrrp_check_unicast_src", "");
+    maybe(t, 15, "v3_checksum_as_v2", optionalBool());
+    maybe(t, 15, "v3_checksum_follow_peers", optionalBool());
     maybe(t, 5, "vrrp_strict", "");
     maybe(t, 30, "vrrp_priority", std::to_string(static_cast<int>(below(40)) - 20));
     maybe(t, 20, "vmac_prefix", pick({"vrrp", "vm", "\"v#\""}));
@@ -833,6 +839,9 @@ class ConfigGenerator {
     maybe(t, 25, "lower_prio_no_advert", optionalBool());
     maybe(t, 25, "higher_prio_send_advert", optionalBool());
     maybe(t, 25, "skip_check_adv_addr", optionalBool());
+    maybe(t, 20, "v3_checksum_as_v2", optionalBool());
+    maybe(t, 20, "v3_checksum_follow_peers", optionalBool());
+    maybe(t, 15, "old_unicast_checksum", pick({"", "never"}));
     maybe(t, 20, "dont_track_primary", "");
     const std::string vmac = pick({"", "vmac", "vm#"});
     maybe(t, 15, "use_vmac", vmac.empty() ? vmac : "\"" + vmac + std::to_string(k) + "\"");

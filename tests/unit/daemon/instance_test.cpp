@@ -564,3 +564,58 @@ TEST_F(InstanceTest, ReconfiguredBackupInstallsNoRoute) {
 
 }  // namespace
 }  // namespace vipd::daemon
+
+namespace vipd::daemon {
+namespace {
+
+// Issue 10 item 11: the VRRPv3/IPv4 checksum form of our adverts, fixed or learned per peer.
+class InstanceChecksumTest : public InstanceTest {
+ protected:
+  /// Starts the instance with `extra` lines and lets it take over (priority 100, nobody else).
+  void startMaster(const std::string& extra) {
+    make(std::string(kBasic).insert(1, extra + "\n"));
+    instance_->start(true);
+    clock_.advance(std::chrono::milliseconds(3700));
+    ASSERT_EQ(instance_->state(), core::State::Master);
+  }
+
+  proto::ChecksumForm lastSentForm() {
+    const auto& s = transport_.sent.back();
+    proto::PacketMeta meta{source_, ip("224.0.0.18"), 255, proto::Delivery::Multicast};
+    auto decoded = proto::decode(std::span<const std::uint8_t>(s.payload), meta);
+    EXPECT_TRUE(decoded) << "our own advert does not decode";
+    return decoded ? decoded.value().checksumForm : proto::ChecksumForm::Ipv6PseudoHeader;
+  }
+
+  /// A lower-priority advert (we stay master) checksummed without the pseudo-header.
+  void hearVendor() {
+    auto r = advertFrom("192.0.2.2", 50);
+    r.checksumForm = proto::ChecksumForm::MessageOnly;
+    instance_->onAdvert(r);
+    clock_.advance(std::chrono::seconds(1));
+  }
+};
+
+TEST_F(InstanceChecksumTest, ByDefaultAdvertsCarryThePseudoHeaderAndThePeerFormIsRecorded) {
+  startMaster("");
+  EXPECT_EQ(lastSentForm(), proto::ChecksumForm::Ipv4PseudoHeader);
+  hearVendor();
+  EXPECT_EQ(lastSentForm(), proto::ChecksumForm::Ipv4PseudoHeader);
+  ASSERT_EQ(instance_->peerChecksums().peers().size(), 1u);
+  EXPECT_EQ(instance_->peerChecksums().peers()[0].form, proto::ChecksumForm::MessageOnly);
+}
+
+TEST_F(InstanceChecksumTest, AsV2SendsTheMessageOnlyFormFromTheStart) {
+  startMaster("v3_checksum_as_v2");
+  EXPECT_EQ(lastSentForm(), proto::ChecksumForm::MessageOnly);
+}
+
+TEST_F(InstanceChecksumTest, FollowingPeersAnswersAVendorInItsForm) {
+  startMaster("v3_checksum_follow_peers");
+  EXPECT_EQ(lastSentForm(), proto::ChecksumForm::Ipv4PseudoHeader) << "nothing learned yet";
+  hearVendor();
+  EXPECT_EQ(lastSentForm(), proto::ChecksumForm::MessageOnly);
+}
+
+}  // namespace
+}  // namespace vipd::daemon

@@ -165,7 +165,7 @@ TEST_F(StatusTest, DocumentListsInstancesInOrder) {
 
 TEST_F(StatusTest, EmptyDocumentHasAnEmptyList) {
   EXPECT_EQ(statusDocument(h_.instances, h_.clock.now()), (json{{"instances", json::array()}}));
-  const json stats = statsDocument(h_.instances);
+  const json stats = statsDocument(h_.instances, {}, h_.clock.now());
   EXPECT_EQ(stats["instances"], json::array());
   ASSERT_TRUE(stats["unattributed_drops"].is_object());
   for (const auto& [reason, n] : stats["unattributed_drops"].items()) EXPECT_EQ(n, 0) << reason;
@@ -177,7 +177,7 @@ TEST_F(StatusTest, StatsCarryTheUnattributedDropsByReason) {
   DropCounts unattributed{};
   unattributed[static_cast<std::size_t>(proto::DropReason::Truncated)] = 3;
   unattributed[static_cast<std::size_t>(proto::DropReason::VridMismatch)] = 40;
-  const json doc = statsDocument(h_.instances, {unattributed, 7});
+  const json doc = statsDocument(h_.instances, {unattributed, 7}, h_.clock.now());
   ASSERT_EQ(doc["instances"].size(), 1u);
   const json drops = doc["unattributed_drops"];
   EXPECT_EQ(drops.size(), kDropReasonCount) << "one counter per reason, zero or not";
@@ -195,7 +195,7 @@ TEST_F(StatusTest, StatsNameEveryDropReasonAndCountByIt) {
   b.onDecodeDrop(proto::DropReason::BadChecksum, InstanceHarness::ip("192.0.2.66"));
   b.onDecodeDrop(proto::DropReason::BadChecksum, InstanceHarness::ip("192.0.2.66"));
   b.onAdvert(InstanceHarness::advert(99, "192.0.2.9", 110, {"192.0.2.200"}));  // wrong VRID
-  const json drops = instanceStats(b)["drops"];
+  const json drops = instanceStats(b, h_.clock.now())["drops"];
   ASSERT_TRUE(drops.is_object());
   EXPECT_EQ(drops.size(), kDropReasonCount) << "one counter per reason, zero or not";
   EXPECT_EQ(drops["bad_checksum"], 2);
@@ -207,7 +207,7 @@ TEST_F(StatusTest, StatsNameEveryDropReasonAndCountByIt) {
 
 TEST_F(StatusTest, StatsCountAdvertsAndTransitionsByCause) {
   Instance& m = master();
-  const json s = instanceStats(m);
+  const json s = instanceStats(m, h_.clock.now());
   EXPECT_EQ(s["name"], "VI_1");
   EXPECT_EQ(s["adverts_sent"], 1);
   EXPECT_EQ(s["adverts_received"], 0);
@@ -224,7 +224,7 @@ TEST_F(StatusTest, StatsOfATakeoverAfterAMasterWasHeard) {
   ASSERT_EQ(b.router().masterDownInterval(), kDownAt100);
   h_.clock.advanceTo(heard + kDownAt100);
   ASSERT_EQ(b.state(), core::State::Master);
-  const json s = instanceStats(b);
+  const json s = instanceStats(b, h_.clock.now());
   ASSERT_TRUE(s["last_takeover"].is_object()) << s;
   // The fake clock does not move while the takeover runs: it took exactly
   // Master_Down_Interval from the last advert, and the timer was on time.
@@ -242,7 +242,7 @@ TEST_F(StatusTest, StatsOfATakeoverAfterAMasterWasHeard) {
 }
 
 TEST_F(StatusTest, StatsOfAStartUpTakeoverHaveNoDetectionTime) {
-  const json s = instanceStats(master());
+  const json s = instanceStats(master(), h_.clock.now());
   ASSERT_TRUE(s["last_takeover"].is_object());
   EXPECT_TRUE(s["last_takeover"]["since_last_advert_s"].is_null()) << "no master was ever heard";
   EXPECT_EQ(s["failover_seconds"]["count"], 0) << "nothing failed over";
