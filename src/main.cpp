@@ -37,9 +37,14 @@ constexpr int kExitFatal = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitConfigTestErrors = 4;
 constexpr int kExitNoConfig = 6;
-// -t: the daemon would start, but refuse scripts (keepalived: 6, SECURITY
-// VIOLATION; vipd names each script and why).
-constexpr int kExitScriptsRefused = 6;
+// -t: the daemon would start, but without scripts that cannot run (not
+// found, not executable, unknown user or group); keepalived's -t gives 5 for
+// these too (its "errors, but it will run").
+constexpr int kExitScriptsUnavailable = 5;
+// -t: the daemon would start, but script security (enable_script_security)
+// refuses scripts; the status for this alone, whatever else is refused.
+// keepalived's 6 is its SECURITY VIOLATION (reference §3.3).
+constexpr int kExitScriptsInsecure = 6;
 // --signum with a name keepalived does not know either (its exit status).
 constexpr int kExitUnknownSignalFunction = 1;
 
@@ -67,14 +72,18 @@ int auditScripts(const vipd::config::Config& config, const std::string& file) {
   // The findings are printed below, in the config test's own format.
   spdlog::set_level(spdlog::level::off);
   int refused = 0;
+  int insecure = 0;
   for (const auto& f : vipd::notify::auditScripts(config, resolver)) {
     std::cerr << file << ": " << (f.refused ? "error" : "warning") << ": " << f.script << ": "
               << f.message << '\n';
     refused += f.refused ? 1 : 0;
+    insecure += f.kind == vipd::notify::RefusalKind::Security ? 1 : 0;
   }
   if (refused == 0) return 0;
-  std::cerr << file << ": " << refused << " script(s) would not run\n";
-  return kExitScriptsRefused;
+  std::cerr << file << ": " << refused << " script(s) would not run";
+  if (insecure > 0) std::cerr << ", " << insecure << " of them refused by script security";
+  std::cerr << '\n';
+  return insecure > 0 ? kExitScriptsInsecure : kExitScriptsUnavailable;
 }
 
 // What the daemon needs once started with `config`, on this host.

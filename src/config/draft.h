@@ -158,6 +158,9 @@ std::optional<NotifyScript> parseNotifyScript(const Line& line, Diagnostics& dia
 /// `notify_master|backup|fault|stop|notify CMD …` of an instance or sync
 /// group into its slot of `scripts`.
 void parseNotifyLine(const Line& line, NotifyScripts& scripts, Diagnostics& diagnostics);
+/// `notify_timeout SECONDS` / `vrrp_notify_timeout SECONDS`: whole seconds,
+/// 1..kMaxNotifyTimeout.
+std::optional<std::chrono::seconds> parseNotifyTimeout(ParseContext& context, const Line& line);
 /// `script CMD`: like a notify command without USER and GROUP.
 std::optional<NotifyScript> parseCommand(const Line& line, Diagnostics& diagnostics);
 

@@ -157,6 +157,7 @@ void dumpNotifyScripts(Writer& w, const NotifyScripts& n) {
     w.line("notify_deleted");
   }
   if (n.priorityChanges) w.line("notify_priority_changes " + boolWord(*n.priorityChanges));
+  if (n.timeout) w.line("notify_timeout " + std::to_string(n.timeout->count()));
 }
 
 /// `KEYWORD PATH [USER [GROUP]]` and its reader `KEYWORD_script CMD [USER [GROUP]]`.
@@ -206,6 +207,11 @@ void dumpGlobal(Writer& w, const GlobalDefs& g) {
   w.line("vrrp_lower_prio_no_advert " + boolWord(g.lowerPrioNoAdvert));
   w.line("vrrp_higher_prio_send_advert " + boolWord(g.higherPrioSendAdvert));
   w.line("vrrp_notify_priority_changes " + boolWord(g.notifyPriorityChanges));
+  // vipd's own keyword: written only when set, so that the dump of a
+  // keepalived configuration stays one keepalived reads.
+  if (g.notifyTimeout != kDefaultNotifyTimeout) {
+    w.line("vrrp_notify_timeout " + std::to_string(g.notifyTimeout.count()));
+  }
   // These three take no argument in keepalived: present means on.
   if (g.skipCheckAdvAddr) w.line("vrrp_skip_check_adv_addr");
   if (g.checkUnicastSrc) w.line("vrrp_check_unicast_src");

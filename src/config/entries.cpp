@@ -361,4 +361,11 @@ void parseNotifyLine(const Line& line, NotifyScripts& scripts, Diagnostics& diag
   slot = std::move(script);
 }
 
+std::optional<std::chrono::seconds> parseNotifyTimeout(ParseContext& context, const Line& line) {
+  const auto value =
+      readUnsignedArg(context, line, 1, static_cast<std::uint64_t>(kMaxNotifyTimeout.count()));
+  if (!value) return std::nullopt;
+  return std::chrono::seconds(*value);
+}
+
 }  // namespace vipd::config::detail

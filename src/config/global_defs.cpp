@@ -139,6 +139,10 @@ void onNotifyPriorityChanges(GlobalDraft& g, const Line& line, ParseContext& c) 
   if (auto value = readOptionalBool(c, line)) g.defs.notifyPriorityChanges = *value;
 }
 
+void onNotifyTimeout(GlobalDraft& g, const Line& line, ParseContext& c) {
+  if (auto value = parseNotifyTimeout(c, line)) g.defs.notifyTimeout = *value;
+}
+
 void onSkipCheckAdvAddr(GlobalDraft& g, const Line& line, ParseContext& c) {
   checkArgs(c, line, 0, 0);
   g.defs.skipCheckAdvAddr = true;
@@ -244,6 +248,7 @@ constexpr std::array kGlobalKeywords = {
     Keyword<GlobalDraft>{"vrrp_notify_fifo_script", false, onNotifyFifoScript},
     Keyword<GlobalDraft>{"vrrp_startup_delay", false, onStartupDelay},
     Keyword<GlobalDraft>{"vrrp_notify_priority_changes", false, onNotifyPriorityChanges},
+    Keyword<GlobalDraft>{"vrrp_notify_timeout", false, onNotifyTimeout},
     Keyword<GlobalDraft>{"vrrp_netlink_monitor_rcv_bufs", false, onNetlinkMonitorRcvBufs},
     Keyword<GlobalDraft>{"vmac_prefix", false, onVmacPrefix},
     Keyword<GlobalDraft>{"vrrp_netlink_monitor_rcv_bufs_force", false,

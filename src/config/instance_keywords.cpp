@@ -293,6 +293,10 @@ void onNotifyPriorityChanges(D& d, const Line& line, ParseContext& c) {
   if (auto value = readOptionalBool(c, line)) d.notify.priorityChanges = value;
 }
 
+void onNotifyTimeout(D& d, const Line& line, ParseContext& c) {
+  if (auto value = parseNotifyTimeout(c, line)) d.notify.timeout = value;
+}
+
 void onTracking(D& d, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
   auto& list = keyword == "track_interface" ? d.trackInterfaces
@@ -362,6 +366,7 @@ constexpr std::array kInstanceKeywords = {
     Keyword<D>{"notify_master_rx_lower_pri", false, onNotify},
     Keyword<D>{"notify_deleted", false, onNotifyDeleted},
     Keyword<D>{"notify_priority_changes", false, onNotifyPriorityChanges},
+    Keyword<D>{"notify_timeout", false, onNotifyTimeout},
     Keyword<D>{"track_interface", true, onTracking},
     Keyword<D>{"track_script", true, onTracking},
     Keyword<D>{"track_file", true, onTracking},

@@ -39,6 +39,10 @@ void onNotifyPriorityChanges(G& g, const Line& line, ParseContext& c) {
   if (auto value = readOptionalBool(c, line)) g.group.notify.priorityChanges = value;
 }
 
+void onNotifyTimeout(G& g, const Line& line, ParseContext& c) {
+  if (auto value = parseNotifyTimeout(c, line)) g.group.notify.timeout = value;
+}
+
 void onTracking(G& g, const Line& line, ParseContext& c) {
   const std::string& keyword = line.tokens[0].text;
   auto& list = keyword == "track_interface" ? g.group.trackInterfaces
@@ -66,6 +70,7 @@ constexpr std::array kSyncGroupKeywords = {
     Keyword<G>{"notify_stop", false, onNotify},
     Keyword<G>{"notify", false, onNotify},
     Keyword<G>{"notify_priority_changes", false, onNotifyPriorityChanges},
+    Keyword<G>{"notify_timeout", false, onNotifyTimeout},
     Keyword<G>{"track_interface", true, onTracking},
     Keyword<G>{"track_script", true, onTracking},
     Keyword<G>{"track_file", true, onTracking},

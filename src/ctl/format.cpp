@@ -125,6 +125,25 @@ std::string peers(const json& stats) {
   return out;
 }
 
+std::string runtime(const json& doc) {
+  auto it = doc.find("last_runtime_s");
+  if (it == doc.end() || !it->is_number()) return "-";
+  return fmt::format("{:.3f}s", it->get<double>());
+}
+
+// One line per health check: status, runs, failures, timeouts, late.
+std::string scriptLines(const json& stats) {
+  auto it = stats.find("scripts");
+  if (it == stats.end() || !it->is_array() || it->empty()) return {};
+  std::string out = "scripts:\n";
+  for (const auto& s : *it) {
+    out += fmt::format("  {} {}: {}, runs {}, failures {}, timeouts {}, late {}, last runtime {}\n",
+                       text(s, "kind"), text(s, "name"), text(s, "status"), count(s, "runs"),
+                       count(s, "failures"), count(s, "timeouts"), count(s, "late"), runtime(s));
+  }
+  return out;
+}
+
 // One warning line per incompatible peer, under the table: the likely cause of two masters.
 std::string incompatiblePeers(const json& instances) {
   std::string out;
@@ -136,6 +155,38 @@ std::string incompatiblePeers(const json& instances) {
                          text(s, "name"), text(p, "peer"), text(s, "vrid"), text(p, "difference"),
                          text(p, "adverts_dropped"));
     }
+  }
+  return out;
+}
+
+std::string notifyLines(const json& stats) {
+  auto it = stats.find("notifies");
+  if (it == stats.end() || !it->is_array() || it->empty()) return {};
+  std::string out = "notify scripts:\n";
+  for (const auto& n : *it) {
+    out += fmt::format("  {} {}: runs {}, failures {}, timeouts {}, last runtime {}\n",
+                       text(n, "type"), text(n, "name"), count(n, "runs"), count(n, "failures"),
+                       count(n, "timeouts"), runtime(n));
+  }
+  return out;
+}
+
+// The scripts that do not run, each with why and what runs without it.
+std::string refusedLines(const json& doc) {
+  auto it = doc.find("refused_scripts");
+  if (it == doc.end() || !it->is_array() || it->empty()) return {};
+  std::string out = "refused scripts (not running):\n";
+  for (const auto& r : *it) {
+    std::string tracked;
+    if (auto t = r.find("tracked_by"); t != r.end() && t->is_array() && !t->empty()) {
+      for (const auto& name : *t) {
+        tracked += (tracked.empty() ? "" : ", ") +
+                   (name.is_string() ? name.get<std::string>() : name.dump());
+      }
+      tracked = "; tracked by " + tracked + ", which run(s) without it";
+    }
+    out += fmt::format("  {} ({}): {}{}\n", text(r, "script"), text(r, "kind"), text(r, "reason"),
+                       tracked);
   }
   return out;
 }
@@ -157,13 +208,14 @@ std::string formatStatus(const json& status) {
   std::vector<Row> rows = {{"INSTANCE", "INTERFACE", "VRID", "FAMILY", "STATE", "PRIORITY",
                             "MASTER", "INTERVAL", "VIPS", "IN STATE", "LAST TRANSITION"}};
   const auto it = status.find("instances");
-  if (it == status.end() || !it->is_array() || it->empty()) return "no instances\n";
+  if (it == status.end() || !it->is_array() || it->empty())
+    return "no instances\n" + refusedLines(status);
   for (const auto& s : *it) {
     rows.push_back({text(s, "name"), text(s, "interface"), text(s, "vrid"), text(s, "family"),
                     state(s), text(s, "priority") + "/" + text(s, "base_priority"),
                     text(s, "master"), interval(s), vips(s), inState(s), lastTransition(s)});
   }
-  return table(rows) + incompatiblePeers(*it);
+  return table(rows) + incompatiblePeers(*it) + refusedLines(status);
 }
 
 std::string formatStats(const json& stats) {
@@ -192,7 +244,7 @@ std::string formatStats(const json& stats) {
   if (stats.contains("log_lines_overwritten")) {
     out += fmt::format("log lines overwritten: {}\n", stats["log_lines_overwritten"].dump());
   }
-  return out;
+  return out + scriptLines(stats) + notifyLines(stats) + refusedLines(stats);
 }
 
 }  // namespace vipd::ctl

@@ -255,7 +255,7 @@ void Daemon::start() {
   staticRoutes_.apply(config_.staticRoutes, config_.staticRules);
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) startInstance(*instance);
-  refreshPriorityReporting();
+  refreshNotifySettings();
   scripts_->start([this](const std::string& script, bool good) {
     for (auto& instance : instances_) instance->onScriptChanged(script, good);
   });
@@ -272,7 +272,7 @@ void Daemon::startInstance(Instance& instance) {
   for (const auto& in : config_.instances) {
     if (in.name != instance.settings().name) continue;
     instance.setTracking(trackingFor(config_, in));
-    attachNotifier(instance, in);
+    attachNotifier(instance, in, config_);
   }
   // A drain survives a restart by reload: marked before the first state.
   if (maintenance_.count(instance.settings().name) != 0) instance.setMaintenance(true, false);

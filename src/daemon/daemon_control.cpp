@@ -44,13 +44,29 @@ std::vector<std::string> Daemon::setMaintenance(bool on, const std::optional<std
 
 void Daemon::clearStats() {
   for (auto& instance : instances_) instance->clearStats();
+  if (scripts_) scripts_->clearStats();
+  for (auto& [name, notifier] : notifiers_) notifier->queue().clearStats();
+  syncGroups_.clearStats();
   unattributed_.clear();
   logLinesOverwrittenBefore_ = logLinesOverwritten();
   log_->info("statistics cleared");
 }
 
 DaemonCounters Daemon::counters() const {
-  return {unattributed_.counts(), logLinesOverwritten() - logLinesOverwrittenBefore_};
+  DaemonCounters out;
+  out.unattributedDrops = unattributed_.counts();
+  out.logLinesOverwritten = logLinesOverwritten() - logLinesOverwrittenBefore_;
+  if (scripts_) out.scripts = scripts_->reports();
+  for (const auto& instance : instances_) {
+    const auto& name = instance->settings().name;
+    if (auto it = notifiers_.find(name); it != notifiers_.end()) {
+      out.notifies.push_back({"instance", name, it->second->queue().stats()});
+    }
+  }
+  auto groups = syncGroups_.notifyReports();
+  out.notifies.insert(out.notifies.end(), groups.begin(), groups.end());
+  out.refusedScripts = refusedScripts();
+  return out;
 }
 
 namespace {
@@ -79,7 +95,9 @@ nlohmann::json applyMaintenance(Daemon& daemon, bool on, const std::optional<std
 ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
                                 std::function<nlohmann::json()> reload) {
   ControlHandlers h;
-  h.status = [&daemon, &clock] { return statusDocument(daemon.instances(), clock.now()); };
+  h.status = [&daemon, &clock] {
+    return statusDocument(daemon.instances(), clock.now(), daemon.refusedScripts());
+  };
   h.stats = [&daemon, &clock] {
     return statsDocument(daemon.instances(), daemon.counters(), clock.now());
   };

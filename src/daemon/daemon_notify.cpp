@@ -17,7 +17,24 @@ void Daemon::stop(std::function<void()> done) {
   staticRoutes_.removeAll();
   // After the masters' VIPs, before the STOP notifies [SRC vrrp_daemon.c:vrrp_terminate_phase1].
   statics_.removeAll();
-  waitForScripts(std::move(done), loop_.now() + kStopDrainLimit);
+  const auto limit = std::max<std::chrono::milliseconds>(
+      kStopDrainLimit, notifyDrainBound() + std::chrono::seconds(1));
+  waitForScripts(std::move(done), loop_.now() + limit);
+}
+
+// Each queue runs its scripts one after another, each bounded by its
+// notify_timeout plus the runner's SIGKILL grace.
+std::chrono::milliseconds Daemon::notifyDrainBound() const {
+  constexpr std::chrono::seconds kKillGrace{1};
+  std::chrono::milliseconds longest{0};
+  auto consider = [&](const notify::NotifyQueue& queue) {
+    const auto runs = queue.pending() + (queue.idle() ? 0 : 1);
+    longest = std::max(longest, static_cast<long>(runs) * (queue.timeout() + kKillGrace));
+  };
+  for (const auto& [name, notifier] : notifiers_) consider(notifier->queue());
+  for (const auto& notifier : retiredNotifiers_) consider(notifier->queue());
+  syncGroups_.forEachQueue(consider);
+  return longest;
 }
 
 // Polled: shutdown is rare, and a script's exit already wakes the loop.
@@ -27,7 +44,7 @@ void Daemon::waitForScripts(std::function<void()> done, EventLoop::Clock::time_p
     return;
   }
   if (loop_.now() >= deadline) {
-    log_->warn("notify scripts still running after {} s; stopping anyway", kStopDrainLimit.count());
+    log_->warn("notify scripts still running at shutdown past their timeouts; stopping anyway");
     for (auto& [name, notifier] : notifiers_) notifier->queue().cancelAll();
     for (auto& notifier : retiredNotifiers_) notifier->queue().cancelAll();
     syncGroups_.cancelAll();
@@ -100,17 +117,28 @@ std::vector<notify::FifoWriter*> Daemon::fifoWriters() {
   return out;
 }
 
-void Daemon::attachNotifier(Instance& instance, const config::VrrpInstance& in) {
+// The counters go on with the new notifier: a reload does not reset them.
+void Daemon::attachNotifier(Instance& instance, const config::VrrpInstance& in,
+                            const config::Config& config) {
+  std::optional<notify::NotifyStats> previous;
+  if (auto it = notifiers_.find(in.name); it != notifiers_.end()) {
+    previous = it->second->queue().stats();
+  }
   retireNotifier(in.name);
+  const config::SyncGroup* group = config::syncGroupOf(config, in.name);
+  const notify::NotifyQueue::Options options{
+      notify::notifyTimeout(in.notify.timeout, group ? group->notify.timeout : std::nullopt,
+                            config.global.notifyTimeout)};
   auto notifier = std::make_unique<notify::Notifier>(notify::Subject::Instance, in.name, in.notify,
-                                                     *resolver_, *runner_, fifoWriters());
+                                                     *resolver_, *runner_, fifoWriters(), options);
+  if (previous) notifier->queue().continueStats(*previous);
   instance.setNotifier(notifier.get());
   notifiers_[in.name] = std::move(notifier);
 }
 
-// After start and reload: the setting may come from the sync group or the
-// global vrrp_notify_priority_changes, which a reload can change alone.
-void Daemon::refreshPriorityReporting() {
+// After start and reload: the settings may come from the sync group or
+// global_defs, which a reload can change alone.
+void Daemon::refreshNotifySettings() {
   for (const auto& in : config_.instances) {
     auto it = notifiers_.find(in.name);
     if (it == notifiers_.end()) continue;
@@ -118,7 +146,11 @@ void Daemon::refreshPriorityReporting() {
     it->second->setReportsPriorityChanges(notify::reportsPriorityChanges(
         in.notify.priorityChanges, group ? group->notify.priorityChanges : std::nullopt,
         config_.global.notifyPriorityChanges));
+    it->second->queue().setTimeout(
+        notify::notifyTimeout(in.notify.timeout, group ? group->notify.timeout : std::nullopt,
+                              config_.global.notifyTimeout));
   }
+  syncGroups_.setNotifyTimeouts(config_);
 }
 
 // The instance is gone or gets a new notifier, but the scripts it queued

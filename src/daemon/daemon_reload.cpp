@@ -79,7 +79,7 @@ bool Daemon::reload(config::Config next) {
     if (running != nullptr && running->canReconfigure(p.settings)) {
       running->reconfigure(std::move(p.settings), trackingFor(next, *p.config));
       if (!p.runningName.empty() && p.runningName != name) retireNotifier(p.runningName);
-      attachNotifier(*running, *p.config);
+      attachNotifier(*running, *p.config, next);
       continue;
     }
     // The host changed under an updated instance (e.g. its advert source
@@ -109,8 +109,9 @@ bool Daemon::reload(config::Config next) {
   if (regroup) syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
   refreshReceivePolicies();
   refreshTracking();
+  reportRefusedScripts();
   for (auto* instance : fresh) startInstance(*instance);
-  refreshPriorityReporting();
+  refreshNotifySettings();
   log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added", counts[0],
              counts[1], counts[2], counts[3], counts[4]);
   releaseFreedMemory();

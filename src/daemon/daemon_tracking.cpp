@@ -16,15 +16,78 @@ void Daemon::prepareScripts() {
   scripts_ =
       std::make_unique<ScriptChecks>(track::scriptSchedule(config_), loop_, *runner_, *prober_,
                                      scriptResolver(config_.global), logger("vrrp"));
+  reportRefusedScripts();
 }
 
 // keepalived checks scripts at load and reload only [GH#2438]; so does vipd.
 ScriptChecks::Resolver Daemon::scriptResolver(const config::GlobalDefs& global) {
   resolver_ = std::make_unique<notify::ScriptResolver>(notify::ScriptPolicy::fromGlobals(global),
                                                        files_, accounts_);
+  // A refused script has no check, so every reload resolves it again: the
+  // list is rebuilt with each resolver.
+  scriptRefusals_.clear();
   return [this](const config::VrrpScript& script) {
-    return resolver_->resolve("vrrp_script " + script.name, script.argv, script.user).command;
+    const std::string name = "vrrp_script " + script.name;
+    auto resolution = resolver_->resolve(name, script.argv, script.user);
+    if (!resolution.command) {
+      scriptRefusals_.push_back({name, resolution.refusal, resolution.refusalKind});
+    }
+    return std::move(resolution.command);
   };
+}
+
+namespace {
+
+// The instances that track vrrp_script `name`, directly or through their
+// sync group.
+std::vector<std::string> trackersOf(const config::Config& config, const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto& in : config.instances) {
+    for (const auto& t : track::resolveTrackers(config, in)) {
+      if (t.kind == track::TrackerKind::Script && t.name == name) {
+        out.push_back(in.name);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::string joinedNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace
+
+// keepalived drops a refused track script from its instances with one line
+// that does not say what that changes [GH#901, GH#2184]; a weight-0 script
+// then never faults the instance. Said at error, with the instances.
+void Daemon::reportRefusedScripts() const {
+  for (const auto& refused : refusedScripts()) {
+    if (refused.trackedBy.empty()) continue;
+    log_->error("{} will not run: {}; {} track(s) it and run(s) without it (see vipctl status)",
+                refused.script.script, refused.script.reason, joinedNames(refused.trackedBy));
+  }
+}
+
+std::vector<RefusedScriptReport> Daemon::refusedScripts() const {
+  std::vector<RefusedScriptReport> out;
+  const std::string prefix = "vrrp_script ";
+  for (const auto& refused : scriptRefusals_) {
+    out.push_back({refused, trackersOf(config_, refused.script.substr(prefix.size()))});
+  }
+  for (const auto& instance : instances_) {
+    auto it = notifiers_.find(instance->settings().name);
+    if (it == notifiers_.end()) continue;
+    for (const auto& refused : it->second->refusals()) out.push_back({refused, {}});
+  }
+  for (const auto& refused : syncGroups_.refusals()) out.push_back({refused, {}});
+  for (const auto& fifo : fifos_) {
+    if (auto refused = fifo->refusedReader()) out.push_back({*refused, {}});
+  }
+  return out;
 }
 
 // Trackers can change without their instance changing (a vrrp_script's

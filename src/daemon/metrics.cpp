@@ -207,6 +207,80 @@ void logLinesFamily(Writer& w, std::uint64_t overwritten) {
   w.sample(name, "", static_cast<double>(overwritten));
 }
 
+std::string scriptLabels(const ScriptReport& script) {
+  return fmt::format(R"(script="{}",kind="{}")", escaped(script.name), script.kind);
+}
+
+void scriptCounter(Writer& w, const std::vector<ScriptReport>& scripts, std::string_view name,
+                   std::string_view help, std::uint64_t ScriptStats::*field) {
+  w.family(name, "counter", help);
+  for (const auto& script : scripts) {
+    w.sample(name, scriptLabels(script), static_cast<double>(script.stats.*field));
+  }
+}
+
+// A script still going at its next interval is not started again (late);
+// one killed at its timeout is a failure too.
+void scriptFamilies(Writer& w, const std::vector<ScriptReport>& scripts) {
+  scriptCounter(w, scripts, "vipd_script_runs_total", "vrrp_script / vipd_check runs started.",
+                &ScriptStats::runs);
+  scriptCounter(w, scripts, "vipd_script_failures_total",
+                "Runs that failed (non-zero exit, signal, failed probe, timeout).",
+                &ScriptStats::failures);
+  scriptCounter(w, scripts, "vipd_script_timeouts_total", "Runs killed at their timeout.",
+                &ScriptStats::timeouts);
+  scriptCounter(w, scripts, "vipd_script_late_total",
+                "Intervals at which the previous run was still going (no second run started).",
+                &ScriptStats::late);
+  constexpr std::string_view runtime = "vipd_script_last_runtime_seconds";
+  w.family(runtime, "gauge", "How long the last finished run took.");
+  for (const auto& script : scripts) {
+    if (!script.stats.lastRuntime) continue;
+    w.sample(runtime, scriptLabels(script),
+             std::chrono::duration<double>(*script.stats.lastRuntime).count());
+  }
+  constexpr std::string_view good = "vipd_script_good";
+  w.family(good, "gauge", "1 while the script's status is GOOD, 0 while INIT or BAD.");
+  for (const auto& script : scripts) {
+    w.sample(good, scriptLabels(script), script.status == "GOOD" ? 1 : 0);
+  }
+}
+
+std::string notifyLabels(const NotifyReport& notify) {
+  return fmt::format(R"(type="{}",name="{}")", notify.type, escaped(notify.name));
+}
+
+void notifyCounter(Writer& w, const std::vector<NotifyReport>& notifies, std::string_view name,
+                   std::string_view help, std::uint64_t notify::NotifyStats::*field) {
+  w.family(name, "counter", help);
+  for (const auto& n : notifies) {
+    w.sample(name, notifyLabels(n), static_cast<double>(n.stats.*field));
+  }
+}
+
+void notifyFamilies(Writer& w, const std::vector<NotifyReport>& notifies) {
+  notifyCounter(w, notifies, "vipd_notify_runs_total",
+                "Notify scripts of an instance or sync group that ended.",
+                &notify::NotifyStats::runs);
+  notifyCounter(w, notifies, "vipd_notify_failures_total",
+                "Notify scripts that did not exit 0 (timeouts included).",
+                &notify::NotifyStats::failures);
+  notifyCounter(w, notifies, "vipd_notify_timeouts_total",
+                "Notify scripts killed at their notify_timeout.", &notify::NotifyStats::timeouts);
+}
+
+void refusedFamily(Writer& w, const std::vector<RefusedScriptReport>& refused) {
+  constexpr std::string_view name = "vipd_script_refused";
+  w.family(name, "gauge",
+           "1 for each configured script that does not run (kind: security or unavailable).");
+  for (const auto& r : refused) {
+    w.sample(name,
+             fmt::format(R"(script="{}",kind="{}")", escaped(r.script.script),
+                         notify::toString(r.script.kind)),
+             1);
+  }
+}
+
 }  // namespace
 
 std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
@@ -217,6 +291,9 @@ std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instanc
   histogramFamily(w, instances);
   unattributedDropsFamily(w, daemon.unattributedDrops);
   logLinesFamily(w, daemon.logLinesOverwritten);
+  scriptFamilies(w, daemon.scripts);
+  notifyFamilies(w, daemon.notifies);
+  refusedFamily(w, daemon.refusedScripts);
   return w.take();
 }
 

@@ -13,6 +13,18 @@ track::ScriptOutcome toScriptOutcome(const exec::Outcome& outcome) {
   return outcome.succeeded() ? track::ScriptOutcome::Success : track::ScriptOutcome::Failure;
 }
 
+const char* scriptStatusName(track::ScriptStatus status) {
+  switch (status) {
+    case track::ScriptStatus::Good:
+      return "GOOD";
+    case track::ScriptStatus::Bad:
+      return "BAD";
+    case track::ScriptStatus::Init:
+      break;
+  }
+  return "INIT";
+}
+
 double milliseconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
@@ -30,15 +42,11 @@ ScriptChecks::ScriptChecks(const std::vector<track::ScheduledScript>& schedule,
 
 std::unique_ptr<ScriptChecks::Check> ScriptChecks::makeCheck(const config::VrrpScript& s,
                                                              const Resolver& resolve) {
-  if (s.native) {
-    return std::make_unique<Check>(
-        Check{s, {}, track::ScriptResult(s.rise, s.fall, s.initFail), {}, {}, {}, {}});
-  }
+  if (s.native) return std::make_unique<Check>(s, exec::Command{});
   auto command = resolve(s);
   if (!command) return nullptr;
   command->timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.timeout);
-  return std::make_unique<Check>(Check{
-      s, std::move(*command), track::ScriptResult(s.rise, s.fall, s.initFail), {}, {}, {}, {}});
+  return std::make_unique<Check>(s, std::move(*command));
 }
 
 void ScriptChecks::reload(const std::vector<track::ScheduledScript>& schedule,
@@ -92,9 +100,7 @@ void ScriptChecks::runNow(Check& check) {
   const auto next = scheduler_.now() + check.config.interval;
   if (check.busy()) {
     schedule(check, next);
-    ++check.stats.late;
-    log_->warn("{} {} still running after its interval ({} s); not started again", check.kind(),
-               check.config.name, check.config.interval.count());
+    onLate(check);
     return;
   }
   ++check.stats.runs;
@@ -108,6 +114,18 @@ void ScriptChecks::runNow(Check& check) {
   schedule(check, next);
   check.running = runner_.run(
       check.command, [this, &check](const exec::Outcome& outcome) { onDone(check, outcome); });
+}
+
+// A script that hangs is late at every interval until its timeout: counted
+// each time, logged once per kLateLogInterval with how many went unlogged.
+void ScriptChecks::onLate(Check& check) {
+  ++check.stats.late;
+  const auto unlogged = check.lateLog.admit(0, scheduler_.now());
+  if (!unlogged) return;
+  log_->warn(
+      "{} {} still running after its interval ({} s); not started again (late {} time(s) "
+      "in all, {} not logged since the last line)",
+      check.kind(), check.config.name, check.config.interval.count(), check.stats.late, *unlogged);
 }
 
 void ScriptChecks::schedule(Check& check, Scheduler::Clock::time_point at) {
@@ -224,6 +242,19 @@ std::optional<track::ScriptStatus> ScriptChecks::status(const std::string& scrip
 const ScriptStats* ScriptChecks::stats(const std::string& script) const {
   const Check* check = find(script);
   return check ? &check->stats : nullptr;
+}
+
+std::vector<ScriptReport> ScriptChecks::reports() const {
+  std::vector<ScriptReport> out;
+  for (const auto& check : checks_) {
+    out.push_back({check->config.name, check->kind(), scriptStatusName(check->result.status()),
+                   check->stats});
+  }
+  return out;
+}
+
+void ScriptChecks::clearStats() {
+  for (auto& check : checks_) check->stats = {};
 }
 
 }  // namespace vipd::daemon

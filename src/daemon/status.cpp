@@ -107,6 +107,18 @@ nlohmann::json checksumFormsJson(const InstanceStats& s) {
   return out;
 }
 
+nlohmann::json runtimeJson(const std::optional<std::chrono::steady_clock::duration>& runtime) {
+  return runtime ? nlohmann::json(duration<double>(*runtime).count()) : nlohmann::json(nullptr);
+}
+
+// An array even when empty: scripts see the same shape each time.
+template <class T, class F>
+nlohmann::json listJson(const std::vector<T>& items, F toJson) {
+  auto out = nlohmann::json::array();
+  for (const auto& item : items) out.push_back(toJson(item));
+  return out;
+}
+
 }  // namespace
 
 std::string rfc3339(std::chrono::system_clock::time_point at) {
@@ -176,11 +188,39 @@ nlohmann::json instanceStats(const Instance& instance, Scheduler::Clock::time_po
   };
 }
 
+nlohmann::json scriptJson(const ScriptReport& script) {
+  const ScriptStats& s = script.stats;
+  return {{"name", script.name},
+          {"kind", script.kind},
+          {"status", script.status},
+          {"runs", s.runs},
+          {"failures", s.failures},
+          {"timeouts", s.timeouts},
+          {"retries", s.retries},
+          {"late", s.late},
+          {"last_runtime_s", runtimeJson(s.lastRuntime)}};
+}
+
+nlohmann::json notifyJson(const NotifyReport& notify) {
+  const notify::NotifyStats& s = notify.stats;
+  return {{"type", notify.type},    {"name", notify.name},
+          {"runs", s.runs},         {"failures", s.failures},
+          {"timeouts", s.timeouts}, {"last_runtime_s", runtimeJson(s.lastRuntime)}};
+}
+
+nlohmann::json refusedScriptJson(const RefusedScriptReport& refused) {
+  return {{"script", refused.script.script},
+          {"kind", notify::toString(refused.script.kind)},
+          {"reason", refused.script.reason},
+          {"tracked_by", refused.trackedBy}};
+}
+
 nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& instances,
-                              Scheduler::Clock::time_point now) {
+                              Scheduler::Clock::time_point now,
+                              const std::vector<RefusedScriptReport>& refused) {
   auto list = nlohmann::json::array();
   for (const auto& instance : instances) list.push_back(instanceStatus(*instance, now));
-  return {{"instances", list}};
+  return {{"instances", list}, {"refused_scripts", listJson(refused, refusedScriptJson)}};
 }
 
 nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances,
@@ -189,7 +229,10 @@ nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& insta
   for (const auto& instance : instances) list.push_back(instanceStats(*instance, now));
   return {{"instances", list},
           {"unattributed_drops", dropsByReasonJson(daemon.unattributedDrops)},
-          {"log_lines_overwritten", daemon.logLinesOverwritten}};
+          {"log_lines_overwritten", daemon.logLinesOverwritten},
+          {"scripts", listJson(daemon.scripts, scriptJson)},
+          {"notifies", listJson(daemon.notifies, notifyJson)},
+          {"refused_scripts", listJson(daemon.refusedScripts, refusedScriptJson)}};
 }
 
 }  // namespace vipd::daemon

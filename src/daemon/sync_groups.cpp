@@ -70,7 +70,11 @@ void SyncGroups::build(const config::Config& config,
                        const std::vector<std::unique_ptr<Instance>>& instances,
                        notify::ScriptResolver& resolver, std::vector<notify::FifoWriter*> fifos) {
   release();
-  for (const auto& in : config.syncGroups) add(in, instances, resolver, fifos);
+  for (const auto& in : config.syncGroups) {
+    add(in, instances, resolver, fifos,
+        notify::notifyTimeout(std::nullopt, in.notify.timeout, config.global.notifyTimeout));
+  }
+  releasedStats_.clear();
   // Groups built over running members (a reload) take up the fault rule now.
   for (auto& group : groups_) {
     const auto before = group->core.state();
@@ -81,7 +85,8 @@ void SyncGroups::build(const config::Config& config,
 void SyncGroups::add(const config::SyncGroup& in,
                      const std::vector<std::unique_ptr<Instance>>& instances,
                      notify::ScriptResolver& resolver,
-                     const std::vector<notify::FifoWriter*>& fifos) {
+                     const std::vector<notify::FifoWriter*>& fifos,
+                     std::chrono::seconds notifyTimeout) {
   std::vector<Instance*> members;
   std::vector<core::Router*> routers;
   for (const auto& name : in.members) {
@@ -96,7 +101,11 @@ void SyncGroups::add(const config::SyncGroup& in,
   }
   if (members.empty()) return;
   auto notifier = std::make_unique<notify::Notifier>(notify::Subject::Group, in.name, in.notify,
-                                                     resolver, deps_.runner, fifos);
+                                                     resolver, deps_.runner, fifos,
+                                                     notify::NotifyQueue::Options{notifyTimeout});
+  if (auto it = releasedStats_.find(in.name); it != releasedStats_.end()) {
+    notifier->queue().continueStats(it->second);
+  }
   auto group = std::make_unique<Group>(
       Group{core::SyncGroup(in.name, std::move(routers)), std::move(members), std::move(notifier)});
   Group* raw = group.get();
@@ -120,6 +129,7 @@ void SyncGroups::release() {
       // a fellow member (a lone router never sees Sync* events otherwise).
       if (router.groupFaulted()) member->perform(router.handle(core::SyncFaultCleared{}, now));
     }
+    releasedStats_[group->core.name()] = group->notifier->queue().stats();
     retire(std::move(group->notifier));
   }
   groups_.clear();
@@ -164,6 +174,42 @@ bool SyncGroups::idle() const {
   if (std::any_of(retired_.begin(), retired_.end(), busy)) return false;
   return std::none_of(groups_.begin(), groups_.end(),
                       [&](const auto& g) { return busy(g->notifier); });
+}
+
+void SyncGroups::setNotifyTimeouts(const config::Config& config) {
+  for (const auto& in : config.syncGroups) {
+    for (auto& group : groups_) {
+      if (group->core.name() != in.name) continue;
+      group->notifier->queue().setTimeout(
+          notify::notifyTimeout(std::nullopt, in.notify.timeout, config.global.notifyTimeout));
+    }
+  }
+}
+
+std::vector<NotifyReport> SyncGroups::notifyReports() const {
+  std::vector<NotifyReport> out;
+  for (const auto& group : groups_) {
+    out.push_back({"group", group->core.name(), group->notifier->queue().stats()});
+  }
+  return out;
+}
+
+void SyncGroups::clearStats() {
+  for (auto& group : groups_) group->notifier->queue().clearStats();
+}
+
+std::vector<notify::RefusedScript> SyncGroups::refusals() const {
+  std::vector<notify::RefusedScript> out;
+  for (const auto& group : groups_) {
+    const auto& refused = group->notifier->refusals();
+    out.insert(out.end(), refused.begin(), refused.end());
+  }
+  return out;
+}
+
+void SyncGroups::forEachQueue(const std::function<void(const notify::NotifyQueue&)>& visit) const {
+  for (const auto& group : groups_) visit(group->notifier->queue());
+  for (const auto& notifier : retired_) visit(notifier->queue());
 }
 
 void SyncGroups::cancelAll() {

@@ -1,5 +1,6 @@
 #include "vipd/exec/script_security.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -35,23 +36,32 @@ bool mayExecute(const FileInfo& f, uid_t uid, gid_t gid) {
   return (f.mode & S_IXOTH) != 0;
 }
 
+/// "mode 0775": the permission bits as chmod(1) takes them.
+std::string modeOf(const FileInfo& f) { return fmt::format("mode {:04o}", f.mode & 07777); }
+
 /// keepalived check_security's test for one component; empty when safe.
 std::string insecureReason(const FileInfo& f) {
-  if (f.uid != 0) return "owned by uid " + std::to_string(f.uid) + ", not root";
+  if (f.uid != 0) return fmt::format("owned by uid {}, not root ({})", f.uid, modeOf(f));
   // A sticky directory (like /tmp) lets nobody replace another user's file.
   if (S_ISDIR(f.mode) && (f.mode & S_ISVTX) != 0) return {};
   if (f.gid != 0 && (f.mode & S_IWGRP) != 0) {
-    return "writable by group gid " + std::to_string(f.gid) + ", not root";
+    return fmt::format("group-writable ({}, group {})", modeOf(f), f.gid);
   }
   if ((f.mode & S_IWOTH) != 0) {
-    return S_ISDIR(f.mode) ? "world-writable without the sticky bit" : "world-writable";
+    return fmt::format("world-writable{} ({})", S_ISDIR(f.mode) ? " without the sticky bit" : "",
+                       modeOf(f));
   }
   return {};
 }
 
-bool runsAsRoot(const FileInfo& file, uid_t uid, gid_t gid) {
-  return uid == 0 || gid == 0 || ((file.mode & S_ISUID) != 0 && file.uid == 0) ||
-         ((file.mode & S_ISGID) != 0 && file.gid == 0);
+/// Why the script counts as root's (keepalived check_script_secure); empty
+/// when it does not.
+std::string rootPrivilege(const FileInfo& file, uid_t uid, gid_t gid) {
+  if (uid == 0) return "would run as root";
+  if (gid == 0) return "would run with group root";
+  if ((file.mode & S_ISUID) != 0 && file.uid == 0) return "is setuid root";
+  if ((file.mode & S_ISGID) != 0 && file.gid == 0) return "is setgid to group root";
+  return {};
 }
 
 ScriptCheck fail(ScriptCheck check, ScriptVerdict verdict, std::string component,
@@ -90,13 +100,19 @@ ScriptCheck checkScript(const std::string& path, uid_t uid, gid_t gid, const Fil
     }
     infos.push_back(f);
   }
-  check.runsAsRoot = runsAsRoot(infos.back(), uid, gid);
+  check.privilege = rootPrivilege(infos.back(), uid, gid);
+  check.runsAsRoot = !check.privilege.empty();
   if (!check.runsAsRoot) return check;
   for (std::size_t i = 0; i < components.size(); ++i) {
     auto reason = insecureReason(infos[i]);
     if (!reason.empty()) return fail(check, ScriptVerdict::Insecure, components[i], reason);
   }
   return check;
+}
+
+std::string describeInsecurity(const ScriptCheck& check) {
+  return fmt::format("'{}' is {} and the script {}", check.component, check.reason,
+                     check.privilege);
 }
 
 ExecResult<std::string> resolveProgram(const std::string& name, const FileLookup& fs) {

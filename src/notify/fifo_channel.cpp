@@ -8,10 +8,11 @@ namespace {
 
 std::optional<exec::Command> resolveReader(const std::string& keyword,
                                            const config::NotifyFifo& fifo, ScriptResolver& resolver,
-                                           std::string& refusal) {
+                                           std::string& refusal, RefusalKind& kind) {
   if (fifo.readerArgv.empty()) return std::nullopt;
   auto resolution = resolver.resolve(keyword + "_script", fifo.readerArgv, fifo.readerUser);
   refusal = std::move(resolution.refusal);
+  kind = resolution.refusalKind;
   return std::move(resolution.command);
 }
 
@@ -24,11 +25,16 @@ FifoChannel::FifoChannel(std::string keyword, const config::NotifyFifo& fifo,
       // The reader decides the FIFO's owner, so it is resolved first; reader_
       // and readerRefusal_ are declared (so constructed) before writer_.
       writer_([&] {
-        auto reader = resolveReader(keyword_, fifo, resolver, readerRefusal_);
+        auto reader = resolveReader(keyword_, fifo, resolver, readerRefusal_, readerRefusalKind_);
         auto options = writerOptions(keyword_, fifo, resolver, mode, reader);
         if (reader) reader_ = std::make_unique<FifoReader>(runner, *reader, fifo.path);
         return options;
       }()) {}
+
+std::optional<RefusedScript> FifoChannel::refusedReader() const {
+  if (readerRefusal_.empty()) return std::nullopt;
+  return RefusedScript{keyword_ + "_script", readerRefusal_, readerRefusalKind_};
+}
 
 FifoWriter::Options FifoChannel::writerOptions(const std::string& keyword,
                                                const config::NotifyFifo& fifo,

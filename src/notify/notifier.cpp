@@ -27,8 +27,11 @@ std::optional<exec::Command> Notifier::resolveOne(
     ScriptResolver& resolver, const char* keyword,
     const std::optional<config::NotifyScript>& script) {
   if (!script) return std::nullopt;
-  auto resolution = resolver.resolve(fmt::format("{} {}", keyword, name_), *script);
-  if (!resolution.command) refusals_.push_back(std::move(resolution.refusal));
+  auto label = fmt::format("{} {}", keyword, name_);
+  auto resolution = resolver.resolve(label, *script);
+  if (!resolution.command) {
+    refusals_.push_back({std::move(label), std::move(resolution.refusal), resolution.refusalKind});
+  }
   return std::move(resolution.command);
 }
 

@@ -110,4 +110,10 @@ bool reportsPriorityChanges(std::optional<bool> instance, std::optional<bool> gr
   return instance.value_or(group.value_or(global));
 }
 
+std::chrono::seconds notifyTimeout(std::optional<std::chrono::seconds> instance,
+                                   std::optional<std::chrono::seconds> group,
+                                   std::chrono::seconds global) {
+  return instance.value_or(group.value_or(global));
+}
+
 }  // namespace vipd::notify

@@ -46,6 +46,10 @@ void NotifyQueue::startNext() {
 
 void NotifyQueue::finished(const Job& job, const exec::Outcome& outcome) {
   running_ = 0;
+  ++stats_.runs;
+  if (!outcome.succeeded()) ++stats_.failures;
+  if (outcome.kind == exec::OutcomeKind::TimedOut) ++stats_.timeouts;
+  stats_.lastRuntime = outcome.runtime;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(outcome.runtime).count();
   auto level = outcome.succeeded()                           ? spdlog::level::info
                : outcome.kind == exec::OutcomeKind::TimedOut ? spdlog::level::err

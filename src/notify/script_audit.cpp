@@ -64,8 +64,10 @@ std::vector<ScriptFinding> auditScripts(const config::Config& config, ScriptReso
   std::vector<ScriptFinding> out;
   for (const auto& script : configuredScripts(config)) {
     const auto r = resolver.resolve(script.name, script.argv, script.user);
-    for (const auto& warning : r.warnings) out.push_back({script.name, warning, false});
-    if (!r.command) out.push_back({script.name, r.refusal, true});
+    for (const auto& warning : r.warnings) {
+      out.push_back({script.name, warning, false, RefusalKind::None});
+    }
+    if (!r.command) out.push_back({script.name, r.refusal, true, r.refusalKind});
   }
   return out;
 }

@@ -6,6 +6,18 @@
 
 namespace vipd::notify {
 
+const char* toString(RefusalKind kind) {
+  switch (kind) {
+    case RefusalKind::None:
+      return "none";
+    case RefusalKind::Security:
+      return "security";
+    case RefusalKind::Unavailable:
+      return "unavailable";
+  }
+  return "unavailable";
+}
+
 ScriptResolver::ScriptResolver(ScriptPolicy policy, const exec::FileLookup& files,
                                const exec::AccountLookup& accounts)
     : policy_(std::move(policy)), files_(files), accounts_(accounts) {}
@@ -20,7 +32,8 @@ Resolution ScriptResolver::resolve(const std::string& name, const std::vector<st
                                    const std::optional<config::RunAs>& user) {
   Resolution out;
   if (argv.empty() || argv.front().empty()) {
-    refuse(out, fmt::format("Disabling notify script {} since not found: empty command", name));
+    refuse(out, RefusalKind::Unavailable,
+           fmt::format("Disabling {} since not found: empty command", name));
     return out;
   }
   exec::ScriptIdentity identity;
@@ -56,14 +69,17 @@ bool ScriptResolver::resolveIdentity(const std::string& name,
     if (result.error() == exec::ScriptUserErrc::NoDefaultUser) {
       // keepalived: "Unable to set default user keepalived_script" and the
       // scripts are dropped, never run as root [SRC lib/notify.c:get_default_script_user].
-      refuse(out, fmt::format("Unable to set default user {} for script - disabling notify script "
-                              "{} (enable_script_security is set and no script_user is configured)",
-                              exec::kDefaultScriptUser, name));
+      refuse(out, RefusalKind::Security,
+             fmt::format("Unable to set default user {} for script - disabling {} "
+                         "(enable_script_security is set and no script_user is configured, "
+                         "and it would not run as root)",
+                         exec::kDefaultScriptUser, name));
     } else {
-      refuse(out, fmt::format("Disabling notify script {}: user {}{}: {}", name,
-                              spec ? spec->user : std::string(exec::kDefaultScriptUser),
-                              spec && spec->group ? " group " + *spec->group : std::string(),
-                              result.error().message()));
+      refuse(out, RefusalKind::Unavailable,
+             fmt::format("Disabling {}: user {}{}: {}", name,
+                         spec ? spec->user : std::string(exec::kDefaultScriptUser),
+                         spec && spec->group ? " group " + *spec->group : std::string(),
+                         result.error().message()));
     }
     return false;
   }
@@ -81,8 +97,8 @@ bool ScriptResolver::resolvePath(const std::string& name, const std::string& pro
                                  std::string& path, Resolution& out) {
   auto found = exec::resolveProgram(program, files_);
   if (!found) {
-    refuse(out, fmt::format("Cannot find script {} in path - disabling notify script {}", program,
-                            name));
+    refuse(out, RefusalKind::Unavailable,
+           fmt::format("Cannot find script {} in path - disabling {}", program, name));
     return false;
   }
   path = found.value();
@@ -104,25 +120,28 @@ bool ScriptResolver::checkSecurity(const std::string& name, const std::string& p
     case exec::ScriptVerdict::Secure:
       return true;
     case exec::ScriptVerdict::NotFound:
-      refuse(out, fmt::format("Disabling notify script {} since not found: '{}'{}", name, path,
-                              check.reason.empty() ? "" : " (" + check.reason + ")"));
+      refuse(out, RefusalKind::Unavailable,
+             fmt::format("Disabling {} since not found: '{}'{}", name, path,
+                         check.reason.empty() ? "" : " (" + check.reason + ")"));
       return false;
     case exec::ScriptVerdict::NotExecutable:
-      refuse(out, fmt::format("WARNING - script '{}' is not executable for uid:gid {}:{} - "
-                              "disabling notify script {}{}",
-                              path, identity.uid, identity.gid, name,
-                              check.reason.empty() ? "" : " (" + check.reason + ")"));
+      refuse(out, RefusalKind::Unavailable,
+             fmt::format("WARNING - script '{}' is not executable for uid:gid {}:{} - "
+                         "disabling {}{}",
+                         path, identity.uid, identity.gid, name,
+                         check.reason.empty() ? "" : " (" + check.reason + ")"));
       return false;
     case exec::ScriptVerdict::Insecure:
       break;
   }
-  auto unsafe = fmt::format("Unsafe permissions found for script '{}': '{}' {}", path,
-                            check.component, check.reason);
+  auto unsafe = fmt::format("Unsafe permissions found for script '{}': {}", path,
+                            exec::describeInsecurity(check));
   if (!policy_.scriptSecurity) {
-    warn(out, unsafe);
+    warn(out, unsafe + " (it runs: enable_script_security is not set)");
     return true;
   }
-  refuse(out, fmt::format("{} - Disabling notify script {} due to insecure", unsafe, name));
+  refuse(out, RefusalKind::Security,
+         fmt::format("{} - Disabling {} due to insecure (enable_script_security)", unsafe, name));
   return false;
 }
 
@@ -137,13 +156,14 @@ std::optional<exec::ScriptIdentity> ScriptResolver::identityOf(const std::string
 }
 
 void ScriptResolver::warn(Resolution& out, std::string message) {
-  notifyLog()->warn("notify script warning: {}", message);
+  notifyLog()->warn("script warning: {}", message);
   out.warnings.push_back(std::move(message));
 }
 
-void ScriptResolver::refuse(Resolution& out, std::string message) {
-  notifyLog()->error("notify script refused: {}", message);
+void ScriptResolver::refuse(Resolution& out, RefusalKind kind, std::string message) {
+  notifyLog()->error("script refused: {}", message);
   out.refusal = std::move(message);
+  out.refusalKind = kind;
 }
 
 }  // namespace vipd::notify

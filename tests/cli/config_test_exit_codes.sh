@@ -1,7 +1,9 @@
 #!/bin/sh
 # vipd -t exit statuses (man vipd(8)): 0 the daemon would start as configured,
-# 4 it would not (errors, or no such file), 6 it would start but refuse
-# scripts, each named with the reason. A daemon without its file exits 6.
+# 4 it would not (errors, or no such file), 5 it would start without scripts
+# that cannot run (not found, not executable, unknown user), 6 script security
+# (enable_script_security) refuses scripts, whatever else is refused; each
+# script is named with the reason. A daemon without its file exits 6.
 #   config_test_exit_codes.sh VIPD
 set -u
 vipd=$1
@@ -53,8 +55,36 @@ chmod 0755 "$dir/open/chk.sh"
   printf '%s\n' "$instance"
 } >"$dir/insecure.conf"
 expect 6 "an insecure script" -- -t -f "$dir/insecure.conf"
-grep -q "error: vrrp_script chk: .*'$dir/open' world-writable" "$dir/out" ||
+grep -q "error: vrrp_script chk: .*'$dir/open' is world-writable without the sticky bit (mode 0777) and the script would run as root" "$dir/out" ||
   { echo "FAIL: the refusal does not name the directory"; sed 's/^/  | /' "$dir/out"; fail=1; }
+
+# A directory writable by a non-root group (an /opt-like tree), as the issue puts it.
+mkdir -m 0775 "$dir/opt"
+chgrp 1000 "$dir/opt"
+chmod 0775 "$dir/opt"
+cp "$dir/open/chk.sh" "$dir/opt/chk.sh"
+sed "s#$dir/open/chk.sh#$dir/opt/chk.sh#" "$dir/insecure.conf" >"$dir/group.conf"
+expect 6 "a script in a group-writable directory" -- -t -f "$dir/group.conf"
+grep -q "'$dir/opt' is group-writable (mode 0775, group 1000) and the script would run as root" "$dir/out" ||
+  { echo "FAIL: the refusal does not give the mode and group"; sed 's/^/  | /' "$dir/out"; fail=1; }
+
+# Scripts that cannot run at all have their own status, 5 (keepalived's -t: 5 too).
+sed "s#$dir/open/chk.sh#$dir/nowhere/chk.sh#" "$dir/insecure.conf" >"$dir/missing-script.conf"
+expect 5 "a missing script" -- -t -f "$dir/missing-script.conf"
+grep -q "error: vrrp_script chk: .*since not found" "$dir/out" ||
+  { echo "FAIL: the missing script is not named"; fail=1; }
+sed 's/script_user root/script_user vipd-no-such-user/' "$dir/insecure.conf" >"$dir/user.conf"
+expect 5 "an unknown script user" -- -t -f "$dir/user.conf"
+
+# Both: script security decides the status.
+{
+  sed '/^vrrp_instance/,$d' "$dir/insecure.conf"
+  printf 'vrrp_script gone {\n    script %s\n}\n' "$dir/nowhere/gone.sh"
+  printf '%s\n' "$instance" | sed 's/^        chk$/        chk\n        gone/'
+} >"$dir/both.conf"
+expect 6 "an insecure and a missing script" -- -t -f "$dir/both.conf"
+grep -q "2 script(s) would not run, 1 of them refused by script security" "$dir/out" ||
+  { echo "FAIL: no summary of both"; sed 's/^/  | /' "$dir/out"; fail=1; }
 
 # The same without enable_script_security: it runs, with a warning.
 sed '/enable_script_security/d' "$dir/insecure.conf" >"$dir/warned.conf"

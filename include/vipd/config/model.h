@@ -99,6 +99,12 @@ struct VirtualAddress {
   friend bool operator==(const VirtualAddress&, const VirtualAddress&) = default;
 };
 
+/// How long a notify script may run unless configured (notify_timeout), and
+/// the most it may be given, as keepalived's startup_script_timeout [K5
+/// §Global definitions].
+inline constexpr std::chrono::seconds kDefaultNotifyTimeout{10};
+inline constexpr std::chrono::seconds kMaxNotifyTimeout{1000};
+
 /// Values of `global_defs` that vipd uses.
 struct GlobalDefs {
   /// `router_id`; nullopt means "the host name" (resolved by the daemon).
@@ -126,6 +132,9 @@ struct GlobalDefs {
   bool higherPrioSendAdvert = false;
   /// `vrrp_notify_priority_changes`: default of notify_priority_changes.
   bool notifyPriorityChanges = false;
+  /// `vrrp_notify_timeout` (vipd; keepalived has none): default of the
+  /// instances' and sync groups' notify_timeout.
+  std::chrono::seconds notifyTimeout{kDefaultNotifyTimeout};
   bool skipCheckAdvAddr = false;
   bool checkUnicastSrc = false;
   /// `v3_checksum_as_v2` (keepalived >= 2.2.8): VRRPv3/IPv4 checksums without the
@@ -301,6 +310,10 @@ struct NotifyScripts {
   /// MASTER_PRIORITY / BACKUP_PRIORITY lines when the effective priority
   /// changes. nullopt: the sync group's setting, then the global one.
   std::optional<bool> priorityChanges;
+  /// `notify_timeout SECONDS` (vipd; instances and sync groups): how long
+  /// each notify script may run, notify_stop included. nullopt: the sync
+  /// group's setting, then the global vrrp_notify_timeout.
+  std::optional<std::chrono::seconds> timeout;
 
   friend bool operator==(const NotifyScripts&, const NotifyScripts&) = default;
 };

@@ -81,11 +81,16 @@ class Daemon {
   void clearStats();
   /// Received packets no single instance owns (see UnattributedDrops).
   const UnattributedDrops& unattributedDrops() const { return unattributed_; }
-  /// The daemon-wide counters (since start or the last clearStats()).
+  /// The daemon-wide counters (since start or the last clearStats()): also
+  /// the scripts' and notifies' runs and the refused scripts.
   DaemonCounters counters() const;
+  /// Configured scripts that do not run (refused at start or the last
+  /// reload), and why: vrrp_scripts, notify scripts, FIFO readers.
+  std::vector<RefusedScriptReport> refusedScripts() const;
   exec::ProcessRunner& runner() { return *runner_; }
 
-  /// How long stop() waits for scripts (notify_stop included) to finish.
+  /// How long stop() waits for scripts (notify_stop included) to finish, at
+  /// least: longer when the queued notifies may take longer (notify_timeout).
   static constexpr std::chrono::seconds kStopDrainLimit{15};
   /// How long a FIFO reader has to end after EOF, then after SIGTERM.
   static constexpr std::chrono::milliseconds kReaderEofGrace{500};
@@ -145,10 +150,19 @@ class Daemon {
   void onLinkChange(const std::string& interface, bool up);
   std::vector<notify::FifoWriter*> fifoWriters();
   /// Gives the instance a notifier for `in`'s notify scripts (replacing and
-  /// retiring any previous one).
-  void attachNotifier(Instance& instance, const config::VrrpInstance& in);
+  /// retiring any previous one), with the notify_timeout `in` has in `config`.
+  void attachNotifier(Instance& instance, const config::VrrpInstance& in,
+                      const config::Config& config);
   void startInstance(Instance& instance);
-  void refreshPriorityReporting();
+  /// notify_priority_changes and notify_timeout of every notifier, which
+  /// may come from the sync group or global_defs (a reload can change those
+  /// alone).
+  void refreshNotifySettings();
+  /// Logs, at error, each refused vrrp_script with the instances that track
+  /// it and now run without it.
+  void reportRefusedScripts() const;
+  /// The longest the queued notify scripts may still take at shutdown.
+  std::chrono::milliseconds notifyDrainBound() const;
   /// Returns free heap pages to the kernel (after start and each reload).
   void releaseFreedMemory();
   void retireNotifier(const std::string& name);
@@ -178,6 +192,8 @@ class Daemon {
   exec::SystemFileLookup files_;
   exec::SystemAccountLookup accounts_;
   std::unique_ptr<notify::ScriptResolver> resolver_;
+  /// The vrrp_scripts the resolver refused at start or the last reload.
+  std::vector<notify::RefusedScript> scriptRefusals_;
   std::unique_ptr<ScriptChecks> scripts_;
   std::unique_ptr<LinkWatch> links_;
   std::unique_ptr<FileWatch> trackFiles_;

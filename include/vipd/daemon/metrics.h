@@ -21,6 +21,10 @@ namespace vipd::daemon {
 /// for the current state and 0 for the others. The drops no instance owns
 /// (UnattributedDrops) are vipd_unattributed_drops_total{reason=…}, with no
 /// instance labels; lost log lines are vipd_log_lines_overwritten_total.
+/// The health checks are vipd_script_*{script,kind} (runs, failures,
+/// timeouts, late, last runtime, GOOD), the notify scripts
+/// vipd_notify_*_total{type,name} (runs, failures, timeouts), and each
+/// script that does not run vipd_script_refused{script,kind} 1.
 std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
                            const DaemonCounters& daemon = {});
 

@@ -9,26 +9,15 @@
 
 #include <spdlog/logger.h>
 
+#include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/prober.h"
 #include "vipd/daemon/scheduler.h"
 #include "vipd/exec/process_runner.h"
 #include "vipd/track/script_result.h"
 #include "vipd/track/script_schedule.h"
+#include "vipd/util/log_throttle.h"
 
 namespace vipd::daemon {
-
-/// Counters of one vrrp_script or vipd_check, for logs now and `vipctl stats` later.
-struct ScriptStats {
-  std::uint64_t runs = 0;
-  std::uint64_t failures = 0;  ///< non-zero exit, signal, spawn failure, failed probe
-  std::uint64_t timeouts = 0;
-  /// vipd_check attempts repeated after a failure (its `retry`).
-  std::uint64_t retries = 0;
-  /// Intervals skipped because the previous run was still going (the
-  /// checks never pile up, reference §5 item "checks never pile up").
-  std::uint64_t late = 0;
-  std::optional<std::chrono::steady_clock::duration> lastRuntime;
-};
 
 /// Runs the tracked vrrp_scripts and vipd_checks: each once at start and then
 /// every `interval` however many instances track it, never two runs of one
@@ -37,7 +26,9 @@ struct ScriptStats {
 /// repeating a failed attempt `retry` times after `delay_before_retry` within
 /// the run (keepalived's checker retries), so a run fails only when all of
 /// them did. Results go through keepalived's rise/fall counter; only status
-/// changes are reported.
+/// changes are reported. A run still going at the next interval is not
+/// doubled (keepalived 2.2.7 forks another [GH#2289]): the interval counts
+/// as late, with a warning at most once per kLateLogInterval per script.
 ///
 /// NOTE: single-threaded, on the loop. The scheduler, runner and prober must
 /// outlive it.
@@ -70,6 +61,13 @@ class ScriptChecks {
   std::vector<std::string> names() const;
   std::optional<track::ScriptStatus> status(const std::string& script) const;
   const ScriptStats* stats(const std::string& script) const;
+  /// Every script that runs, in schedule order, for `vipctl stats`.
+  std::vector<ScriptReport> reports() const;
+  /// Zeroes the counters (vipctl clear-stats); statuses are kept.
+  void clearStats();
+
+  /// The least time between two "still running" warnings of one script.
+  static constexpr std::chrono::seconds kLateLogInterval{60};
 
  private:
   /// A vipd_check's run in progress: its attempts and deadline.
@@ -85,6 +83,11 @@ class ScriptChecks {
   };
 
   struct Check {
+    Check(config::VrrpScript script, exec::Command cmd)
+        : config(std::move(script)),
+          command(std::move(cmd)),
+          result(config.rise, config.fall, config.initFail) {}
+
     config::VrrpScript config;
     /// vrrp_script only.
     exec::Command command;
@@ -94,6 +97,7 @@ class ScriptChecks {
     std::optional<ProbeRun> probing;
     std::optional<Scheduler::TimerId> timer;
     ScriptStats stats;
+    util::LogThrottle lateLog{1, kLateLogInterval};
 
     bool busy() const { return running.has_value() || probing.has_value(); }
     /// "vrrp_script" or "vipd_check", for log lines.
@@ -103,6 +107,7 @@ class ScriptChecks {
   std::unique_ptr<Check> makeCheck(const config::VrrpScript& script, const Resolver& resolve);
   void cancel(Check& check);
   void runNow(Check& check);
+  void onLate(Check& check);
   void schedule(Check& check, Scheduler::Clock::time_point at);
   void onDone(Check& check, const exec::Outcome& outcome);
   void startProbing(Check& check);

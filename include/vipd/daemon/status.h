@@ -25,14 +25,30 @@ nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_p
 /// received, and the peers heard with the checksum form each uses.
 nlohmann::json instanceStats(const Instance& instance, Scheduler::Clock::time_point now);
 
-/// {"instances": [instanceStatus…]} in configuration order.
+/// {"instances": [instanceStatus…], "refused_scripts": [refusedScriptJson…]}
+/// in configuration order: a script that does not run is never dropped
+/// silently.
 nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& instances,
-                              Scheduler::Clock::time_point now);
+                              Scheduler::Clock::time_point now,
+                              const std::vector<RefusedScriptReport>& refused = {});
 /// {"instances": [instanceStats…], "unattributed_drops": {reason: count…},
-/// "log_lines_overwritten": N}: the instances in configuration order, then the
-/// daemon's own counters (DaemonCounters), every drop reason.
+/// "log_lines_overwritten": N, "scripts": [scriptJson…], "notifies":
+/// [notifyJson…], "refused_scripts": [refusedScriptJson…]}: the instances in
+/// configuration order, then the daemon's own counters (DaemonCounters),
+/// every drop reason.
 nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances,
                              const DaemonCounters& daemon, Scheduler::Clock::time_point now);
+
+/// {"name", "kind": "vrrp_script"|"vipd_check", "status": "INIT"|"GOOD"|"BAD",
+/// "runs", "failures", "timeouts", "retries", "late", "last_runtime_s"}
+/// (last_runtime_s null before the first run ends).
+nlohmann::json scriptJson(const ScriptReport& script);
+/// {"type": "instance"|"group", "name", "runs", "failures", "timeouts",
+/// "last_runtime_s"}.
+nlohmann::json notifyJson(const NotifyReport& notify);
+/// {"script": "vrrp_script chk", "kind": "security"|"unavailable", "reason",
+/// "tracked_by": [instance…]}.
+nlohmann::json refusedScriptJson(const RefusedScriptReport& refused);
 
 /// RFC 3339 UTC with milliseconds: "2026-12-04T20:15:12.345Z".
 std::string rfc3339(std::chrono::system_clock::time_point at);

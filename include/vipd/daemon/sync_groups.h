@@ -2,13 +2,17 @@
 
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "vipd/config/model.h"
 #include "vipd/core/sync_group.h"
+#include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/scheduler.h"
@@ -69,6 +73,18 @@ class SyncGroups {
   /// Stops waiting for group notify scripts (shutdown timeout).
   void cancelAll();
 
+  /// notify_timeout of every group's scripts: its own, else the global one
+  /// (after a reload that changed only vrrp_notify_timeout).
+  void setNotifyTimeouts(const config::Config& config);
+  /// Each group's notify counters, in configuration order; they go on
+  /// across a rebuild of the same-named group.
+  std::vector<NotifyReport> notifyReports() const;
+  void clearStats();
+  /// The groups' notify scripts that were refused.
+  std::vector<notify::RefusedScript> refusals() const;
+  /// Every notify queue, retired ones included (shutdown bounds).
+  void forEachQueue(const std::function<void(const notify::NotifyQueue&)>& visit) const;
+
   std::size_t size() const { return groups_.size(); }
   const core::SyncGroup& group(std::size_t index) const { return groups_[index]->core; }
 
@@ -80,7 +96,8 @@ class SyncGroups {
   };
 
   void add(const config::SyncGroup& in, const std::vector<std::unique_ptr<Instance>>& instances,
-           notify::ScriptResolver& resolver, const std::vector<notify::FifoWriter*>& fifos);
+           notify::ScriptResolver& resolver, const std::vector<notify::FifoWriter*>& fifos,
+           std::chrono::seconds notifyTimeout);
   void onEvent(Group& group, std::size_t member, const core::Event& event);
   void apply(Group& group, const core::SyncOutput& out, core::State before);
   void notifyGroup(Group& group, const core::GroupTransition& transition);
@@ -91,6 +108,8 @@ class SyncGroups {
   std::vector<std::unique_ptr<Group>> groups_;
   /// Notifiers of dissolved groups whose scripts have not all run yet.
   std::vector<std::unique_ptr<notify::Notifier>> retired_;
+  /// The counters of the groups release() dissolved, by name, for build().
+  std::map<std::string, notify::NotifyStats> releasedStats_;
 };
 
 }  // namespace vipd::daemon

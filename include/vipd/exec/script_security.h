@@ -44,11 +44,21 @@ enum class ScriptVerdict {
 /// component, why").
 struct ScriptCheck {
   ScriptVerdict verdict = ScriptVerdict::Secure;
-  std::string resolved;     ///< realpath of the script when it could be resolved
-  std::string component;    ///< the offending path component, if any
-  std::string reason;       ///< "owned by uid 1000", "world-writable", ...
+  std::string resolved;   ///< realpath of the script when it could be resolved
+  std::string component;  ///< the offending path component, if any
+  /// What is wrong with it, with its mode in octal: "group-writable (mode
+  /// 0775, group 1000)", "owned by uid 1000, not root (mode 0755)", ...
+  std::string reason;
   bool runsAsRoot = false;  ///< the security walk applied
+  /// Why the walk applied, when it did: "would run as root", "would run with
+  /// group root", "is setuid root", "is setgid to group root".
+  std::string privilege;
 };
+
+/// For an Insecure verdict, the whole story in one phrase: "'/opt/chk' is
+/// group-writable (mode 0775, group 1000) and the script would run as root".
+/// keepalived says only "Unsafe permissions found" [GH#901, GH#742].
+std::string describeInsecurity(const ScriptCheck& check);
 
 /// Decides whether `path` (absolute) may run as uid:gid, following keepalived
 /// 2.2.7 lib/notify.c check_script_secure/check_security (reference §2.4):

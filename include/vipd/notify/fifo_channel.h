@@ -45,6 +45,8 @@ class FifoChannel {
   FifoReader* reader() { return reader_.get(); }
   /// Why the configured reader was refused (empty: none configured or fine).
   const std::string& readerRefusal() const { return readerRefusal_; }
+  /// The same for `vipctl status`; nullopt when nothing was refused.
+  std::optional<RefusedScript> refusedReader() const;
 
  private:
   static FifoWriter::Options writerOptions(const std::string& keyword,
@@ -54,6 +56,7 @@ class FifoChannel {
 
   std::string keyword_;
   std::string readerRefusal_;
+  RefusalKind readerRefusalKind_ = RefusalKind::None;
   std::unique_ptr<FifoReader> reader_;
   FifoWriter writer_;
 };

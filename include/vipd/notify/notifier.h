@@ -51,8 +51,9 @@ class Notifier {
   const std::string& name() const { return name_; }
   /// Wait for it to drain at shutdown (idle()/onIdle()), or cancelAll().
   NotifyQueue& queue() { return queue_; }
-  /// Why configured scripts were left out, for `-t`/status output.
-  const std::vector<std::string>& refusals() const { return refusals_; }
+  const NotifyQueue& queue() const { return queue_; }
+  /// The configured scripts left out and why, for `vipctl status`.
+  const std::vector<RefusedScript>& refusals() const { return refusals_; }
 
  private:
   std::optional<exec::Command> resolveOne(ScriptResolver& resolver, const char* keyword,
@@ -67,7 +68,7 @@ class Notifier {
   bool reportsPriorityChanges_ = false;
   std::vector<FifoWriter*> fifos_;
   NotifyQueue queue_;
-  std::vector<std::string> refusals_;
+  std::vector<RefusedScript> refusals_;
 };
 
 }  // namespace vipd::notify

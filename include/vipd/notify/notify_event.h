@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -81,5 +82,12 @@ NotifyState reportedState(NotifyState state, bool notifyDeleted);
 /// vrrp_notify_priority_changes. (keepalived 2.2.7 parses the sync group's
 /// keyword; vipd makes it the default of the group's members.)
 bool reportsPriorityChanges(std::optional<bool> instance, std::optional<bool> group, bool global);
+
+/// How long an instance's (or a group's, with `instance` unset) notify
+/// scripts may run: its own notify_timeout, else its sync group's, else the
+/// global vrrp_notify_timeout (vipd's keywords; keepalived has none).
+std::chrono::seconds notifyTimeout(std::optional<std::chrono::seconds> instance,
+                                   std::optional<std::chrono::seconds> group,
+                                   std::chrono::seconds global);
 
 }  // namespace vipd::notify

@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,17 @@
 #include "vipd/notify/notify_event.h"
 
 namespace vipd::notify {
+
+/// What the runs of one queue came to, for `vipctl stats` and the metrics.
+struct NotifyStats {
+  /// Runs that ended (cancelled ones at shutdown are not counted).
+  std::uint64_t runs = 0;
+  /// Runs that did not exit 0: non-zero exit, signal, spawn failure, timeout.
+  std::uint64_t failures = 0;
+  /// Runs killed at the timeout (counted in failures too).
+  std::uint64_t timeouts = 0;
+  std::optional<std::chrono::steady_clock::duration> lastRuntime;
+};
 
 /// Runs one instance's (or group's) notify scripts strictly one after another,
 /// in the order the transitions happened: the next run starts only when the
@@ -63,6 +75,17 @@ class NotifyQueue {
   /// The sequence number the last queued run got (0: none yet).
   std::uint64_t lastSequence() const { return nextSequence_ - 1; }
 
+  /// notify_timeout changed (a reload): applies to the runs queued from now on.
+  void setTimeout(std::chrono::milliseconds timeout) { options_.timeout = timeout; }
+  std::chrono::milliseconds timeout() const { return options_.timeout; }
+
+  const NotifyStats& stats() const { return stats_; }
+  /// Zeroes the counters (vipctl clear-stats).
+  void clearStats() { stats_ = {}; }
+  /// Continues the counters of the queue this one replaces (a reload that
+  /// gives the instance a new notifier).
+  void continueStats(const NotifyStats& previous) { stats_ = previous; }
+
  private:
   struct Job {
     std::uint64_t sequence = 0;
@@ -80,6 +103,7 @@ class NotifyQueue {
   exec::ProcessRunner::RunId running_ = 0;  // 0: none
   std::uint64_t nextSequence_ = 1;
   std::function<void()> onIdle_;
+  NotifyStats stats_;
 };
 
 }  // namespace vipd::notify

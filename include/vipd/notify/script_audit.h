@@ -16,6 +16,8 @@ struct ScriptFinding {
   std::string script;
   std::string message;
   bool refused = false;
+  /// Why, when refused: script security, or a script that cannot run.
+  RefusalKind kind = RefusalKind::None;
 };
 
 /// A script the daemon would run with a configuration, as configured (not

@@ -10,6 +10,17 @@
 
 namespace vipd::notify {
 
+/// Why a script was refused. `vipd -t` tells the two apart by its exit
+/// status (reference §5 item 7: keepalived's users cannot).
+enum class RefusalKind {
+  None,
+  /// enable_script_security: a root script in a path non-root can write, or
+  /// no script_user and no default user (keepalived would not fall back to root).
+  Security,
+  /// It cannot run at all: not found, not executable, unknown user or group.
+  Unavailable,
+};
+
 /// A script that may run, or why it may not. The warnings and the refusal are
 /// also logged by resolve(); they are returned so that `-t` and tests can show
 /// them.
@@ -19,8 +30,22 @@ struct Resolution {
   std::optional<exec::Command> command;
   /// Why it was refused, in keepalived's words plus the reason keepalived lacks.
   std::string refusal;
+  RefusalKind refusalKind = RefusalKind::None;
   std::vector<std::string> warnings;
 };
+
+/// A configured script that will not run, as `vipctl status` lists it.
+struct RefusedScript {
+  /// As the daemon names it in its log: "vrrp_script chk", "notify_master VI_1".
+  std::string script;
+  std::string reason;
+  RefusalKind kind = RefusalKind::Unavailable;
+
+  friend bool operator==(const RefusedScript&, const RefusedScript&) = default;
+};
+
+/// "security" or "unavailable", for status documents.
+const char* toString(RefusalKind kind);
 
 /// The script security settings of global_defs that resolution needs.
 struct ScriptPolicy {
@@ -71,7 +96,7 @@ class ScriptResolver {
   bool checkSecurity(const std::string& name, const std::string& path,
                      const exec::ScriptIdentity& identity, std::string& resolved, Resolution& out);
   void warn(Resolution& out, std::string message);
-  void refuse(Resolution& out, std::string message);
+  void refuse(Resolution& out, RefusalKind kind, std::string message);
 
   ScriptPolicy policy_;
   const exec::FileLookup& files_;

@@ -570,6 +570,7 @@ class ConfigGenerator {
     maybe(t, 30, "vrrp_lower_prio_no_advert", optionalBool());
     maybe(t, 30, "vrrp_higher_prio_send_advert", optionalBool());
     maybe(t, 30, "vrrp_notify_priority_changes", optionalBool());
+    maybe(t, 25, "vrrp_notify_timeout", pick({"1", "10", "30", "1000"}));
     maybe(t, 20, "vrrp_skip_check_adv_addr", "");
     maybe(t, 20, "vrrp_check_unicast_src", "");
     maybe(t, 15, "v3_checksum_as_v2", optionalBool());
@@ -643,6 +644,7 @@ class ConfigGenerator {
     }
     maybe(t, 40, pick({"sync_group_tracking_weight", "global_tracking"}), "");
     maybe(t, 30, "notify_priority_changes", optionalBool());
+    maybe(t, 25, "notify_timeout", pick({"2", "10", "60"}));
     for (const char* keyword :
          {"notify_master", "notify_backup", "notify_fault", "notify_stop", "notify"}) {
       maybe(t, 20, keyword, "/usr/local/bin/sg_notify.sh" + pick({"", " root"}));
@@ -870,6 +872,7 @@ class ConfigGenerator {
     }
     maybe(t, 20, "notify_deleted", chance(50) ? std::string() : notify());
     maybe(t, 20, "notify_priority_changes", optionalBool());
+    maybe(t, 20, "notify_timeout", pick({"1", "5", "600"}));
     return t + "}\n";
   }
 
@@ -1018,7 +1021,10 @@ TEST(DumpConfigTest, GeneratedConfigurationsRoundTripAndUseEveryKeyword) {
                               "\"my user\" \"a group\"",
                               "vrrp_notify_priority_changes true",
                               "    notify_priority_changes false\n",
-                              "    notify_priority_changes true\n"}) {
+                              "    notify_priority_changes true\n",
+                              "vrrp_notify_timeout 30\n",
+                              "    notify_timeout 60\n",
+                              "    notify_timeout 600\n"}) {
     EXPECT_NE(allDumps.find(keyword), std::string::npos) << "no generated dump has " << keyword;
   }
 }

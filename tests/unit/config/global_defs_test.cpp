@@ -41,6 +41,7 @@ TEST(ConfigGlobalDefsTest, DefaultsAreKeepalivedsDefaults) {
   EXPECT_FALSE(g.checkUnicastSrc);
   EXPECT_FALSE(g.strict);
   EXPECT_EQ(g.processNice, 0);
+  EXPECT_EQ(g.notifyTimeout, 10s);  // vipd's own keyword
 }
 
 struct GlobalCase {
@@ -72,6 +73,7 @@ TEST(ConfigGlobalDefsTest, EveryKeywordSetsItsField) {
       {"vrrp_check_unicast_src", [](auto& g) { return g.checkUnicastSrc; }},
       {"vrrp_strict", [](auto& g) { return g.strict; }},
       {"vrrp_priority -20", [](auto& g) { return g.processNice == -20; }},
+      {"vrrp_notify_timeout 60", [](auto& g) { return g.notifyTimeout == 60s; }},
   };
   for (const GlobalCase& c : cases) {
     SCOPED_TRACE(c.line);
@@ -154,6 +156,8 @@ TEST(ConfigGlobalDefsTest, InvalidValuesAreErrorsNamingTheKeywordAndTheValue) {
        "vipd.conf:2:31: error: vrrp_higher_prio_send_advert expects one of "
        "on|off|true|false|yes|no, got 'maybe'"},
       {"router_id", "vipd.conf:2:2: error: 'router_id' needs a value"},
+      {"vrrp_notify_timeout 0",
+       "vipd.conf:2:22: error: vrrp_notify_timeout expects an integer 1..1000, got '0'"},
   };
   for (const BadGlobal& c : cases) {
     SCOPED_TRACE(c.line);

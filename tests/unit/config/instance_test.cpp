@@ -111,6 +111,7 @@ TEST(ConfigInstanceTest, EveryKeywordSetsItsField) {
       {"notify_fault /bin/f", [](auto& i) { return i.notify.fault->command == "/bin/f"; }},
       {"notify_stop /bin/s", [](auto& i) { return i.notify.stop->command == "/bin/s"; }},
       {"notify /bin/n", [](auto& i) { return i.notify.generic->command == "/bin/n"; }},
+      {"notify_timeout 30", [](auto& i) { return i.notify.timeout == 30s; }},
       {"track_interface {\neth1\neth2 weight -10 reverse\n}",
        [](auto& i) {
          return i.trackInterfaces.size() == 2 && !i.trackInterfaces[0].weight &&
@@ -175,6 +176,22 @@ TEST(ConfigInstanceTest, NotifyDeletedWithOrWithoutAScriptAndNotifyMasterRxLower
   EXPECT_EQ(n.deleted->argv, (std::vector<std::string>{"/bin/d", "gone"}));
   EXPECT_EQ(n.masterRxLowerPri->argv, std::vector<std::string>{"/bin/rx"});
   EXPECT_EQ(testing::warnings(full), std::vector<std::string>{});
+}
+
+// vipd's own keyword; unset, the daemon takes the sync group's, then the
+// global vrrp_notify_timeout.
+TEST(ConfigInstanceTest, NotifyTimeoutIsUnsetByDefaultAndWholeSeconds1To1000) {
+  EXPECT_FALSE(with("").notify.timeout);
+  EXPECT_EQ(with("notify_timeout 1000").notify.timeout, 1000s);
+  for (const char* bad : {"0", "1001", "2.5", "soon"}) {
+    SCOPED_TRACE(bad);
+    const ParseResult result = parse(instance(std::string("notify_timeout ") + bad));
+    EXPECT_FALSE(result.ok());
+    ASSERT_EQ(testing::errors(result).size(), 1u);
+    EXPECT_EQ(testing::errors(result)[0],
+              "vipd.conf:7:16: error: notify_timeout expects an integer 1..1000, got '" +
+                  std::string(bad) + "'");
+  }
 }
 
 TEST(ConfigInstanceTest, StateIsCaseSensitive) {

@@ -24,7 +24,8 @@ TEST(ConfigSyncGroupTest, MembersOfBothFamiliesAndEveryKeyword) {
       "vrrp_script chk {\n script /bin/true\n}\n" + twoInstances() +
       "vrrp_sync_group SG {\n group {\n  VI_1 VI_6\n }\n"
       " track_script {\n  chk weight 10\n }\n"
-      " notify \"/bin/n group\"\n sync_group_tracking_weight\n smtp_alert\n}\n");
+      " notify \"/bin/n group\"\n sync_group_tracking_weight\n smtp_alert\n"
+      " notify_timeout 45\n}\n");
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(messages(result));
   ASSERT_EQ(result.config->syncGroups.size(), 1u);
   const SyncGroup& g = result.config->syncGroups[0];
@@ -34,6 +35,7 @@ TEST(ConfigSyncGroupTest, MembersOfBothFamiliesAndEveryKeyword) {
   EXPECT_EQ(g.trackScripts[0].weight, 10);
   EXPECT_EQ(g.notify.generic->argv, (std::vector<std::string>{"/bin/n", "group"}));
   EXPECT_TRUE(g.trackingWeight);
+  EXPECT_EQ(g.notify.timeout, std::chrono::seconds(45));
   EXPECT_EQ(g.where, (SourceLocation{"vipd.conf", 19, 1}));
   EXPECT_EQ(messages(result),
             (Messages{"vipd.conf:28:2: warning: 'smtp_alert' is not supported by vipd, ignored"}));
@@ -90,6 +92,10 @@ std::vector<SyncCase> cases() {
       {"TrackFileWeightKeepsItsRange",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n track_file {\n  f weight 255\n }\n}\n",
        {"vipd.conf:21:12: error: track_file weight expects an integer -254..254, got '255'"},
+       false},
+      {"NotifyTimeoutOutOfRange",
+       twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n notify_timeout 0\n}\n",
+       {"vipd.conf:20:17: error: notify_timeout expects an integer 1..1000, got '0'"},
        false},
       {"GlobalTrackingIsDeprecated",
        twoInstances() + kSg + " group {\n  VI_1 VI_6\n }\n global_tracking\n}\n",

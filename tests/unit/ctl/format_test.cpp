@@ -362,6 +362,59 @@ TEST(FormatStatsTest, LostLogLinesFollowTheDrops) {
   EXPECT_EQ(lines[7], "log lines overwritten: 3");
 }
 
+TEST(FormatStatsTest, ScriptsNotifiesAndRefusedScriptsFollowTheDaemonCounters) {
+  const json doc = asReceived({{"instances", {stats()}},
+                               {"scripts",
+                                {{{"name", "chk"},
+                                  {"kind", "vrrp_script"},
+                                  {"status", "BAD"},
+                                  {"runs", 7},
+                                  {"failures", 3},
+                                  {"timeouts", 2},
+                                  {"retries", 0},
+                                  {"late", 4},
+                                  {"last_runtime_s", 3.0012}}}},
+                               {"notifies",
+                                {{{"type", "instance"},
+                                  {"name", "VI_1"},
+                                  {"runs", 5},
+                                  {"failures", 1},
+                                  {"timeouts", 1},
+                                  {"last_runtime_s", nullptr}}}},
+                               {"refused_scripts",
+                                {{{"script", "vrrp_script bad"},
+                                  {"kind", "security"},
+                                  {"reason", "'/opt' is group-writable (mode 0775, group 1000)"},
+                                  {"tracked_by", {"VI_1", "VI_2"}}}}}});
+  const auto lines = linesOf(formatStats(doc));
+  ASSERT_EQ(lines.size(), 12u);
+  EXPECT_EQ(lines[6], "scripts:");
+  EXPECT_EQ(lines[7],
+            "  vrrp_script chk: BAD, runs 7, failures 3, timeouts 2, late 4, last runtime 3.001s");
+  EXPECT_EQ(lines[8], "notify scripts:");
+  EXPECT_EQ(lines[9], "  instance VI_1: runs 5, failures 1, timeouts 1, last runtime -");
+  EXPECT_EQ(lines[10], "refused scripts (not running):");
+  EXPECT_EQ(lines[11],
+            "  vrrp_script bad (security): '/opt' is group-writable (mode 0775, group 1000); "
+            "tracked by VI_1, VI_2, which run(s) without it");
+}
+
+TEST(FormatStatusTest, RefusedScriptsFollowTheTable) {
+  const json doc = asReceived({{"instances", {master()}},
+                               {"refused_scripts",
+                                {{{"script", "notify_master VI_1"},
+                                  {"kind", "unavailable"},
+                                  {"reason", "Cannot find script x in path"},
+                                  {"tracked_by", json::array()}}}}});
+  const auto lines = linesOf(formatStatus(doc));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[2], "refused scripts (not running):");
+  EXPECT_EQ(lines[3], "  notify_master VI_1 (unavailable): Cannot find script x in path");
+  EXPECT_EQ(formatStatus(json{{"instances", {master()}}, {"refused_scripts", json::array()}}),
+            formatStatus(json{{"instances", {master()}}}))
+      << "nothing refused, nothing said";
+}
+
 TEST(FormatStatsTest, NoInstancesSaysSo) {
   EXPECT_EQ(formatStats(json{{"instances", json::array()}}), "no instances\n");
   EXPECT_EQ(formatStats(json::object()), "no instances\n");

@@ -170,9 +170,21 @@ class MetricsTest : public ::testing::Test {
   Scheduler::Clock::time_point t0_;
 };
 
+/// One of each script, notify owner and refused script: every family has a sample.
+DaemonCounters someScripts() {
+  DaemonCounters daemon;
+  ScriptStats chk;
+  chk.lastRuntime = 20ms;
+  daemon.scripts.push_back({"chk", "vrrp_script", "GOOD", chk});
+  daemon.notifies.push_back({"instance", "VI_1", {}});
+  daemon.refusedScripts.push_back(
+      {{"vrrp_script bad", "not found", notify::RefusalKind::Unavailable}, {}});
+  return daemon;
+}
+
 TEST_F(MetricsTest, EveryLineParsesAndFamiliesAreWellFormed) {
   masterAndBackup();
-  const auto families = scrape();
+  const auto families = parseExposition(prometheusText(h_.instances, someScripts()));
   EXPECT_FALSE(HasFailure());
   for (const auto& [name, f] : families) {
     SCOPED_TRACE(name);
@@ -410,6 +422,50 @@ TEST_F(MetricsTest, UnattributedDropsAreCountedByReasonWithoutInstanceLabels) {
   ASSERT_EQ(lost.size(), 1u);
   EXPECT_EQ(lost[0].value, 7);
   EXPECT_TRUE(lost[0].labels.empty());
+}
+
+TEST_F(MetricsTest, ScriptsNotifiesAndRefusedScriptsHaveTheirOwnFamilies) {
+  DaemonCounters daemon;
+  ScriptStats chk;
+  chk.runs = 6;
+  chk.failures = 2;
+  chk.timeouts = 1;
+  chk.late = 3;
+  chk.lastRuntime = 1500ms;
+  daemon.scripts.push_back({"chk", "vrrp_script", "GOOD", chk});
+  daemon.scripts.push_back({"web", "vipd_check", "INIT", {}});
+  notify::NotifyStats vi1;
+  vi1.runs = 4;
+  vi1.failures = 1;
+  vi1.timeouts = 1;
+  daemon.notifies.push_back({"instance", "VI_1", vi1});
+  daemon.refusedScripts.push_back(
+      {{"vrrp_script bad", "insecure", notify::RefusalKind::Security}, {"VI_1"}});
+  const auto families = parseExposition(prometheusText(h_.instances, daemon));
+  auto value = [&](const char* family, const Labels& labels) {
+    const auto found = select(families, family, family, labels);
+    EXPECT_EQ(found.size(), 1u) << family;
+    return found.empty() ? -1.0 : found[0].value;
+  };
+  const Labels chkLabels{{"script", "chk"}, {"kind", "vrrp_script"}};
+  EXPECT_EQ(value("vipd_script_runs_total", chkLabels), 6);
+  EXPECT_EQ(value("vipd_script_failures_total", chkLabels), 2);
+  EXPECT_EQ(value("vipd_script_timeouts_total", chkLabels), 1);
+  EXPECT_EQ(value("vipd_script_late_total", chkLabels), 3);
+  EXPECT_EQ(value("vipd_script_last_runtime_seconds", chkLabels), 1.5);
+  EXPECT_EQ(value("vipd_script_good", chkLabels), 1);
+  EXPECT_EQ(value("vipd_script_good", {{"script", "web"}}), 0);
+  EXPECT_TRUE(select(families, "vipd_script_last_runtime_seconds",
+                     "vipd_script_last_runtime_seconds", {{"script", "web"}})
+                  .empty())
+      << "no runtime before the first run ends";
+  const Labels vi1Labels{{"type", "instance"}, {"name", "VI_1"}};
+  EXPECT_EQ(value("vipd_notify_runs_total", vi1Labels), 4);
+  EXPECT_EQ(value("vipd_notify_failures_total", vi1Labels), 1);
+  EXPECT_EQ(value("vipd_notify_timeouts_total", vi1Labels), 1);
+  EXPECT_EQ(value("vipd_script_refused", {{"script", "vrrp_script bad"}, {"kind", "security"}}), 1);
+  EXPECT_EQ(families.at("vipd_script_late_total").type, "counter");
+  EXPECT_EQ(families.at("vipd_script_last_runtime_seconds").type, "gauge");
 }
 
 // ---- MetricsFile -----------------------------------------------------------------------

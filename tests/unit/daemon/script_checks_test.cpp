@@ -1,7 +1,10 @@
 #include "vipd/daemon/script_checks.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <sstream>
 
 #include "fakes/fake_prober.h"
 #include "fakes/fake_process_runner.h"
@@ -64,8 +67,10 @@ class ScriptChecksTest : public ::testing::Test {
 
   void make(std::vector<config::VrrpScript> scripts,
             std::function<bool(const std::string&)> resolvable = nullptr) {
-    auto log =
-        std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_st>(logText_);
+    sink->set_pattern("%l %v");
+    auto log = std::make_shared<spdlog::logger>("test", sink);
+    log->set_level(spdlog::level::debug);
     checks_ = std::make_unique<ScriptChecks>(scheduleOf(scripts), clock_, runner_, prober_,
                                              resolver(resolvable), log);
     checks_->start([this](const std::string& name, bool good) {
@@ -82,6 +87,14 @@ class ScriptChecksTest : public ::testing::Test {
   std::unique_ptr<ScriptChecks> checks_;
   std::vector<std::string> changes_;
   std::vector<std::string> resolved_;
+  std::ostringstream logText_;
+
+  std::size_t linesWith(const std::string& text) const {
+    std::istringstream in(logText_.str());
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);) n += line.find(text) != std::string::npos;
+    return n;
+  }
 };
 
 TEST_F(ScriptChecksTest, RunsAtStartThenEveryIntervalWithItsTimeout) {
@@ -124,6 +137,61 @@ TEST_F(ScriptChecksTest, ARunStillGoingAtTheNextIntervalIsNotStartedAgain) {
   finish(0);
   clock_.advance(2s);
   EXPECT_EQ(runner_.runs().size(), 2u);
+}
+
+// A hanging script is late at every interval; the warning says so once per
+// kLateLogInterval with the count, not every interval (reference §5 item 14).
+TEST_F(ScriptChecksTest, TheLateWarningIsThrottledAndCountsWhatItDidNotLog) {
+  auto hanging = script("chk");
+  hanging.timeout = 600s;
+  make({hanging});
+  for (int i = 0; i < 40; ++i) clock_.advance(2s);  // late at t=2, 4, ... 80
+  EXPECT_EQ(runner_.runs().size(), 1u);
+  EXPECT_EQ(checks_->stats("chk")->late, 40u);
+  EXPECT_EQ(linesWith("still running after its interval"), 2u) << logText_.str();
+  EXPECT_EQ(linesWith("not started again (late 1 time(s) in all, 0 not logged"), 1u);
+  // t=62 is the first late interval 60 s after the one logged at t=2.
+  EXPECT_EQ(linesWith("not started again (late 31 time(s) in all, 29 not logged"), 1u)
+      << logText_.str();
+  EXPECT_THAT(logText_.str(), ::testing::HasSubstr("warning vrrp_script chk still running"));
+}
+
+TEST_F(ScriptChecksTest, EachRunsRuntimeIsLoggedAtDebugAndKept) {
+  make({script("chk")});
+  exec::Outcome outcome;
+  outcome.kind = exec::OutcomeKind::Exited;
+  outcome.runtime = 250ms;
+  runner_.complete(runner_.last().id, outcome);
+  EXPECT_THAT(logText_.str(),
+              ::testing::HasSubstr("debug vrrp_script chk: exited code=0 in 250.0 ms"));
+  ASSERT_TRUE(checks_->stats("chk")->lastRuntime);
+  EXPECT_EQ(*checks_->stats("chk")->lastRuntime, 250ms);
+}
+
+TEST_F(ScriptChecksTest, ReportsListEveryScriptWithItsStatusAndCounters) {
+  make({script("a"), check("web")});
+  runner_.exitWith(runner_.runs()[0].id, 1);  // a: BAD
+  clock_.advance(2s);                         // a runs again
+  const auto reports = checks_->reports();
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].name, "a");
+  EXPECT_EQ(reports[0].kind, "vrrp_script");
+  EXPECT_EQ(reports[0].status, "BAD");
+  EXPECT_EQ(reports[0].stats.runs, 2u);
+  EXPECT_EQ(reports[0].stats.failures, 1u);
+  EXPECT_EQ(reports[1].name, "web");
+  EXPECT_EQ(reports[1].kind, "vipd_check");
+  EXPECT_EQ(reports[1].status, "INIT");
+}
+
+TEST_F(ScriptChecksTest, ClearStatsZeroesTheCountersAndKeepsTheStatus) {
+  make({script("chk")});
+  finish(1);
+  checks_->clearStats();
+  EXPECT_EQ(checks_->stats("chk")->runs, 0u);
+  EXPECT_EQ(checks_->stats("chk")->failures, 0u);
+  EXPECT_FALSE(checks_->stats("chk")->lastRuntime);
+  EXPECT_EQ(checks_->reports()[0].status, "BAD");
 }
 
 TEST_F(ScriptChecksTest, EachScriptRunsOnItsOwnAndUnresolvedOnesNever) {

@@ -164,9 +164,13 @@ TEST_F(StatusTest, DocumentListsInstancesInOrder) {
 }
 
 TEST_F(StatusTest, EmptyDocumentHasAnEmptyList) {
-  EXPECT_EQ(statusDocument(h_.instances, h_.clock.now()), (json{{"instances", json::array()}}));
+  EXPECT_EQ(statusDocument(h_.instances, h_.clock.now()),
+            (json{{"instances", json::array()}, {"refused_scripts", json::array()}}));
   const json stats = statsDocument(h_.instances, {}, h_.clock.now());
   EXPECT_EQ(stats["instances"], json::array());
+  EXPECT_EQ(stats["scripts"], json::array());
+  EXPECT_EQ(stats["notifies"], json::array());
+  EXPECT_EQ(stats["refused_scripts"], json::array());
   ASSERT_TRUE(stats["unattributed_drops"].is_object());
   for (const auto& [reason, n] : stats["unattributed_drops"].items()) EXPECT_EQ(n, 0) << reason;
   EXPECT_EQ(stats["log_lines_overwritten"], 0);
@@ -186,6 +190,67 @@ TEST_F(StatusTest, StatsCarryTheUnattributedDropsByReason) {
   EXPECT_EQ(drops["bad_checksum"], 0);
   EXPECT_EQ(doc["instances"][0]["drops"]["truncated"], 0) << "not the instance's";
   EXPECT_EQ(doc["log_lines_overwritten"], 7);
+}
+
+// A script that does not run is listed with why and who runs without it
+// (keepalived drops it with one log line [GH#901, GH#2184]).
+TEST_F(StatusTest, StatusListsTheRefusedScriptsWithTheReason) {
+  backup();
+  const std::vector<RefusedScriptReport> refused = {
+      {{"vrrp_script chk",
+        "'/opt/chk' is group-writable (mode 0775, group 1000) and the script "
+        "would run as root",
+        notify::RefusalKind::Security},
+       {"VI_1"}},
+      {{"notify_master VI_1", "Cannot find script x in path", notify::RefusalKind::Unavailable},
+       {}}};
+  const json doc = statusDocument(h_.instances, h_.clock.now(), refused);
+  ASSERT_EQ(doc["refused_scripts"].size(), 2u);
+  EXPECT_EQ(doc["refused_scripts"][0],
+            (json{{"script", "vrrp_script chk"},
+                  {"kind", "security"},
+                  {"reason",
+                   "'/opt/chk' is group-writable (mode 0775, group 1000) and the script would "
+                   "run as root"},
+                  {"tracked_by", {"VI_1"}}}));
+  EXPECT_EQ(doc["refused_scripts"][1]["kind"], "unavailable");
+  EXPECT_EQ(doc["refused_scripts"][1]["tracked_by"], json::array());
+}
+
+TEST_F(StatusTest, StatsCarryTheScriptsAndNotifiesWithTheirCounters) {
+  DaemonCounters daemon;
+  ScriptStats script;
+  script.runs = 7;
+  script.failures = 3;
+  script.timeouts = 2;
+  script.late = 4;
+  script.lastRuntime = std::chrono::milliseconds(3001);
+  daemon.scripts.push_back({"chk", "vrrp_script", "BAD", script});
+  notify::NotifyStats notifies;
+  notifies.runs = 5;
+  notifies.failures = 1;
+  notifies.timeouts = 1;
+  daemon.notifies.push_back({"instance", "VI_1", notifies});
+  daemon.notifies.push_back({"group", "SG", {}});
+  const json doc = statsDocument(h_.instances, daemon, h_.clock.now());
+  ASSERT_EQ(doc["scripts"].size(), 1u);
+  EXPECT_EQ(doc["scripts"][0], (json{{"name", "chk"},
+                                     {"kind", "vrrp_script"},
+                                     {"status", "BAD"},
+                                     {"runs", 7},
+                                     {"failures", 3},
+                                     {"timeouts", 2},
+                                     {"retries", 0},
+                                     {"late", 4},
+                                     {"last_runtime_s", 3.001}}));
+  ASSERT_EQ(doc["notifies"].size(), 2u);
+  EXPECT_EQ(doc["notifies"][0], (json{{"type", "instance"},
+                                      {"name", "VI_1"},
+                                      {"runs", 5},
+                                      {"failures", 1},
+                                      {"timeouts", 1},
+                                      {"last_runtime_s", nullptr}}));
+  EXPECT_EQ(doc["notifies"][1]["type"], "group");
 }
 
 // ---- Stats -----------------------------------------------------------------------------

@@ -202,6 +202,44 @@ TEST_F(SyncGroupsTest, ReleasedMembersRunAloneAgain) {
       << "no group notify";
 }
 
+// vipd's notify_timeout: the group's own, else the global one, also after a
+// reload that changes only the global one (no rebuild).
+TEST_F(SyncGroupsTest, GroupNotifiesGetTheirNotifyTimeout) {
+  startBoth();
+  notifies();
+  std::vector<std::chrono::milliseconds> timeouts;
+  groups_.forEachQueue([&](const notify::NotifyQueue& q) { timeouts.push_back(q.timeout()); });
+  EXPECT_EQ(timeouts, (std::vector<std::chrono::milliseconds>{10s}));
+  config::Config next = config_;
+  next.global.notifyTimeout = 30s;
+  groups_.setNotifyTimeouts(next);
+  timeouts.clear();
+  groups_.forEachQueue([&](const notify::NotifyQueue& q) { timeouts.push_back(q.timeout()); });
+  EXPECT_EQ(timeouts, (std::vector<std::chrono::milliseconds>{30s}));
+  next.syncGroups.at(0).notify.timeout = 3s;
+  groups_.setNotifyTimeouts(next);
+  timeouts.clear();
+  groups_.forEachQueue([&](const notify::NotifyQueue& q) { timeouts.push_back(q.timeout()); });
+  EXPECT_EQ(timeouts, (std::vector<std::chrono::milliseconds>{3s}));
+}
+
+// Notify runs are counted per group and survive a rebuild of the same group.
+TEST_F(SyncGroupsTest, GroupNotifyCountersGoOnAcrossARebuild) {
+  startBoth();
+  notifies();  // GROUP G1 BACKUP ran and exited 0
+  auto reports = groups_.notifyReports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].type, "group");
+  EXPECT_EQ(reports[0].name, "G1");
+  EXPECT_EQ(reports[0].stats.runs, 1u);
+  notify::ScriptResolver resolver({}, files_, accounts_);
+  groups_.build(config_, instances_, resolver, {});
+  EXPECT_EQ(groups_.notifyReports().at(0).stats.runs, 1u);
+  groups_.clearStats();
+  EXPECT_EQ(groups_.notifyReports().at(0).stats.runs, 0u);
+  EXPECT_TRUE(groups_.refusals().empty());
+}
+
 TEST_F(SyncGroupsTest, ReloadRebuildsOnlyWhenMembersOrScriptsChange) {
   const auto unchanged = [](const std::string& name) {
     return PlannedChange{name, "", InstanceChange::Unchanged, ""};

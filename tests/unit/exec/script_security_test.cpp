@@ -107,6 +107,17 @@ TEST_F(CheckScriptTest, GidZeroCountsAsRoot) {
   auto result = check(kAlice, kRoot);
   EXPECT_TRUE(result.runsAsRoot);
   EXPECT_EQ(result.verdict, ScriptVerdict::Insecure);
+  EXPECT_EQ(result.privilege, "would run with group root");
+}
+
+TEST_F(CheckScriptTest, ThePrivilegeSaysWhyTheScriptCountsAsRoot) {
+  fs_.dir("/etc/vipd", 0777).file("/etc/vipd/check.sh", 04755);
+  EXPECT_EQ(check(kAlice, kStaff).privilege, "is setuid root");
+  fs_.file("/etc/vipd/check.sh", 02755);
+  EXPECT_EQ(check(kAlice, kStaff).privilege, "is setgid to group root");
+  fs_.file("/etc/vipd/check.sh", 0755);
+  EXPECT_EQ(check(kAlice, kStaff).privilege, "");
+  EXPECT_EQ(check().privilege, "would run as root");
 }
 
 TEST_F(CheckScriptTest, SetuidRootScriptCountsAsRoot) {
@@ -128,7 +139,7 @@ TEST_F(CheckScriptTest, ScriptOwnedByNonRootIsInsecure) {
   auto result = check();
   EXPECT_EQ(result.verdict, ScriptVerdict::Insecure);
   EXPECT_EQ(result.component, "/etc/vipd/check.sh");
-  EXPECT_EQ(result.reason, "owned by uid 1000, not root");
+  EXPECT_EQ(result.reason, "owned by uid 1000, not root (mode 0755)");
 }
 
 TEST_F(CheckScriptTest, DirectoryOwnedByNonRootIsInsecure) {
@@ -154,7 +165,11 @@ TEST_F(CheckScriptTest, GroupWritableByNonRootGroupIsInsecure) {
   fs_.dir("/etc/vipd", 0775, kRoot, kStaff);
   auto result = check();
   EXPECT_EQ(result.verdict, ScriptVerdict::Insecure);
-  EXPECT_EQ(result.reason, "writable by group gid 50, not root");
+  EXPECT_EQ(result.reason, "group-writable (mode 0775, group 50)");
+  EXPECT_EQ(result.privilege, "would run as root");
+  EXPECT_EQ(describeInsecurity(result),
+            "'/etc/vipd' is group-writable (mode 0775, group 50) and the script would run as "
+            "root");
 }
 
 TEST_F(CheckScriptTest, GroupWritableByRootGroupIsSecure) {
@@ -173,7 +188,7 @@ TEST_F(CheckScriptTest, WorldWritableDirectoryIsInsecure) {
   fs_.dir("/etc/vipd", 0777);
   auto result = check();
   EXPECT_EQ(result.verdict, ScriptVerdict::Insecure);
-  EXPECT_EQ(result.reason, "world-writable without the sticky bit");
+  EXPECT_EQ(result.reason, "world-writable without the sticky bit (mode 0777)");
 }
 
 TEST_F(CheckScriptTest, StickyWorldWritableDirectoryIsAllowed) {
@@ -195,7 +210,7 @@ TEST_F(CheckScriptTest, WorldWritableScriptIsInsecureEvenWithSticky) {
   fs_.file("/etc/vipd/check.sh", 01757);
   auto result = check();
   EXPECT_EQ(result.verdict, ScriptVerdict::Insecure);
-  EXPECT_EQ(result.reason, "world-writable");
+  EXPECT_EQ(result.reason, "world-writable (mode 1757)");
 }
 
 TEST_F(CheckScriptTest, SymlinkIsJudgedByItsTarget) {

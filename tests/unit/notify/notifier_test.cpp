@@ -117,7 +117,9 @@ TEST_F(NotifierTest, InsecureScriptIsLeftOutUnderScriptSecurity) {
   scripts_.master = script({"/open/evil.sh"}, "root");
   auto notifier = make(Subject::Instance, "VI_1", {std::nullopt, true});
   ASSERT_EQ(notifier.refusals().size(), 1u);
-  EXPECT_THAT(notifier.refusals()[0], HasSubstr("notify_master VI_1 due to insecure"));
+  EXPECT_EQ(notifier.refusals()[0].script, "notify_master VI_1");
+  EXPECT_EQ(notifier.refusals()[0].kind, RefusalKind::Security);
+  EXPECT_THAT(notifier.refusals()[0].reason, HasSubstr("notify_master VI_1 due to insecure"));
   notifier.notify(NotifyState::Master, 100);
   EXPECT_EQ(drain(), (std::vector<Argv>{{"/x/notify.sh", "INSTANCE", "VI_1", "MASTER", "100"}}));
   EXPECT_THAT(log_.text(), HasSubstr("Unsafe permissions found for script '/open/evil.sh'"));

@@ -82,6 +82,49 @@ TEST_F(NotifyQueueTest, EveryRunGetsTheTimeoutNotifyStopIncluded) {
   EXPECT_EQ(NotifyQueue::Options{}.timeout, 10s);
 }
 
+// A reload changing notify_timeout reaches the runs queued after it.
+TEST_F(NotifyQueueTest, ANewTimeoutAppliesToRunsQueuedAfterIt) {
+  NotifyQueue queue(runner_, "VI_2", NotifyQueue::Options{2s});
+  queue.enqueue(NotifyState::Backup, commands({"notify_backup"}));
+  queue.setTimeout(30s);
+  queue.enqueue(NotifyState::Master, commands({"notify_master"}));
+  EXPECT_EQ(runner_.runs()[0].command.timeout, 2s);
+  runner_.exitWith(runner_.last().id, 0);
+  EXPECT_EQ(runner_.last().command.timeout, 30s);
+  EXPECT_EQ(queue.timeout(), 30s);
+}
+
+TEST_F(NotifyQueueTest, CountsRunsFailuresAndTimeoutsWithTheLastRuntime) {
+  queue_.enqueue(NotifyState::Fault, commands({"a", "b", "c"}));
+  runner_.exitWith(runner_.last().id, 0);
+  runner_.timeOut(runner_.last().id);
+  exec::Outcome failed;
+  failed.kind = exec::OutcomeKind::Exited;
+  failed.exitCode = 2;
+  failed.runtime = 1500ms;
+  runner_.complete(runner_.last().id, failed);
+  const NotifyStats& stats = queue_.stats();
+  EXPECT_EQ(stats.runs, 3u);
+  EXPECT_EQ(stats.failures, 2u) << "the timeout is a failure too";
+  EXPECT_EQ(stats.timeouts, 1u);
+  ASSERT_TRUE(stats.lastRuntime);
+  EXPECT_EQ(*stats.lastRuntime, 1500ms);
+  queue_.clearStats();
+  EXPECT_EQ(queue_.stats().runs, 0u);
+  EXPECT_FALSE(queue_.stats().lastRuntime);
+}
+
+TEST_F(NotifyQueueTest, CancelledRunsAreNotCountedAndCountersCanContinue) {
+  NotifyStats previous;
+  previous.runs = 7;
+  previous.failures = 1;
+  queue_.continueStats(previous);
+  queue_.enqueue(NotifyState::Master, commands({"notify_master"}));
+  queue_.cancelAll();
+  EXPECT_EQ(queue_.stats().runs, 7u);
+  EXPECT_EQ(queue_.stats().failures, 1u);
+}
+
 TEST_F(NotifyQueueTest, SequenceNumbersCountRunsAcrossTransitions) {
   EXPECT_EQ(queue_.lastSequence(), 0u);
   queue_.enqueue(NotifyState::Backup, commands({"a", "b"}));

@@ -66,7 +66,9 @@ TEST_F(ScriptAuditTest, OnlyTrackedScriptsAreChecked) {
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].script, "vrrp_script used");
   EXPECT_TRUE(findings[0].refused);
-  EXPECT_THAT(findings[0].message, HasSubstr("'/open' world-writable"));
+  EXPECT_THAT(findings[0].message,
+              HasSubstr("'/open' is world-writable without the sticky bit (mode 0777)"));
+  EXPECT_EQ(findings[0].kind, RefusalKind::Security);
 }
 
 TEST_F(ScriptAuditTest, NotifyScriptsOfInstancesGroupsAndFifoReadersAreChecked) {
@@ -86,6 +88,7 @@ TEST_F(ScriptAuditTest, NotifyScriptsOfInstancesGroupsAndFifoReadersAreChecked) 
   for (const auto& f : findings) {
     EXPECT_TRUE(f.refused) << f.script;
     EXPECT_THAT(f.message, HasSubstr("not found")) << f.script;
+    EXPECT_EQ(f.kind, RefusalKind::Unavailable) << f.script;
   }
 }
 
@@ -121,6 +124,7 @@ TEST_F(ScriptAuditTest, InsecureScriptIsOnlyAWarningWithoutScriptSecurity) {
   const auto findings = audit();
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_FALSE(findings[0].refused);
+  EXPECT_EQ(findings[0].kind, RefusalKind::None);
   EXPECT_THAT(findings[0].message, HasSubstr("Unsafe permissions"));
 }
 

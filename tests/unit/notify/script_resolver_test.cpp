@@ -76,12 +76,14 @@ TEST_F(ScriptResolverTest, ScriptSecurityWithoutAnyUserRefusesInsteadOfRunningAs
   EXPECT_FALSE(r.command);
   EXPECT_THAT(r.refusal, HasSubstr("Unable to set default user vipd_script"));
   EXPECT_THAT(r.refusal, HasSubstr("notify_master VI_1"));
+  EXPECT_EQ(r.refusalKind, RefusalKind::Security) << "a script security decision";
 }
 
 TEST_F(ScriptResolverTest, UnknownUserIsRefused) {
   auto r = resolve(script({"/x/notify.sh"}, "mallory"));
   EXPECT_FALSE(r.command);
   EXPECT_THAT(r.refusal, HasSubstr("user mallory"));
+  EXPECT_EQ(r.refusalKind, RefusalKind::Unavailable);
 }
 
 TEST_F(ScriptResolverTest, BareNameIsFoundThroughPathWithKeepalivedsWarning) {
@@ -104,7 +106,8 @@ TEST_F(ScriptResolverTest, MissingProgramIsAlwaysRefused) {
     SCOPED_TRACE(program);
     auto r = resolve(script({program}), {config::RunAs{"alice", {}}, false});
     EXPECT_FALSE(r.command);
-    EXPECT_THAT(r.refusal, HasSubstr("isabling notify script notify_master VI_1"));
+    EXPECT_THAT(r.refusal, HasSubstr("isabling notify_master VI_1"));
+    EXPECT_EQ(r.refusalKind, RefusalKind::Unavailable);
   }
 }
 
@@ -112,6 +115,7 @@ TEST_F(ScriptResolverTest, NonExecutableProgramIsAlwaysRefused) {
   auto r = resolve(script({"/x/plain.txt"}), {config::RunAs{"alice", {}}, false});
   EXPECT_FALSE(r.command);
   EXPECT_THAT(r.refusal, HasSubstr("is not executable for uid:gid 1000:1000"));
+  EXPECT_EQ(r.refusalKind, RefusalKind::Unavailable);
 }
 
 TEST_F(ScriptResolverTest, InsecureRootScriptOnlyWarnsWithoutScriptSecurity) {
@@ -120,7 +124,9 @@ TEST_F(ScriptResolverTest, InsecureRootScriptOnlyWarnsWithoutScriptSecurity) {
   ASSERT_TRUE(r.command) << r.refusal;
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_THAT(r.warnings[0], HasSubstr("Unsafe permissions found for script '/open/evil.sh'"));
-  EXPECT_THAT(r.warnings[0], HasSubstr("'/open'"));
+  EXPECT_THAT(r.warnings[0], HasSubstr("'/open' is world-writable without the sticky bit (mode "
+                                       "0777) and the script would run as root"));
+  EXPECT_THAT(r.warnings[0], HasSubstr("it runs: enable_script_security is not set"));
 }
 
 TEST_F(ScriptResolverTest, InsecureRootScriptIsRefusedWithScriptSecurity) {
@@ -128,7 +134,18 @@ TEST_F(ScriptResolverTest, InsecureRootScriptIsRefusedWithScriptSecurity) {
   auto r = resolve(script({"/open/evil.sh"}), {config::RunAs{"root", {}}, true});
   EXPECT_FALSE(r.command);
   EXPECT_THAT(r.refusal, HasSubstr("Unsafe permissions found"));
-  EXPECT_THAT(r.refusal, HasSubstr("Disabling notify script notify_master VI_1 due to insecure"));
+  EXPECT_THAT(r.refusal, HasSubstr("Disabling notify_master VI_1 due to insecure"));
+  EXPECT_EQ(r.refusalKind, RefusalKind::Security);
+}
+
+// The example: an /opt-like directory writable by a non-root group.
+TEST_F(ScriptResolverTest, TheRefusalNamesTheComponentItsModeAndGroupAndTheConsequence) {
+  accounts_.user("root", 0, 0);
+  files_.dir("/opt", 0755).dir("/opt/chk", 0775, 0, 1000).file("/opt/chk/check.sh");
+  auto r = resolve(script({"/opt/chk/check.sh"}), {config::RunAs{"root", {}}, true});
+  EXPECT_FALSE(r.command);
+  EXPECT_THAT(r.refusal, HasSubstr("'/opt/chk' is group-writable (mode 0775, group 1000) and the "
+                                   "script would run as root"));
 }
 
 TEST_F(ScriptResolverTest, FifoReaderArgvResolvesLikeANotifyScript) {
