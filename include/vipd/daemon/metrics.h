@@ -10,6 +10,7 @@
 
 #include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/instance.h"
+#include "vipd/daemon/pending_instances.h"
 #include "vipd/daemon/scheduler.h"
 
 namespace vipd::daemon {
@@ -21,8 +22,12 @@ namespace vipd::daemon {
 /// for the current state and 0 for the others. The drops no instance owns
 /// (UnattributedDrops) are vipd_unattributed_drops_total{reason=…}, with no
 /// instance labels; lost log lines are vipd_log_lines_overwritten_total.
+/// Instances waiting for their interface or address (`pending`) have no
+/// state and no counters yet: vipd_instance_pending is 1 for them, with what
+/// they wait for in waiting_for, and 0 (waiting_for="") for running ones.
 std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
-                           const DaemonCounters& daemon = {});
+                           const DaemonCounters& daemon = {},
+                           const std::vector<PendingView>& pending = {});
 
 /// Writes the metrics for node_exporter's textfile collector every
 /// `interval`: to PATH.tmp in the same directory, then renamed over PATH, so

@@ -6,6 +6,7 @@
 
 #include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/instance.h"
+#include "vipd/daemon/pending_instances.h"
 
 namespace vipd::daemon {
 
@@ -24,9 +25,17 @@ nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_p
 /// announcements, the last takeover's timing and the failover histogram.
 nlohmann::json instanceStats(const Instance& instance);
 
-/// {"instances": [instanceStatus…]} in configuration order.
+/// A pending instance (PendingView): its configured identity, state
+/// "PENDING", what it waits for in "waiting_for", and since when
+/// ("in_state_s"); no master, no VIPs present, no transition yet.
+nlohmann::json pendingStatus(const PendingView& pending, Scheduler::Clock::time_point now);
+
+/// {"instances": [instanceStatus…, pendingStatus…]}: the running instances
+/// in configuration order, then the pending ones. Every entry has
+/// "waiting_for" (null for running instances).
 nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& instances,
-                              Scheduler::Clock::time_point now);
+                              Scheduler::Clock::time_point now,
+                              const std::vector<PendingView>& pending = {});
 /// {"instances": [instanceStats…], "unattributed_drops": {reason: count…},
 /// "log_lines_overwritten": N}: the instances in configuration order, then the
 /// daemon's own counters (DaemonCounters), every drop reason.
