@@ -111,13 +111,27 @@ Daemon::SocketGroup& Daemon::socketGroupFor(const InstanceSettings& s,
   return *raw;
 }
 
+// By name and index: an interface created again under the same name is
+// another link, whose packet socket the old announcer does not reach.
+std::string Daemon::announcerKey(const ResolvedInterface& itf) {
+  return itf.name + "#" + std::to_string(itf.ifindex);
+}
+
 net::AddressAnnouncer& Daemon::announcerFor(const ResolvedInterface& itf) {
+  const std::string key = announcerKey(itf);
   for (auto& [name, announcer] : announcers_) {
-    if (name == itf.name) return *announcer;
+    if (name == key) return *announcer;
   }
-  announcers_.emplace_back(itf.name,
-                           std::make_unique<net::InterfaceAnnouncer>(itf.name, itf.ifindex));
+  announcers_.emplace_back(key, std::make_unique<net::InterfaceAnnouncer>(itf.name, itf.ifindex));
   return *announcers_.back().second;
+}
+
+void Daemon::pruneAnnouncers() {
+  std::erase_if(announcers_, [&](const auto& entry) {
+    return std::none_of(instances_.begin(), instances_.end(), [&](const auto& instance) {
+      return announcerKey(instance->settings().interface) == entry.first;
+    });
+  });
 }
 
 // keepalived vrrp_vmac.c:netlink_link_add_vmac: the macvlan is created (or

@@ -97,6 +97,7 @@ void Daemon::retireRecreated(const net::LinkInfo& link) {
     wait.interface = link.name;
     pending_.hold(name, wait, loop_.now());
   }
+  pruneAnnouncers();
   if (regroup) syncGroups_.build(config_, instances_, *resolver_, fifoWriters());
 }
 

@@ -168,6 +168,9 @@ class Daemon {
   void prepareScripts();
   SocketGroup& socketGroupFor(const InstanceSettings& settings, const config::VrrpInstance& in);
   net::AddressAnnouncer& announcerFor(const ResolvedInterface& itf);
+  static std::string announcerKey(const ResolvedInterface& itf);
+  /// Closes the announcers no instance uses any more.
+  void pruneAnnouncers();
   void onPackets(SocketGroup& group);
   /// True when an instance on `interface` of `family` runs `vrid` (in any socket group).
   bool runsVrid(const std::string& interface, util::Family family, std::uint8_t vrid) const;
@@ -227,6 +230,7 @@ class Daemon {
   static constexpr auto kLoopStallThreshold = std::chrono::milliseconds(500);
   std::uint64_t loopStalls_ = 0;
   std::vector<std::unique_ptr<SocketGroup>> groups_;
+  /// By announcerKey(): interface name and index.
   std::vector<std::pair<std::string, std::unique_ptr<net::InterfaceAnnouncer>>> announcers_;
   std::vector<std::unique_ptr<Instance>> instances_;
   /// After instances_: it references them, so it goes first.
