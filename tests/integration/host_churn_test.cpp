@@ -294,6 +294,51 @@ TEST_F(InterfaceChurnTest, KeepalivedWithTheInterfaceCreatedLater) {
   EXPECT_FALSE(s.holds(kH1)) << "keepalived now takes over once the interface exists";
 }
 
+// A reload while pending: the instance keeps waiting, with the new settings,
+// and starts with them. (keepalived has nothing pending to reload.)
+TEST_F(InterfaceChurnTest, APendingInstanceReloadedStartsWithTheNewSettings) {
+  auto& s = build("preload", Transport::Unicast);
+  s.host(kH1).ns->exec("ip addr del " + cidr(Family::V4, 1) + " dev eth0");
+  s.startAll();
+  ASSERT_TRUE(logShows(kH1, "(VI_1) pending: waiting for address"));
+  auto text = s.configText(kH1);
+  const auto at = text.find("priority 150");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 12, "priority 160");
+  s.reloadWith(kH1, text);
+  ASSERT_TRUE(logShows(kH1, "reload done: 0 unchanged, 1 updated"));
+  json status = instanceDoc(kH1, "status");
+  EXPECT_EQ(status["state"], "PENDING");
+  EXPECT_EQ(status["priority"], 160);
+  s.host(kH1).ns->exec(addAddressCommand(Family::V4, 1));
+  ASSERT_TRUE(ok(s.settlesOn(kH1)));
+  status = instanceDoc(kH1, "status");
+  EXPECT_EQ(status["state"], "MASTER");
+  EXPECT_EQ(status["base_priority"], 160);
+  EXPECT_EQ(faultNotifies(160), 0u);
+  // Logged as pending once, and once more for the reloaded settings at most.
+  EXPECT_EQ(s.log(kH1).find("cannot start"), std::string::npos);
+}
+
+// A reload that moves a running instance to a source the host lacks: it
+// stops (gracefully, as any restart by reload) and waits for the address.
+TEST_F(InterfaceChurnTest, AReloadToAMissingSourceMakesTheInstancePending) {
+  auto& s = build("rsrc", Transport::Unicast);
+  s.startAll();
+  ASSERT_TRUE(ok(s.settlesOn(kH1)));
+  auto text = s.configText(kH1);
+  const auto at = text.find("unicast_src_ip 192.0.2.1\n");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 24, "unicast_src_ip 192.0.2.11");
+  s.reloadWith(kH1, text);
+  ASSERT_TRUE(logShows(kH1, "(VI_1) pending: waiting for address 192.0.2.11 (unicast_src_ip)"));
+  ASSERT_TRUE(ok(s.settlesOn(kH2)));
+  EXPECT_EQ(instanceDoc(kH1, "status")["state"], "PENDING");
+  s.host(kH1).ns->exec("ip addr add 192.0.2.11/24 dev eth0");
+  ASSERT_TRUE(ok(s.settlesOn(kH1)));
+  EXPECT_EQ(stateOf(kH1), "MASTER");
+}
+
 // ---- Item 8: a VIP removed behind the master's back --------------------------------------
 
 /// Seconds since midnight of an `ip -ts monitor` line ("[2026-12-05T07:09:21.521382] ...").
