@@ -16,6 +16,7 @@
 #include "vipd/daemon/control_server.h"
 #include "vipd/daemon/daemon.h"
 #include "vipd/daemon/event_loop.h"
+#include "vipd/daemon/host_check.h"
 #include "vipd/daemon/keepalived_dump.h"
 #include "vipd/daemon/logging.h"
 #include "vipd/daemon/metrics.h"
@@ -24,6 +25,7 @@
 #include "vipd/daemon/service_manager.h"
 #include "vipd/daemon/signal_functions.h"
 #include "vipd/exec/script_security.h"
+#include "vipd/net/address_manager_netlink.h"
 #include "vipd/notify/script_audit.h"
 #include "vipd/util/atomic_file.h"
 
@@ -84,6 +86,26 @@ int auditScripts(const vipd::config::Config& config, const std::string& file) {
   if (insecure > 0) std::cerr << ", " << insecure << " of them refused by script security";
   std::cerr << '\n';
   return insecure > 0 ? kExitScriptsInsecure : kExitScriptsUnavailable;
+}
+
+// `-t` asks this host too (daemon/host_check.h): a unicast peer that is one
+// of its addresses is an error; an interface or advert source not there now
+// is a warning, since vipd waits for it. Returns the number of errors.
+std::size_t checkHost(const vipd::config::Config& config) {
+  spdlog::set_level(spdlog::level::off);  // the findings are printed below
+  try {
+    vipd::net::NetlinkAddressManager host;
+    std::size_t errors = 0;
+    for (const auto& d : vipd::daemon::checkHost(config, host)) {
+      std::cerr << vipd::config::format(d) << '\n';
+      errors += d.severity == vipd::config::Severity::Error ? 1 : 0;
+    }
+    return errors;
+  } catch (const std::exception& e) {
+    std::cerr << "vipd: warning: cannot check this host's interfaces and addresses: " << e.what()
+              << '\n';
+    return 0;
+  }
 }
 
 // What the daemon needs once started with `config`, on this host.
@@ -285,14 +307,17 @@ int run(const Options& opts, vipd::config::Config config) {
     if (!opts.metricsFile.empty()) {
       metrics = std::make_unique<vipd::daemon::MetricsFile>(
           loop, opts.metricsFile, opts.metricsInterval,
-          [&daemon] { return vipd::daemon::prometheusText(daemon.instances(), daemon.counters()); },
+          [&daemon] {
+            return vipd::daemon::prometheusText(daemon.instances(), daemon.counters(),
+                                                daemon.pendingInstances());
+          },
           vipd::daemon::logger("vipd"));
     }
     writePidFile(opts.pidFile);
     // Sockets, netlink, the control socket, FIFOs and files are open now.
     privileges.dropTo(needs, *log);
-    log->info("vipd {} started with {} instance(s)", VIPD_VERSION_STRING,
-              daemon.instances().size());
+    log->info("vipd {} started with {} instance(s), {} pending", VIPD_VERSION_STRING,
+              daemon.instances().size(), daemon.pendingInstances().size());
     service.ready();
     loop.run();
     log->info("stopped");
@@ -348,7 +373,10 @@ int main(int argc, char** argv) {
   }
   auto config = loadConfig(opts);
   if (opts.action == Options::Action::ConfigTest) {
-    return config ? auditScripts(*config, opts.configFile) : kExitConfigTestErrors;
+    if (!config) return kExitConfigTestErrors;
+    const std::size_t hostErrors = checkHost(*config);
+    const int scripts = auditScripts(*config, opts.configFile);
+    return hostErrors > 0 ? kExitConfigTestErrors : scripts;
   }
   if (opts.action == Options::Action::DumpConfig) {
     if (!config) return kExitConfigTestErrors;  // like -t: the diagnostics say why

@@ -15,6 +15,29 @@ using std::chrono::seconds;
 
 const char* familyName(util::Family family) { return family == util::Family::V4 ? "IPv4" : "IPv6"; }
 
+/// Why `a` can never be the address of one VRRP router talking to another
+/// (an advert source or a unicast peer), whatever the host; "" if it can be.
+/// An address merely absent from the host now is the host checks' business
+/// (daemon/host_check.h): it may appear later.
+std::string neverARouterAddress(const util::IpAddress& a) {
+  const auto b = a.bytes();
+  const bool zero = std::all_of(b.begin(), b.end(), [](std::uint8_t x) { return x == 0; });
+  if (a.isMulticast()) return "a multicast address";
+  if (a.isV4()) {
+    if (b[0] == 127) return "a loopback address";
+    if (b[0] == 0) return zero ? "the unspecified address" : "in 0.0.0.0/8 (\"this network\")";
+    if (std::all_of(b.begin(), b.end(), [](std::uint8_t x) { return x == 0xff; })) {
+      return "the broadcast address";
+    }
+    return {};
+  }
+  if (zero) return "the unspecified address";
+  if (std::all_of(b.begin(), b.end() - 1, [](std::uint8_t x) { return x == 0; }) && b[15] == 1) {
+    return "the loopback address";
+  }
+  return {};
+}
+
 GlobalDefs completeGlobal(const GlobalDraft& draft) {
   GlobalDefs global = draft.defs;
   const auto seen = [&](std::string_view keyword) { return draft.seen.count(keyword) > 0; };
@@ -176,7 +199,14 @@ class InstanceBuilder {
       error(source->where, "is " + std::string(familyName(i_.family)) + " but its source address " +
                                source->value.toString() + " is not");
     }
-    if (source) i_.sourceAddress = source->value;
+    if (source) {
+      if (const auto why = neverARouterAddress(source->value); !why.empty()) {
+        error(source->where, "cannot send adverts from " + source->value.toString() + ": it is " +
+                                 why + ", not an address a router has on a link");
+      }
+      i_.sourceAddress = source->value;
+      i_.sourceWhere = source->where;
+    }
     unicastPeers();
     if (i_.strictMode && !d_.unicastPeers.empty()) {
       error(d_.unicastPeers.front().where, "cannot use unicast_peer in strict mode");
@@ -211,9 +241,13 @@ class InstanceBuilder {
     const auto& source = d_.sourceAddress;
     for (const UnicastPeer& peer : d_.unicastPeers) {
       const auto same = [&](const UnicastPeer& p) { return p.address == peer.address; };
+      const auto never = neverARouterAddress(peer.address);
       if (peer.address.family() != i_.family) {
         error(peer.where, "is " + std::string(familyName(i_.family)) + " but unicast_peer " +
                               peer.address.toString() + " is not");
+      } else if (!never.empty()) {
+        error(peer.where, "has unicast_peer " + peer.address.toString() + ", which is " + never +
+                              ", not another router");
       } else if (source && peer.address == source->value) {
         error(peer.where,
               "lists its own unicast_src_ip " + peer.address.toString() + " as a unicast_peer");

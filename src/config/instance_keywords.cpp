@@ -170,10 +170,13 @@ void onUnicastPeers(D& d, const Line& line, ParseContext& c) {
     ++entries;
     if (auto peer = parseUnicastPeer(entry, c.diagnostics)) d.unicastPeers.push_back(*peer);
   });
-  // keepalived warns too: an operator who meant unicast gets multicast.
+  // keepalived only warns and runs the instance with multicast, which the
+  // peers (unicast, often where multicast does not pass) never hear: two
+  // masters (reference §5 item 8). Deliberately stricter.
   if (entries == 0) {
-    c.diagnostics.warning(line.tokens[0].where,
-                          "unicast_peer block is empty; the instance uses multicast");
+    c.diagnostics.error(line.tokens[0].where,
+                        "unicast_peer block is empty: list the other routers (keepalived would "
+                        "silently use multicast instead), or remove the block for multicast");
   }
 }
 

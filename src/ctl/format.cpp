@@ -51,6 +51,10 @@ std::string vips(const json& status) {
 }
 
 std::string lastTransition(const json& status) {
+  // A pending instance has no transition yet: what it waits for instead.
+  if (auto waiting = status.find("waiting_for"); waiting != status.end() && waiting->is_string()) {
+    return "waiting for " + waiting->get<std::string>();
+  }
   auto it = status.find("last_transition");
   if (it == status.end() || !it->is_object()) return "-";
   return fmt::format("{}->{} {} at {}", text(*it, "from"), text(*it, "to"), text(*it, "cause"),

@@ -21,16 +21,6 @@ bool ipv6Forwarding(const std::string& interface) {
   return (f >> value) && value != 0;
 }
 
-bool isConfiguredVip(const config::VrrpInstance& in, const util::IpAddress& a) {
-  for (const auto& v : in.virtualAddresses) {
-    if (v.address == a) return true;
-  }
-  for (const auto& v : in.excludedAddresses) {
-    if (v.address == a) return true;
-  }
-  return false;
-}
-
 [[noreturn]] void failInstance(const config::VrrpInstance& in, const std::string& what) {
   throw std::runtime_error(config::toString(in.where) + ": instance " + in.name + ": " + what);
 }
@@ -44,6 +34,7 @@ Daemon::Daemon(config::Config config, EventLoop& loop)
       runner_(std::make_unique<exec::LoopProcessRunner>(reactor_)),
       prober_(std::make_unique<LoopProber>(loop_)),
       log_(logger("vipd")),
+      pending_(addresses_, logger("vrrp")),
       statics_(addresses_, logger("netlink")),
       staticRoutes_(routes_, logger("netlink")),
       syncGroups_(SyncGroups::Deps{loop_, *runner_}, logger("vrrp")),
@@ -68,6 +59,7 @@ ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
   itf.ifindex = link.value().ifindex;
   itf.mac = link.value().mac;
   itf.baseName = itf.name;
+  itf.baseIfindex = itf.ifindex;
   itf.advertName = itf.name;
   itf.advertIfindex = itf.ifindex;
   itf.forwarding = in.family == util::Family::V6 && ipv6Forwarding(itf.name);
@@ -78,15 +70,9 @@ ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
   auto addrs = addresses_.addressesOf(itf.ifindex, in.family);
   if (!addrs)
     failInstance(in, "cannot list addresses of " + itf.name + ": " + addrs.error().message());
-  for (const auto& a : addrs.value()) {
-    // RFC 5798 §5.1.2.1: IPv6 adverts come from the link-local address;
-    // IPv4 from the primary address (never one of our own VIPs).
-    bool usable = in.family == util::Family::V6 ? a.address.isLinkLocal()
-                                                : !a.secondary && !isConfiguredVip(in, a.address);
-    if (usable) {
-      itf.source = a.address;
-      return itf;
-    }
+  if (auto source = defaultSource(in, addrs.value())) {
+    itf.source = *source;
+    return itf;
   }
   failInstance(in, "interface " + itf.name + " has no " +
                        (in.family == util::Family::V6 ? "IPv6 link-local" : "IPv4") +
@@ -125,13 +111,27 @@ Daemon::SocketGroup& Daemon::socketGroupFor(const InstanceSettings& s,
   return *raw;
 }
 
+// By name and index: an interface created again under the same name is
+// another link, whose packet socket the old announcer does not reach.
+std::string Daemon::announcerKey(const ResolvedInterface& itf) {
+  return itf.name + "#" + std::to_string(itf.ifindex);
+}
+
 net::AddressAnnouncer& Daemon::announcerFor(const ResolvedInterface& itf) {
+  const std::string key = announcerKey(itf);
   for (auto& [name, announcer] : announcers_) {
-    if (name == itf.name) return *announcer;
+    if (name == key) return *announcer;
   }
-  announcers_.emplace_back(itf.name,
-                           std::make_unique<net::InterfaceAnnouncer>(itf.name, itf.ifindex));
+  announcers_.emplace_back(key, std::make_unique<net::InterfaceAnnouncer>(itf.name, itf.ifindex));
   return *announcers_.back().second;
+}
+
+void Daemon::pruneAnnouncers() {
+  std::erase_if(announcers_, [&](const auto& entry) {
+    return std::none_of(instances_.begin(), instances_.end(), [&](const auto& instance) {
+      return announcerKey(instance->settings().interface) == entry.first;
+    });
+  });
 }
 
 // keepalived vrrp_vmac.c:netlink_link_add_vmac: the macvlan is created (or
@@ -239,7 +239,13 @@ void Daemon::start() {
   }
   monitor_ = std::make_unique<net::NetlinkMonitor>(monitorOptions);
   loop_.addReader(monitor_->fd(), [this] { onNetlink(); });
-  for (const auto& in : config_.instances) create(prepare(in, config_.global));
+  logHostErrors();
+  // An instance whose interface or address is not there yet waits for it
+  // (PendingInstances) instead of failing the daemon, as keepalived's
+  // `bind ... failed 99` does (GH#2645).
+  for (const auto& in : config_.instances) {
+    if (pending_.ready(in, loop_.now())) create(prepare(in, config_.global));
+  }
   refreshReceivePolicies();
   prepareScripts();
   startFifos();
@@ -256,6 +262,8 @@ void Daemon::start() {
   // Started only once all exist: a start-up failure above leaves nothing running.
   for (auto& instance : instances_) startInstance(*instance);
   refreshNotifySettings();
+  // A static address may be the source a pending instance waited for.
+  retryPending();
   scripts_->start([this](const std::string& script, bool good) {
     for (auto& instance : instances_) instance->onScriptChanged(script, good);
   });
@@ -346,17 +354,26 @@ bool Daemon::runsVrid(const std::string& interface, util::Family family, std::ui
 }
 
 void Daemon::onNetlink() {
+  // Links and addresses that appeared: a pending instance may start, an
+  // instance whose interface was re-created must start afresh.
+  bool changed = false;
   for (const auto& event : monitor_->readEvents()) {
     if (const auto* link = std::get_if<net::LinkChanged>(&event)) {
+      retireRecreated(link->link);
       links_->onLink(link->link.ifindex, link->link.name, link->link.usable());
+      changed = true;
     } else if (const auto* removed = std::get_if<net::AddressRemoved>(&event)) {
       for (auto& instance : instances_) instance->onAddressRemoved(removed->address);
+    } else if (std::holds_alternative<net::AddressAdded>(event)) {
+      changed = true;
     } else if (std::holds_alternative<net::LinkRemoved>(event)) {
       links_->onLinkRemoved(std::get<net::LinkRemoved>(event).ifindex);
     } else if (std::holds_alternative<net::ResyncNeeded>(event)) {
       resync();
+      changed = true;
     }
   }
+  if (changed) retryPending();
 }
 
 // Nothing ran while the loop was stalled: no adverts went out and no
@@ -377,6 +394,7 @@ void Daemon::resync() {
   for (const auto& name : links_->watched()) {
     auto link = addresses_.linkByName(name);
     if (link) {
+      retireRecreated(link.value());
       links_->onLink(link.value().ifindex, name, link.value().usable());
     } else {
       links_->onLinkGone(name);

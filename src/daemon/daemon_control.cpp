@@ -12,9 +12,11 @@ namespace vipd::daemon {
 
 std::vector<std::string> Daemon::setMaintenance(bool on, const std::optional<std::string>& name) {
   std::vector<std::string> names;
+  // A pending instance is drained (or released) too: it starts so.
   if (!name) {
     for (const auto& instance : instances_) names.push_back(instance->settings().name);
-  } else if (find(*name) == nullptr) {
+    for (const auto& entry : pending_.entries()) names.push_back(entry.name);
+  } else if (find(*name) == nullptr && !pending_.contains(*name)) {
     throw std::invalid_argument("no instance named '" + *name + "'");
   } else if (const auto* group = config::syncGroupOf(config_, *name)) {
     names = group->members;  // a group moves together, drained or not
@@ -96,7 +98,8 @@ ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
                                 std::function<nlohmann::json()> reload) {
   ControlHandlers h;
   h.status = [&daemon, &clock] {
-    return statusDocument(daemon.instances(), clock.now(), daemon.refusedScripts());
+    return statusDocument(daemon.instances(), clock.now(), daemon.pendingInstances(),
+                          daemon.refusedScripts());
   };
   h.stats = [&daemon, &clock] {
     return statsDocument(daemon.instances(), daemon.counters(), clock.now());
@@ -114,7 +117,9 @@ ControlHandlers controlHandlers(Daemon& daemon, Scheduler& clock,
     return nlohmann::json{
         {"message", fmt::format("log level {}", spdlog::level::to_string_view(level))}};
   };
-  h.metrics = [&daemon] { return prometheusText(daemon.instances(), daemon.counters()); };
+  h.metrics = [&daemon] {
+    return prometheusText(daemon.instances(), daemon.counters(), daemon.pendingInstances());
+  };
   return h;
 }
 

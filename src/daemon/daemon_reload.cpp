@@ -18,7 +18,12 @@ std::optional<std::vector<Daemon::Prepared>> Daemon::prepareReload(
       }
       for (const auto& in : next.instances) {
         if (in.name != change.nextName()) continue;
-        prepared.push_back(prepare(in, next.global));
+        // Its interface or address is missing: it will wait, as at start.
+        if (auto wait = hostWait(in, addresses_)) {
+          prepared.push_back({&in, {}, {}, std::move(wait)});
+        } else {
+          prepared.push_back(prepare(in, next.global));
+        }
         if (change.change != InstanceChange::Added) prepared.back().runningName = change.instance;
       }
     }
@@ -69,12 +74,21 @@ bool Daemon::reload(config::Config next) {
                change.renamedTo.empty() ? "" : " (now " + change.renamedTo + ")");
     if (change.change == InstanceChange::Removed || change.change == InstanceChange::Restarted) {
       destroy(change.instance);
+      pending_.forget(change.instance);
     }
   }
   std::vector<Instance*> fresh;
   std::vector<std::string> failed;
   for (auto& p : *prepared) {
-    const std::string name = p.settings.name;
+    const std::string name = p.config->name;
+    if (!p.runningName.empty() && pending_.contains(p.runningName)) pending_.forget(p.runningName);
+    if (p.wait) {
+      // What ran goes; the new settings wait for the host. Should the host
+      // have caught up meanwhile, retryPending() below starts it.
+      if (!p.runningName.empty()) destroy(p.runningName);
+      if (pending_.ready(*p.config, loop_.now())) pending_.hold(name, *p.wait, loop_.now());
+      continue;
+    }
     Instance* running = p.runningName.empty() ? nullptr : find(p.runningName);
     if (running != nullptr && running->canReconfigure(p.settings)) {
       running->reconfigure(std::move(p.settings), trackingFor(next, *p.config));
@@ -112,6 +126,7 @@ bool Daemon::reload(config::Config next) {
   reportRefusedScripts();
   for (auto* instance : fresh) startInstance(*instance);
   refreshNotifySettings();
+  retryPending();
   log_->info("reload done: {} unchanged, {} updated, {} restarted, {} removed, {} added", counts[0],
              counts[1], counts[2], counts[3], counts[4]);
   releaseFreedMemory();

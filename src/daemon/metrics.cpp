@@ -200,6 +200,21 @@ void unattributedDropsFamily(Writer& w, const DropCounts& drops) {
   }
 }
 
+void pendingFamily(Writer& w, const Instances& instances, const std::vector<PendingView>& pending) {
+  constexpr std::string_view name = "vipd_instance_pending";
+  w.family(name, "gauge",
+           "1 while the instance waits for its interface or address (not started, not FAULT).");
+  for (const auto& i : instances) w.sample(name, labelsOf(*i) + R"(,waiting_for="")", 0);
+  for (const auto& p : pending) {
+    w.sample(name,
+             fmt::format(R"(vrrp_instance="{}",interface="{}",vrid="{}",family="{}",)"
+                         R"(waiting_for="{}")",
+                         escaped(p.name), escaped(p.interface), p.vrid,
+                         p.family == util::Family::V4 ? "inet" : "inet6", escaped(p.waitingFor)),
+             1);
+  }
+}
+
 void logLinesFamily(Writer& w, std::uint64_t overwritten) {
   constexpr std::string_view name = "vipd_log_lines_overwritten_total";
   w.family(name, "counter",
@@ -284,9 +299,10 @@ void refusedFamily(Writer& w, const std::vector<RefusedScriptReport>& refused) {
 }  // namespace
 
 std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
-                           const DaemonCounters& daemon) {
+                           const DaemonCounters& daemon, const std::vector<PendingView>& pending) {
   Writer w;
   stateFamilies(w, instances);
+  pendingFamily(w, instances, pending);
   counterFamilies(w, instances);
   histogramFamily(w, instances);
   unattributedDropsFamily(w, daemon.unattributedDrops);

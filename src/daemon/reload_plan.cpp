@@ -47,6 +47,7 @@ config::NotifyScripts withoutLocations(config::NotifyScripts scripts) {
 
 VrrpInstance withoutLocations(VrrpInstance in) {
   in.where = {};
+  in.sourceWhere = {};
   in.virtualAddresses = withoutLocations(std::move(in.virtualAddresses));
   in.excludedAddresses = withoutLocations(std::move(in.excludedAddresses));
   in.unicastPeers = withoutLocations(std::move(in.unicastPeers));

@@ -151,12 +151,37 @@ nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_p
       {"incompatible_peers", incompatibleJson(instance.incompatiblePeers(), now)},
       {"in_state_s", nullptr},
       {"last_transition", nullptr},
+      {"waiting_for", nullptr},
   };
   if (const auto& last = instance.lastTransition()) {
     out["in_state_s"] = seconds(now - last->at);
     out["last_transition"] = transitionJson(*last);
   }
   return out;
+}
+
+nlohmann::json pendingStatus(const PendingView& p, Scheduler::Clock::time_point now) {
+  return {
+      {"name", p.name},
+      {"interface", p.interface},
+      {"vrid", p.vrid},
+      {"family", p.family == util::Family::V4 ? "inet" : "inet6"},
+      {"version", p.version},
+      {"state", "PENDING"},
+      {"priority", p.priority},
+      {"base_priority", p.priority},
+      {"master", nullptr},
+      {"advert_interval_s", seconds(core::Centiseconds{p.advertInterval.count()})},
+      {"master_advert_interval_s", nullptr},
+      {"vips", p.vips},
+      {"vips_present", false},
+      {"maintenance", p.maintenance},
+      {"faulted", false},
+      {"incompatible_peers", nlohmann::json::array()},
+      {"in_state_s", seconds(now - p.since)},
+      {"last_transition", nullptr},
+      {"waiting_for", p.waitingFor},
+  };
 }
 
 nlohmann::json instanceStats(const Instance& instance, Scheduler::Clock::time_point now) {
@@ -217,9 +242,11 @@ nlohmann::json refusedScriptJson(const RefusedScriptReport& refused) {
 
 nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& instances,
                               Scheduler::Clock::time_point now,
+                              const std::vector<PendingView>& pending,
                               const std::vector<RefusedScriptReport>& refused) {
   auto list = nlohmann::json::array();
   for (const auto& instance : instances) list.push_back(instanceStatus(*instance, now));
+  for (const auto& p : pending) list.push_back(pendingStatus(p, now));
   return {{"instances", list}, {"refused_scripts", listJson(refused, refusedScriptJson)}};
 }
 

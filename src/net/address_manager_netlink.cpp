@@ -265,6 +265,17 @@ NetlinkResult<LinkInfo> NetlinkAddressManager::linkByIndex(int ifindex) {
 
 NetlinkResult<std::vector<InterfaceAddress>> NetlinkAddressManager::addressesOf(
     int ifindex, util::Family family) {
+  if (ifindex <= 0) return std::vector<InterfaceAddress>{};
+  return dumpAddresses(ifindex, family);
+}
+
+NetlinkResult<std::vector<InterfaceAddress>> NetlinkAddressManager::hostAddresses(
+    util::Family family) {
+  return dumpAddresses(0, family);
+}
+
+NetlinkResult<std::vector<InterfaceAddress>> NetlinkAddressManager::dumpAddresses(
+    int ifindex, util::Family family) {
   int rc = 0;
   // A dump that raced with a change is flagged NLM_F_DUMP_INTR; try again.
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -282,7 +293,8 @@ NetlinkResult<std::vector<InterfaceAddress>> NetlinkAddressManager::addressesOf(
   for (nl_object* object = nl_cache_get_first(addressCache_.get()); object != nullptr;
        object = nl_cache_get_next(object)) {
     auto* addr = reinterpret_cast<rtnl_addr*>(object);
-    if (rtnl_addr_get_ifindex(addr) != ifindex || rtnl_addr_get_family(addr) != af) continue;
+    if (ifindex != 0 && rtnl_addr_get_ifindex(addr) != ifindex) continue;
+    if (rtnl_addr_get_family(addr) != af) continue;
     if (auto converted = fromRtnlAddr(addr)) out.push_back(std::move(*converted));
   }
   return out;

@@ -42,6 +42,24 @@ sed 's/virtual_router_id 51/virtual_router_id 256/' "$dir/ok.conf" >"$dir/bad.co
 expect 4 "an error" -- -t -f "$dir/bad.conf"
 grep -q "bad.conf:3:" "$dir/out" || { echo "FAIL: the error names no file:line"; fail=1; }
 
+# keepalived warns and runs an empty unicast_peer block as multicast: an error.
+sed 's/priority 100/priority 100\
+    unicast_peer {\
+    }/' "$dir/ok.conf" >"$dir/empty-peers.conf"
+expect 4 "an empty unicast_peer block" -- -t -f "$dir/empty-peers.conf"
+grep -q "empty-peers.conf:5:5: error: unicast_peer block is empty" "$dir/out" ||
+  { echo "FAIL: the empty block is not named by file:line:column"; fail=1; }
+
+# A source address that can never be on a link.
+sed 's/priority 100/priority 100\
+    unicast_src_ip 224.0.0.18\
+    unicast_peer {\
+        192.0.2.2\
+    }/' "$dir/ok.conf" >"$dir/bad-source.conf"
+expect 4 "a multicast unicast_src_ip" -- -t -f "$dir/bad-source.conf"
+grep -q "bad-source.conf:5:20: error: .*cannot send adverts from 224.0.0.18" "$dir/out" ||
+  { echo "FAIL: the bad source is not named by file:line:column"; fail=1; }
+
 expect 4 "a missing file" -- -t -f "$dir/missing.conf"
 expect 6 "a daemon without its file" -- -f "$dir/missing.conf"
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Every shipped example configuration passes `vipd -t -f FILE` with exit 0
 # and without a warning: what the documentation shows must be what vipd
-# accepts as it stands.
+# accepts as it stands. The host checks' warnings are the exception: the
+# examples name eth0, which the machine running this may lack (vipd would
+# wait for it: "vipd will wait for it").
 #   examples_check.sh VIPD FILE...
 set -u
 vipd=$1
@@ -15,7 +17,7 @@ for file in "$@"; do
   status=$?
   if [ "$status" -ne 0 ]; then
     echo "FAIL: $file: vipd -t exits $status"; sed 's/^/  | /' "$out"; fail=1
-  elif grep -qi 'warning' "$out"; then
+  elif grep -i 'warning' "$out" | grep -qv 'vipd will wait for it'; then
     echo "FAIL: $file: vipd -t warns"; sed 's/^/  | /' "$out"; fail=1
   else
     echo "ok: $file"

@@ -25,7 +25,7 @@ namespace vipd::fakes {
 ///    interface name, as the kernel reports it;
 ///  - remove(): WasAbsent for a missing address or link, else Removed;
 ///  - links: linkByName()/linkByIndex() fail with ENODEV when missing;
-///  - addressesOf(): in insertion order, like the kernel's list.
+///  - addressesOf(), hostAddresses(): in insertion order, like the kernel's list.
 /// Not modelled: removal of secondaries with their primary, prefix routes.
 ///
 /// Test controls: failure injection per operation (failNext(), failAlways()),
@@ -36,7 +36,7 @@ namespace vipd::fakes {
 /// NOTE: single-threaded, like the real one.
 class FakeAddressManager final : public net::AddressManager {
  public:
-  enum class Op { Add, Remove, Contains, LinkByName, LinkByIndex, AddressesOf };
+  enum class Op { Add, Remove, Contains, LinkByName, LinkByIndex, AddressesOf, HostAddresses };
 
   /// One recorded call. `address` is set for Add/Remove/Contains, `name` for
   /// LinkByName, `ifindex` for LinkByIndex/AddressesOf (and the address's).
@@ -190,6 +190,17 @@ class FakeAddressManager final : public net::AddressManager {
     std::vector<net::InterfaceAddress> out;
     for (const auto& a : addresses_) {
       if (a.ifindex == ifindex && a.address.family() == family) out.push_back(a);
+    }
+    return out;
+  }
+
+  net::NetlinkResult<std::vector<net::InterfaceAddress>> hostAddresses(
+      util::Family family) override {
+    Call& call = record(Op::HostAddresses, std::nullopt);
+    if (auto injected = injectedFailure(Op::HostAddresses)) return call.result = *injected;
+    std::vector<net::InterfaceAddress> out;
+    for (const auto& a : addresses_) {
+      if (a.address.family() == family) out.push_back(a);
     }
     return out;
   }

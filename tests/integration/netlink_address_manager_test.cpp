@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -167,6 +168,29 @@ TEST_F(NetlinkAddressManagerTest, QueryReportsWhatWasAdded) {
   EXPECT_TRUE(present.value());
   ASSERT_TRUE(otherPrefix);
   EXPECT_FALSE(otherPrefix.value());
+}
+
+// The host checks ask "is this address ours?" of every interface at once.
+TEST_F(NetlinkAddressManagerTest, HostAddressesListEveryInterfacesAddressesOfAFamily) {
+  ASSERT_TRUE(manager_->add(vip("192.0.2.10", 24)));
+  auto vb = manager_->linkByName("vb");
+  ASSERT_TRUE(vb);
+  auto other = vip("198.51.100.7", 24);
+  other.ifindex = vb.value().ifindex;
+  ASSERT_TRUE(manager_->add(other));
+
+  auto v4 = manager_->hostAddresses(util::Family::V4);
+  ASSERT_TRUE(v4) << v4.error().message();
+  const auto has = [&](const char* ip, int ifindex) {
+    return std::any_of(v4.value().begin(), v4.value().end(), [&](const InterfaceAddress& a) {
+      return a.address == *util::IpAddress::parse(ip) && a.ifindex == ifindex;
+    });
+  };
+  EXPECT_TRUE(has("192.0.2.10", ifindex_));
+  EXPECT_TRUE(has("198.51.100.7", vb.value().ifindex));
+  for (const auto& a : v4.value()) EXPECT_TRUE(a.address.isV4()) << toString(a);
+  // addressesOf() still keeps to its interface.
+  EXPECT_EQ(manager_->addressesOf(ifindex_, util::Family::V4).value().size(), 1u);
 }
 
 TEST_F(NetlinkAddressManagerTest, RemoveTwiceSucceedsBothTimes) {

@@ -362,6 +362,8 @@ struct VrrpInstance {
   std::vector<VirtualAddress> excludedAddresses;
   /// `unicast_src_ip` / `mcast_src_ip` (one setting in keepalived).
   std::optional<util::IpAddress> sourceAddress;
+  /// Where sourceAddress was written (for the host checks of `-t`).
+  SourceLocation sourceWhere;
   /// Non-empty: unicast mode.
   std::vector<UnicastPeer> unicastPeers;
   /// TTL / hop limit of sent unicast adverts; nullopt = kernel default (IPv6).

@@ -16,6 +16,7 @@
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/link_watch.h"
 #include "vipd/daemon/loop_prober.h"
+#include "vipd/daemon/pending_instances.h"
 #include "vipd/daemon/process_watch.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
@@ -71,6 +72,9 @@ class Daemon {
   bool reload(config::Config next);
 
   const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
+  /// The instances of the configuration that wait for their interface or
+  /// address (PendingInstances): not running, not FAULT.
+  std::vector<PendingView> pendingInstances() const;
   /// Operator drain (`vipctl maintenance`): `name` with the members of its
   /// sync group, or every instance when empty. Drained masters hand over
   /// with priority 0; drained instances stay BACKUP, across reloads, until
@@ -111,8 +115,11 @@ class Daemon {
   struct Prepared {
     const config::VrrpInstance* config;
     InstanceSettings settings;
-    /// On reload: the running instance it replaces or updates, if any.
+    /// On reload: the running (or pending) instance it replaces or updates, if any.
     std::string runningName;
+    /// On reload: what the host lacks for it; then settings are empty and it
+    /// becomes pending.
+    std::optional<HostWait> wait{};
   };
 
   ResolvedInterface resolveInterface(const config::VrrpInstance& instance);
@@ -175,10 +182,27 @@ class Daemon {
   void prepareScripts();
   SocketGroup& socketGroupFor(const InstanceSettings& settings, const config::VrrpInstance& in);
   net::AddressAnnouncer& announcerFor(const ResolvedInterface& itf);
+  static std::string announcerKey(const ResolvedInterface& itf);
+  /// Closes the announcers no instance uses any more.
+  void pruneAnnouncers();
   void onPackets(SocketGroup& group);
   /// True when an instance on `interface` of `family` runs `vrid` (in any socket group).
   bool runsVrid(const std::string& interface, util::Family family, std::uint8_t vrid) const;
   void onNetlink();
+  /// Logs the errors of checkHost() (a unicast peer that is this host):
+  /// the instance still starts.
+  void logHostErrors();
+  /// Starts the pending instances whose interface and address are there now.
+  void retryPending();
+  /// Creates and starts `ready` (pending until now); one that fails stays pending.
+  void startPending(const std::vector<const config::VrrpInstance*>& ready);
+  /// Takes down the instances whose interface was deleted and now exists
+  /// again as `link` (a new ifindex: their sockets and addresses name the
+  /// old one); they are pending, and retryPending() starts them afresh.
+  void retireRecreated(const net::LinkInfo& link);
+  /// destroy() without notifying: the instance is replaced at once.
+  void discard(const std::string& name);
+  bool isSyncMember(const std::string& name) const;
   void resync();
   void onLoopStall(Scheduler::Clock::duration late);
   void waitForScripts(std::function<void()> done, EventLoop::Clock::time_point deadline);
@@ -206,6 +230,8 @@ class Daemon {
   std::vector<std::unique_ptr<notify::Notifier>> retiredNotifiers_;
   std::shared_ptr<spdlog::logger> log_;
   net::NetlinkAddressManager addresses_;
+  /// Instances waiting for their interface or address; uses addresses_.
+  PendingInstances pending_;
   /// static_ipaddress: after addresses_, which it uses.
   StaticAddresses statics_;
   /// virtual_routes / virtual_rules of every instance, and the static ones.
@@ -220,6 +246,7 @@ class Daemon {
   static constexpr auto kLoopStallThreshold = std::chrono::milliseconds(500);
   std::uint64_t loopStalls_ = 0;
   std::vector<std::unique_ptr<SocketGroup>> groups_;
+  /// By announcerKey(): interface name and index.
   std::vector<std::pair<std::string, std::unique_ptr<net::InterfaceAnnouncer>>> announcers_;
   std::vector<std::unique_ptr<Instance>> instances_;
   /// After instances_: it references them, so it goes first.

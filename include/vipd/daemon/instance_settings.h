@@ -43,6 +43,9 @@ struct ResolvedInterface {
   /// The configured `interface`, whose link state the instance follows
   /// (the macvlan's carrier follows it anyway).
   std::string baseName{};
+  /// Its ifindex when the instance was set up: a link of that name with
+  /// another index is a new interface (deleted and created again).
+  int baseIfindex = 0;
   /// `name` is the use_vmac macvlan on baseName.
   bool vmac = false;
   /// Where adverts are sent and received: `name`, or with use_vmac and

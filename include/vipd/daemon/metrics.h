@@ -10,6 +10,7 @@
 
 #include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/instance.h"
+#include "vipd/daemon/pending_instances.h"
 #include "vipd/daemon/scheduler.h"
 
 namespace vipd::daemon {
@@ -25,8 +26,12 @@ namespace vipd::daemon {
 /// timeouts, late, last runtime, GOOD), the notify scripts
 /// vipd_notify_*_total{type,name} (runs, failures, timeouts), and each
 /// script that does not run vipd_script_refused{script,kind} 1.
+/// Instances waiting for their interface or address (`pending`) have no
+/// state and no counters yet: vipd_instance_pending is 1 for them, with what
+/// they wait for in waiting_for, and 0 (waiting_for="") for running ones.
 std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
-                           const DaemonCounters& daemon = {});
+                           const DaemonCounters& daemon = {},
+                           const std::vector<PendingView>& pending = {});
 
 /// Writes the metrics for node_exporter's textfile collector every
 /// `interval`: to PATH.tmp in the same directory, then renamed over PATH, so

@@ -6,6 +6,7 @@
 
 #include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/instance.h"
+#include "vipd/daemon/pending_instances.h"
 
 namespace vipd::daemon {
 
@@ -25,11 +26,18 @@ nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_p
 /// received, and the peers heard with the checksum form each uses.
 nlohmann::json instanceStats(const Instance& instance, Scheduler::Clock::time_point now);
 
-/// {"instances": [instanceStatus…], "refused_scripts": [refusedScriptJson…]}
-/// in configuration order: a script that does not run is never dropped
-/// silently.
+/// A pending instance (PendingView): its configured identity, state
+/// "PENDING", what it waits for in "waiting_for", and since when
+/// ("in_state_s"); no master, no VIPs present, no transition yet.
+nlohmann::json pendingStatus(const PendingView& pending, Scheduler::Clock::time_point now);
+
+/// {"instances": [instanceStatus…, pendingStatus…], "refused_scripts":
+/// [refusedScriptJson…]}: the running instances in configuration order, then
+/// the pending ones (every entry has "waiting_for", null for running
+/// instances); a script that does not run is never dropped silently.
 nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& instances,
                               Scheduler::Clock::time_point now,
+                              const std::vector<PendingView>& pending = {},
                               const std::vector<RefusedScriptReport>& refused = {});
 /// {"instances": [instanceStats…], "unattributed_drops": {reason: count…},
 /// "log_lines_overwritten": N, "scripts": [scriptJson…], "notifies":

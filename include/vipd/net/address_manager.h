@@ -71,6 +71,11 @@ class AddressManager {
   /// serves as the re-read after NetlinkMonitor reports ResyncNeeded.
   virtual NetlinkResult<std::vector<InterfaceAddress>> addressesOf(int ifindex,
                                                                    util::Family family) = 0;
+
+  /// Every address of `family` on every interface of the host (one dump),
+  /// in the kernel's order. Answers "is this address one of ours?" for the
+  /// host checks (an advert source must be local, a unicast peer must not).
+  virtual NetlinkResult<std::vector<InterfaceAddress>> hostAddresses(util::Family family) = 0;
 };
 
 }  // namespace vipd::net

@@ -27,7 +27,8 @@ namespace vipd::net {
 /// lifetimes of an IPv4 address anyway, not its label, scope or broadcast.
 ///
 /// Queries: linkByName()/linkByIndex() are one RTM_GETLINK each;
-/// addressesOf()/contains() refill an address cache (one RTM_GETADDR dump).
+/// addressesOf()/hostAddresses()/contains() refill an address cache (one
+/// RTM_GETADDR dump).
 ///
 /// Errors: the kernel's errno from the ack (std::system_category()), so a
 /// missing interface is ENODEV "No such device". The socket asks for
@@ -54,6 +55,7 @@ class NetlinkAddressManager final : public AddressManager {
   NetlinkResult<LinkInfo> linkByIndex(int ifindex) override;
   NetlinkResult<std::vector<InterfaceAddress>> addressesOf(int ifindex,
                                                            util::Family family) override;
+  NetlinkResult<std::vector<InterfaceAddress>> hostAddresses(util::Family family) override;
 
   /// The kernel's extended-ack text of the last refused request ("" when it
   /// gave none, or the last request succeeded).
@@ -65,6 +67,9 @@ class NetlinkAddressManager final : public AddressManager {
   };
 
   NetlinkResult<LinkInfo> getLink(int ifindex, const char* name);
+  /// Refills the address cache and returns the addresses of `family` on
+  /// `ifindex`, or on every interface when it is 0.
+  NetlinkResult<std::vector<InterfaceAddress>> dumpAddresses(int ifindex, util::Family family);
   /// Deletes exactly `address` (its prefix length must match, as the
   /// kernel requires for both families).
   NetlinkResult<RemoveOutcome> removeExact(const InterfaceAddress& address);

@@ -43,6 +43,7 @@ void clearLocations(GlobalDefs& g) {
 
 void clearLocations(VrrpInstance& instance) {
   instance.where = {};
+  instance.sourceWhere = {};
   for (VirtualAddress& a : instance.virtualAddresses) a.where = {};
   for (VirtualAddress& a : instance.excludedAddresses) a.where = {};
   for (UnicastPeer& p : instance.unicastPeers) p.where = {};

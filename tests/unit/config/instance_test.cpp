@@ -151,16 +151,63 @@ TEST(ConfigInstanceTest, BackupAfterMasterIsIgnored) {
                 "vipd.conf:8:7: warning: state was already set to MASTER; BACKUP ignored"}));
 }
 
-TEST(ConfigInstanceTest, AnEmptyUnicastPeerBlockWarnsThatTheInstanceIsMulticast) {
+// keepalived warns and runs the instance with multicast (reference §5 item 8):
+// an error here, naming the block.
+TEST(ConfigInstanceTest, AnEmptyUnicastPeerBlockIsAnErrorNamingTheBlock) {
   const ParseResult result = parse(instance("unicast_peer {\n}"));
-  ASSERT_TRUE(result.ok());
-  EXPECT_FALSE(result.config->instances[0].isUnicast());
-  EXPECT_EQ(
-      testing::warnings(result),
-      (std::vector<std::string>{
-          "vipd.conf:7:1: warning: unicast_peer block is empty; the instance uses multicast"}));
-  EXPECT_EQ(testing::warnings(parse(instance("unicast_peer {\n192.0.2.2\n}"))),
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(testing::errors(result),
+            (std::vector<std::string>{
+                "vipd.conf:7:1: error: unicast_peer block is empty: list the other routers "
+                "(keepalived would silently use multicast instead), or remove the block for "
+                "multicast"}));
+  EXPECT_EQ(testing::errors(parse(instance("unicast_peer {\n192.0.2.2\n}"))),
             std::vector<std::string>{});
+}
+
+TEST(ConfigInstanceTest, ASourceAddressThatCanNeverBeOnALinkIsAnError) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"127.0.0.1", "a loopback address"},
+      {"224.0.0.18", "a multicast address"},
+      {"0.0.0.0", "the unspecified address"},
+      {"255.255.255.255", "the broadcast address"},
+  };
+  for (const auto& [address, why] : cases) {
+    SCOPED_TRACE(address);
+    const ParseResult result =
+        parse(instance("unicast_src_ip " + address + "\nunicast_peer {\n192.0.2.2\n}"));
+    EXPECT_EQ(testing::errors(result),
+              (std::vector<std::string>{"vipd.conf:7:16: error: vrrp_instance VI_1 cannot send "
+                                        "adverts from " +
+                                        address + ": it is " + why +
+                                        ", not an address a router has on a link"}));
+  }
+  // Absent from this host is not a configuration error: it may appear later.
+  EXPECT_EQ(
+      testing::errors(parse(instance("unicast_src_ip 192.0.2.77\nunicast_peer {\n192.0.2.2\n}"))),
+      std::vector<std::string>{});
+}
+
+TEST(ConfigInstanceTest, APeerThatCanNeverBeAnotherRouterIsAnError) {
+  const ParseResult result = parse(instance("unicast_peer {\n127.0.0.1\n224.0.0.18\n}"));
+  EXPECT_EQ(testing::errors(result),
+            (std::vector<std::string>{
+                "vipd.conf:8:1: error: vrrp_instance VI_1 has unicast_peer 127.0.0.1, which is a "
+                "loopback address, not another router",
+                "vipd.conf:9:1: error: vrrp_instance VI_1 has unicast_peer 224.0.0.18, which is a "
+                "multicast address, not another router"}));
+  const ParseResult v6 = parse(
+      "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n"
+      "  2001:db8::100/64\n }\n unicast_src_ip ::1\n unicast_peer {\n  2001:db8::2\n }\n}\n");
+  EXPECT_EQ(testing::errors(v6),
+            (std::vector<std::string>{"vipd.conf:7:17: error: vrrp_instance VI_6 cannot send "
+                                      "adverts from ::1: it is the loopback address, not an "
+                                      "address a router has on a link"}));
+}
+
+TEST(ConfigInstanceTest, TheSourceAddressKeepsItsLocationForTheHostChecks) {
+  const VrrpInstance i = with("unicast_src_ip 192.0.2.1\nunicast_peer {\n192.0.2.2\n}");
+  EXPECT_EQ(i.sourceWhere, (SourceLocation{"vipd.conf", 7, 16}));
 }
 
 TEST(ConfigInstanceTest, NotifyDeletedWithOrWithoutAScriptAndNotifyMasterRxLowerPri) {

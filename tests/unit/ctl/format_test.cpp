@@ -199,6 +199,23 @@ TEST(FormatStatusTest, VipsSayWhetherTheyArePresent) {
   EXPECT_EQ(Table(formatStatus(json{{"instances", {s}}})).cells(1)[8], "-") << "no VIPs configured";
 }
 
+TEST(FormatStatusTest, APendingInstanceSaysWhatItWaitsFor) {
+  json s = master();
+  s["state"] = "PENDING";
+  s["master"] = nullptr;
+  s["vips_present"] = false;
+  s["last_transition"] = nullptr;
+  s["waiting_for"] = "interface eth1";
+  const std::string out = formatStatus(json{{"instances", {s}}});
+  EXPECT_NE(out.find("PENDING"), std::string::npos) << out;
+  EXPECT_NE(out.find("waiting for interface eth1\n"), std::string::npos) << out;
+  // A running instance's null waiting_for changes nothing.
+  json running = master();
+  running["waiting_for"] = nullptr;
+  EXPECT_EQ(formatStatus(json{{"instances", {running}}}),
+            formatStatus(json{{"instances", {master()}}}));
+}
+
 TEST(FormatStatusTest, NoTransitionYetPrintsDashes) {
   json s = master();
   s["in_state_s"] = nullptr;

@@ -221,6 +221,33 @@ TEST_F(MetricsTest, EverySeriesCarriesTheInstanceLabels) {
   }
 }
 
+TEST_F(MetricsTest, PendingInstancesAreOneWithWhatTheyWaitForRunningOnesZero) {
+  masterAndBackup();
+  PendingView p;
+  p.name = "VI_3";
+  p.interface = "eth1";
+  p.vrid = 53;
+  p.family = util::Family::V6;
+  p.waitingFor = "interface eth1";
+  const auto families = parseExposition(prometheusText(h_.instances, {}, {p}));
+  const auto pending =
+      select(families, "vipd_instance_pending", "vipd_instance_pending", {{"waiting_for", ""}});
+  ASSERT_EQ(pending.size(), 2u) << "one per running instance";
+  for (const auto& s : pending) EXPECT_EQ(s.value, 0);
+  const auto waiting = select(families, "vipd_instance_pending", "vipd_instance_pending",
+                              {{"vrrp_instance", "VI_3"}});
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0].value, 1);
+  EXPECT_EQ(waiting[0].labels.at("waiting_for"), "interface eth1");
+  EXPECT_EQ(waiting[0].labels.at("interface"), "eth1");
+  EXPECT_EQ(waiting[0].labels.at("vrid"), "53");
+  EXPECT_EQ(waiting[0].labels.at("family"), "inet6");
+  // It has no state yet: the state set lists the running instances only.
+  EXPECT_TRUE(
+      select(families, "vipd_instance_state", "vipd_instance_state", {{"vrrp_instance", "VI_3"}})
+          .empty());
+}
+
 TEST_F(MetricsTest, StateSetHasExactlyOneCurrentStatePerInstance) {
   masterAndBackup();
   const auto families = scrape();

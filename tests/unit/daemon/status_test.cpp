@@ -163,6 +163,43 @@ TEST_F(StatusTest, DocumentListsInstancesInOrder) {
   EXPECT_EQ(doc["instances"][1], status(*h_.instances[1]));
 }
 
+TEST_F(StatusTest, APendingInstanceComesAfterTheRunningOnesAndSaysWhatItWaitsFor) {
+  master();
+  PendingView p;
+  p.name = "VI_3";
+  p.interface = "eth1";
+  p.vrid = 53;
+  p.family = util::Family::V4;
+  p.version = 3;
+  p.priority = 150;
+  p.advertInterval = config::Centiseconds(50);
+  p.vips = {"198.51.100.100/24"};
+  p.waitingFor = "address 198.51.100.1 (unicast_src_ip)";
+  p.since = h_.clock.now();
+  h_.clock.advance(2500ms);
+  const json doc = statusDocument(h_.instances, h_.clock.now(), {p});
+  ASSERT_EQ(doc["instances"].size(), 2u);
+  EXPECT_TRUE(doc["instances"][0]["waiting_for"].is_null())
+      << "a running instance waits for nothing";
+  const json& s = doc["instances"][1];
+  EXPECT_EQ(s["name"], "VI_3");
+  EXPECT_EQ(s["state"], "PENDING");
+  EXPECT_EQ(s["waiting_for"], "address 198.51.100.1 (unicast_src_ip)");
+  EXPECT_EQ(s["faulted"], false) << "pending is not FAULT";
+  EXPECT_EQ(s["vrid"], 53);
+  EXPECT_EQ(s["priority"], 150);
+  EXPECT_EQ(s["advert_interval_s"], 0.5);
+  EXPECT_EQ(s["vips"], json({"198.51.100.100/24"}));
+  EXPECT_EQ(s["vips_present"], false);
+  EXPECT_TRUE(s["master"].is_null());
+  EXPECT_TRUE(s["last_transition"].is_null());
+  EXPECT_DOUBLE_EQ(s["in_state_s"].get<double>(), 2.5);
+  // Every key a running instance has, so scripts read both alike.
+  for (const auto& [key, value] : doc["instances"][0].items()) {
+    EXPECT_TRUE(s.contains(key)) << key;
+  }
+}
+
 TEST_F(StatusTest, EmptyDocumentHasAnEmptyList) {
   EXPECT_EQ(statusDocument(h_.instances, h_.clock.now()),
             (json{{"instances", json::array()}, {"refused_scripts", json::array()}}));
@@ -204,7 +241,7 @@ TEST_F(StatusTest, StatusListsTheRefusedScriptsWithTheReason) {
        {"VI_1"}},
       {{"notify_master VI_1", "Cannot find script x in path", notify::RefusalKind::Unavailable},
        {}}};
-  const json doc = statusDocument(h_.instances, h_.clock.now(), refused);
+  const json doc = statusDocument(h_.instances, h_.clock.now(), {}, refused);
   ASSERT_EQ(doc["refused_scripts"].size(), 2u);
   EXPECT_EQ(doc["refused_scripts"][0],
             (json{{"script", "vrrp_script chk"},
