@@ -70,7 +70,7 @@ ResolvedInterface Daemon::resolveInterface(const config::VrrpInstance& in) {
   auto addrs = addresses_.addressesOf(itf.ifindex, in.family);
   if (!addrs)
     failInstance(in, "cannot list addresses of " + itf.name + ": " + addrs.error().message());
-  if (auto source = defaultSource(in, addrs.value())) {
+  if (auto source = defaultSource(in, addrs.value(), itf.mac)) {
     itf.source = *source;
     return itf;
   }

@@ -2,6 +2,8 @@
 // see host_check.h.
 #include "vipd/daemon/host_check.h"
 
+#include "vipd/daemon/advert_source.h"
+
 #include <algorithm>
 #include <system_error>
 
@@ -10,12 +12,6 @@ namespace vipd::daemon {
 namespace {
 
 const char* familyName(util::Family family) { return family == util::Family::V4 ? "IPv4" : "IPv6"; }
-
-bool isVip(const config::VrrpInstance& in, const util::IpAddress& a) {
-  const auto same = [&](const config::VirtualAddress& v) { return v.address == a; };
-  return std::any_of(in.virtualAddresses.begin(), in.virtualAddresses.end(), same) ||
-         std::any_of(in.excludedAddresses.begin(), in.excludedAddresses.end(), same);
-}
 
 /// The link named `name`, nullopt when there is none; other failures throw.
 std::optional<net::LinkInfo> findLink(net::AddressManager& host, const std::string& name) {
@@ -117,16 +113,15 @@ std::string toString(const HostWait& wait) {
 }
 
 std::optional<util::IpAddress> defaultSource(const config::VrrpInstance& in,
-                                             const std::vector<net::InterfaceAddress>& addresses) {
-  for (const auto& a : addresses) {
-    if (a.address.family() != in.family) continue;
-    // RFC 5798 §5.1.2.1: IPv6 adverts come from the link-local address;
-    // IPv4 from the primary address (never one of our own VIPs).
-    const bool usable = in.family == util::Family::V6 ? a.address.isLinkLocal()
-                                                      : !a.secondary && !isVip(in, a.address);
-    if (usable) return a.address;
+                                             const std::vector<net::InterfaceAddress>& addresses,
+                                             const net::MacAddress& mac) {
+  std::vector<util::IpAddress> vips;
+  for (const auto* list : {&in.virtualAddresses, &in.excludedAddresses}) {
+    for (const auto& v : *list) vips.push_back(v.address);
   }
-  return std::nullopt;
+  auto chosen = chooseAdvertSource(in.family, addresses, mac, vips);
+  if (!chosen) return std::nullopt;
+  return chosen.value();
 }
 
 std::optional<HostWait> hostWait(const config::VrrpInstance& in, net::AddressManager& host) {
@@ -144,7 +139,7 @@ std::optional<HostWait> hostWait(const config::VrrpInstance& in, net::AddressMan
   if (in.sourceAddress) return waitForSource(in, host);
   const auto own =
       valueOr(host.addressesOf(link->ifindex, in.family), "listing the addresses of " + link->name);
-  if (defaultSource(in, own)) return std::nullopt;
+  if (defaultSource(in, own, link->mac)) return std::nullopt;
   HostWait wait;
   wait.kind = HostWait::Kind::InterfaceAddress;
   wait.interface = link->name;

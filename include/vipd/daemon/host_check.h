@@ -46,11 +46,11 @@ struct HostWait {
 std::string toString(const HostWait& wait);
 
 /// The advert source vipd picks when none is configured, from the
-/// interface's addresses of the instance's family in the kernel's order:
-/// the first IPv4 address that is not secondary and not one of the
-/// instance's VIPs; for IPv6 the link-local one (RFC 5798 §5.1.2.1).
+/// interface's addresses (with `mac`, the interface's): chooseAdvertSource()
+/// with the instance's VIPs and eVIPs; nullopt when there is none yet.
 std::optional<util::IpAddress> defaultSource(const config::VrrpInstance& instance,
-                                             const std::vector<net::InterfaceAddress>& addresses);
+                                             const std::vector<net::InterfaceAddress>& addresses,
+                                             const net::MacAddress& mac);
 
 /// What `instance` still waits for on this host; nullopt when it can start
 /// now. Checked in order: the interface, the interfaces of VIPs with a

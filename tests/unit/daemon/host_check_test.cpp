@@ -181,8 +181,9 @@ TEST(DefaultSourceTest, TheFirstPrimaryIpv4AddressThatIsNoVip) {
   auto secondary = hostAddress(kCheckEth0, "192.0.2.50", 24);
   secondary.secondary = true;
   auto primary = hostAddress(kCheckEth0, "192.0.2.1", 24);
-  EXPECT_EQ(defaultSource(in, {vip, secondary, primary}), ip("192.0.2.1"));
-  EXPECT_EQ(defaultSource(in, {vip, secondary}), std::nullopt);
+  const net::MacAddress mac{0x02, 0, 0, 0, 0, 0x01};
+  EXPECT_EQ(defaultSource(in, {vip, secondary, primary}, mac), ip("192.0.2.1"));
+  EXPECT_EQ(defaultSource(in, {vip, secondary}, mac), std::nullopt);
 }
 
 }  // namespace
