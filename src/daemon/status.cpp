@@ -83,6 +83,17 @@ nlohmann::json incompatibleJson(const IncompatiblePeers& peers, Scheduler::Clock
   return list;
 }
 
+// Whether this router preempts, any preempt delay still running, and why it did or did not
+// take over from the master it hears (preemption.h).
+nlohmann::json preemptJson(const Instance& instance, Scheduler::Clock::time_point now) {
+  const PreemptionStatus p = preemptionStatus(instance.router(), instance.declinedPreemption(),
+                                              instance.preemptedWhy(), now);
+  return {{"mode", p.mode},
+          {"delay_remaining_s",
+           p.delayRemainingSeconds ? nlohmann::json(*p.delayRemainingSeconds) : nullptr},
+          {"why", p.why ? nlohmann::json(*p.why) : nullptr}};
+}
+
 }  // namespace
 
 std::string rfc3339(std::chrono::system_clock::time_point at) {
@@ -113,6 +124,7 @@ nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_p
       {"maintenance", instance.inMaintenance()},
       {"faulted", router.faulted()},
       {"incompatible_peers", incompatibleJson(instance.incompatiblePeers(), now)},
+      {"preempt", preemptJson(instance, now)},
       {"in_state_s", nullptr},
       {"last_transition", nullptr},
   };
@@ -144,6 +156,7 @@ nlohmann::json instanceStats(const Instance& instance) {
       {"announcements_sent", s.announcementsSent},
       {"address_errors", s.addressErrors},
       {"addresses_restored", s.addressesRestored},
+      {"lower_priority_answers", s.lowerPriorityAnswers},
       {"route_errors", s.routeErrors},
       {"last_takeover", s.lastTakeover ? takeoverJson(*s.lastTakeover) : nullptr},
       {"failover_seconds", histogramJson(s.failoverSeconds)},

@@ -8,8 +8,10 @@ namespace vipd::ctl {
 /// `vipctl status`: one row per instance under a header — instance,
 /// interface, VRID, family, state (with "maint" when drained), effective/base
 /// priority, the master heard, advert interval, VIPs and whether they are
-/// present, time in state, last transition and its cause. Takes the
-/// daemon's status document (daemon/status.h); missing fields print "-".
+/// present, time in state, last transition and its cause. Under the table,
+/// one line per incompatible peer, then one per BACKUP that does not
+/// preempt a lower-priority master, with the reason ("preempt"."why"). Takes
+/// the daemon's status document (daemon/status.h); missing fields print "-".
 std::string formatStatus(const nlohmann::json& status);
 
 /// `vipctl stats`: per instance, adverts, drops by reason and transitions

@@ -69,7 +69,6 @@ struct InstanceSettings {
   std::vector<net::RouteSpec> routes;
   std::vector<net::RuleSpec> rules;
   GarpSchedule garp;
-  bool lowerPrioNoAdvert = false;
 };
 
 /// Maps an interface name (a VIP's `dev`) to its ifindex; nullopt if absent.

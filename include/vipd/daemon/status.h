@@ -17,11 +17,13 @@ namespace vipd::daemon {
 /// `now` is the loop's monotonic clock, the one Instance records with.
 
 /// One instance's state: identity, state, priorities, the master it hears,
-/// VIPs, time in state, last transition and its cause, maintenance.
+/// VIPs, time in state, last transition and its cause, maintenance, and the
+/// preemption decision ("preempt": mode, delay left, why; preemption.h).
 nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_point now);
 
 /// One instance's counters: adverts, drops by reason, transitions by cause,
-/// announcements, the last takeover's timing and the failover histogram.
+/// announcements, lower-priority masters answered, the last takeover's timing
+/// and the failover histogram.
 nlohmann::json instanceStats(const Instance& instance);
 
 /// {"instances": [instanceStatus…]} in configuration order.
