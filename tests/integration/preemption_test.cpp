@@ -57,11 +57,14 @@ class PreemptionTest : public ::testing::Test {
     if (HasFailure() && scenario_) std::cout << scenario_->allLogs();
   }
 
-  /// The "preempt" object of the vipd node's only instance (null when unreadable).
+  /// The "preempt" object of the vipd node's only instance (empty while vipd is not up).
   json preempt(std::size_t node) const {
     const json doc = json::parse(scenario_->vipctl(node, "--json status"), nullptr, false);
-    if (doc.is_discarded() || !doc.contains("instances") || doc["instances"].empty()) return {};
-    return doc["instances"][0].value("preempt", json());
+    if (doc.is_discarded() || !doc.contains("instances") || doc["instances"].empty()) {
+      return json::object();
+    }
+    const json p = doc["instances"][0].value("preempt", json::object());
+    return p.is_object() ? p : json::object();
   }
 
   std::unique_ptr<Scenario> scenario_;
@@ -174,9 +177,12 @@ TEST_P(StrictNoAcceptTest, TheVipOfAStrictMaster) {
   }
 }
 
+std::string agentName(const ::testing::TestParamInfo<Agent>& param) {
+  return std::string(toString(param.param));
+}
+
 INSTANTIATE_TEST_SUITE_P(Agents, StrictNoAcceptTest,
-                         ::testing::Values(Agent::Keepalived, Agent::Vipd),
-                         [](const auto& info) { return std::string(toString(info.param)); });
+                         ::testing::Values(Agent::Keepalived, Agent::Vipd), agentName);
 
 }  // namespace
 }  // namespace vipd::lab
