@@ -288,6 +288,11 @@ class InstanceBuilder {
     i_.preemptDelay = delay;
   }
 
+  // keepalived enforces no_accept on a master that is not the address owner with firewall
+  // rules that drop all traffic to the VIPs [SRC vrrp.c:vrrp_handle_accept_mode]: the VIP answers
+  // no ping and no service, which surprises most users (reference §4.4, §5 item 10; GH#474,
+  // GH#1373, GH#2046). vipd installs no such rules. The warning says both, so that the file
+  // does what its author expects with either daemon.
   void acceptMode() {
     const bool owner = i_.priority == 255;
     i_.accept = d_.accept.value_or(owner || !i_.strictMode);
@@ -295,11 +300,15 @@ class InstanceBuilder {
       warning(d_.where, "accept mode is not allowed for VRRPv2 in strict mode (RFC 3768); ignored");
       i_.accept = false;
     }
-    if (!d_.accept && !i_.accept) {
-      warning(d_.where,
-              "runs in strict mode, which implies no_accept: while MASTER this node "
-              "drops traffic to the VIPs (priority is not 255)");
-    }
+    if (i_.accept || owner) return;
+    // One text whether no_accept is written or implied, so that --dump-config (which writes it
+    // out) draws the same warning.
+    warning(
+        d_.where,
+        std::string(i_.strictMode ? "has no_accept (strict mode implies it)" : "has no_accept") +
+            ": keepalived would drop all traffic to the VIPs while this node is MASTER "
+            "(firewall rules, as its priority is not 255), so they would answer no ping or "
+            "service; vipd installs no drop rules and the VIPs answer");
   }
 
   // [SRC vrrp.c:vrrp_complete_instance] "Check that the advertisement interval is valid"

@@ -1,4 +1,5 @@
 // Printable names for the core's enums (logs, notify arguments, test output).
+#include "vipd/core/action.h"
 #include "vipd/core/router_config.h"
 #include "vipd/core/transition_table.h"
 #include "vipd/core/types.h"
@@ -153,8 +154,6 @@ std::string_view toString(Procedure procedure) {
       return "AdvertiseOnTimer";
     case Procedure::AnswerPriorityZero:
       return "AnswerPriorityZero";
-    case Procedure::AssertMastership:
-      return "AssertMastership";
     case Procedure::AssertOverLowerPriority:
       return "AssertOverLowerPriority";
     case Procedure::YieldToAdvert:
@@ -167,6 +166,8 @@ std::string_view toString(Procedure procedure) {
       return "SetDownTimerToSkew";
     case Procedure::AcceptAdvert:
       return "AcceptAdvert";
+    case Procedure::DeclinePreemption:
+      return "DeclinePreemption";
     case Procedure::HoldOffPreempt:
       return "HoldOffPreempt";
     case Procedure::DiscardAdvert:
@@ -183,6 +184,10 @@ std::string_view toString(Procedure procedure) {
       return "StayDrained";
   }
   return "?";
+}
+
+std::string_view toString(PreemptHold hold) {
+  return hold == PreemptHold::NoPreempt ? "nopreempt" : "preempt_delay";
 }
 
 std::string_view toString(ConfigError error) {

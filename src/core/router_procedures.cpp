@@ -20,9 +20,6 @@ std::optional<Trigger> Router::run(Procedure procedure, Context& ctx) {
     case Procedure::AnswerPriorityZero:
       advertise(ctx, AdvertReason::AnswerPriorityZero);
       break;
-    case Procedure::AssertMastership:
-      advertise(ctx, AdvertReason::AssertMastership);
-      break;
     case Procedure::AssertOverLowerPriority:
       assertOverLowerPriority(ctx);
       break;
@@ -41,6 +38,10 @@ std::optional<Trigger> Router::run(Procedure procedure, Context& ctx) {
       break;
     case Procedure::AcceptAdvert:
       acceptAdvert(ctx);
+      break;
+    case Procedure::DeclinePreemption:
+      acceptAdvert(ctx);
+      declinePreemption(ctx, PreemptHold::NoPreempt);
       break;
     case Procedure::HoldOffPreempt:
       holdOffPreempt(ctx);
@@ -154,29 +155,34 @@ void Router::advertise(Context& ctx, AdvertReason reason) {
   arm(ctx, TimerId::Advert, ctx.now + Duration{config_.advertInterval});
 }
 
-// RFC 9568 §6.4.3 sends an advert at once; keepalived also re-announces the
-// VIPs and raises MASTER_RX_LOWER_PRI ("forcing new election").
+// RFC 9568 §6.4.3 sends an advert at once (a healed partition: the other
+// master must hear that it lost); keepalived also re-announces the VIPs
+// (garp_lower_prio_repeat; the daemon sends none when it is 0) and raises
+// MASTER_RX_LOWER_PRI ("forcing new election"). keepalived's
+// lower_prio_no_advert keeps only the advert back [SRC vrrp.c:vrrp_state_master_rx],
+// and the regular Adver_Timer keeps running.
 void Router::assertOverLowerPriority(Context& ctx) {
-  advertise(ctx, AdvertReason::AssertMastership);
+  if (!config_.lowerPriorityNoAdvert) advertise(ctx, AdvertReason::AssertMastership);
   ctx.out->push_back(SendGratuitous{GratuitousReason::LowerPriorityAdvert});
   ctx.out->push_back(MasterRxLowerPriority{ctx.advert->source, ctx.advert->priority, priority_});
 }
 
 // RFC 5798 §6.4.3: cancel Adver_Timer, take Master_Adver_Interval from the
 // advert (v3), recompute Skew_Time and Master_Down_Interval, arm the timer.
-// keepalived (§2.3) removes the VIPs before notifying.
+// The VIPs go first, as in keepalived's vrrp_state_leave_master (§2.3), so
+// that two hosts never answer for them longer than it takes to notice.
 //
-// vipd first sends one parting advert at its own priority. After a healed
-// partition the winner may never have heard this master (it yields at the
-// winner's first advert), so nothing would make the winner re-announce and
-// clients would keep this host's MAC for the VIP. The parting advert is a
-// lower-priority advert to the winner, which answers with an advert and a
-// gratuitous ARP / NA burst (RFC 9568 §6.4.3; keepalived's
+// Then vipd sends one parting advert at its own priority (keepalived sends
+// nothing). After a healed partition the winner may never have heard this
+// master (it yields at the winner's first advert), so nothing would make the
+// winner re-announce and clients would keep this host's MAC for the VIP. The
+// parting advert is a lower-priority advert to the winner, which answers with
+// an advert and a gratuitous ARP / NA burst (RFC 9568 §6.4.3; keepalived's
 // garp_lower_prio_repeat). To backups it is an ordinary advert.
 void Router::yieldToAdvert(Context& ctx) {
-  ctx.out->push_back(SendAdvert{priority_, config_.advertInterval, AdvertReason::Parting});
-  cancel(ctx, TimerId::Advert);
   ctx.out->push_back(RemoveVips{});
+  cancel(ctx, TimerId::Advert);
+  ctx.out->push_back(SendAdvert{priority_, config_.advertInterval, AdvertReason::Parting});
   learnInterval(*ctx.advert);
   preemptHoldUntil_.reset();
   armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
@@ -210,6 +216,16 @@ void Router::holdOffPreempt(Context& ctx) {
   wantsMaster_ = false;  // as acceptAdvert: the advert was accepted
   learnInterval(*ctx.advert);
   armDownTimer(ctx, masterDownInterval(), DownReason::Interval);
+  declinePreemption(ctx, PreemptHold::Delay);
+}
+
+// The decision not to preempt is the one users misread most (reference §5
+// item 11): say whom we let be and why; the daemon logs it once.
+void Router::declinePreemption(Context& ctx, PreemptHold hold) {
+  std::optional<TimePoint> until;
+  if (hold == PreemptHold::Delay) until = preemptHoldUntil_;
+  ctx.out->push_back(
+      PreemptDeclined{ctx.advert->source, ctx.advert->priority, priority_, hold, until});
 }
 
 // RFC 5798 §6.4.2: a v3 Backup adopts the master's interval. v2 has no

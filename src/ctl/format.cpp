@@ -195,6 +195,21 @@ std::string refusedLines(const json& doc) {
   return out;
 }
 
+// One line per Backup that lets a lower-priority master be, with the reason (nopreempt, the
+// preempt delay left): the question users ask most about nopreempt.
+std::string notPreempting(const json& instances) {
+  std::string out;
+  for (const auto& s : instances) {
+    if (text(s, "state") != "BACKUP") continue;
+    auto preempt = s.find("preempt");
+    if (preempt == s.end() || !preempt->is_object()) continue;
+    auto why = preempt->find("why");
+    if (why == preempt->end() || !why->is_string()) continue;
+    out += fmt::format("{}: {}\n", text(s, "name"), why->get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string formatDuration(double seconds) {
@@ -219,7 +234,7 @@ std::string formatStatus(const json& status) {
                     state(s), text(s, "priority") + "/" + text(s, "base_priority"),
                     text(s, "master"), interval(s), vips(s), inState(s), lastTransition(s)});
   }
-  return table(rows) + incompatiblePeers(*it) + refusedLines(status);
+  return table(rows) + incompatiblePeers(*it) + notPreempting(*it) + refusedLines(status);
 }
 
 std::string formatStats(const json& stats) {
@@ -235,9 +250,10 @@ std::string formatStats(const json& stats) {
     out += fmt::format("  drops:       {}\n", nonZero(s, "drops"));
     out += fmt::format("  transitions: {}\n", nonZero(s, "transitions"));
     out += fmt::format(
-        "  announcements sent {}, address errors {}, VIPs restored {}, route errors {}\n",
+        "  announcements sent {}, address errors {}, VIPs restored {}, route errors {}, "
+        "lower-priority masters answered {}\n",
         count(s, "announcements_sent"), count(s, "address_errors"), count(s, "addresses_restored"),
-        count(s, "route_errors"));
+        count(s, "route_errors"), count(s, "lower_priority_answers"));
     out += fmt::format("  takeover:    {}\n", takeover(s));
     out += peers(s);
   }

@@ -311,20 +311,47 @@ void Instance::execute(const core::Action& action) {
                  [this](const core::AddVips&) { addVips(); },
                  [this](const core::RemoveVips&) { removeVips(false); },
                  [this](const core::SendGratuitous& a) { startAnnouncements(a.reason); },
-                 [this](const core::MasterRxLowerPriority& a) {
-                   log_->info(
-                       "({}) received advert from {} with lower priority {}, ours {}: "
-                       "forcing new election",
-                       settings_.name, a.from.toString(), a.theirPriority, a.ourPriority);
-                   if (notifier_) {
-                     notifier_->notify(notify::NotifyState::MasterRxLowerPri, a.ourPriority);
-                   }
-                 },
+                 [this](const core::MasterRxLowerPriority& a) { onMasterRxLowerPriority(a); },
+                 [this](const core::PreemptDeclined& a) { onPreemptDeclined(a); },
                  [this](const core::ArmTimer& a) { armTimer(a); },
                  [this](const core::CancelTimer& a) { cancelTimer(a.timer); },
                  [this](const core::NotifyTransition& a) { onTransition(a); },
              },
              action);
+}
+
+// keepalived's wording; with lower_prio_no_advert and garp_lower_prio_repeat 0 (vrrp_strict)
+// nothing answers, so nothing "forces" the election.
+void Instance::onMasterRxLowerPriority(const core::MasterRxLowerPriority& rx) {
+  const bool answered =
+      !settings_.router.lowerPriorityNoAdvert || settings_.garp.lowerPrioRepeat > 0;
+  if (answered) ++stats_.lowerPriorityAnswers;
+  log_->info("({}) received advert from {} with lower priority {}, ours {}{}", settings_.name,
+             rx.from.toString(), rx.theirPriority, rx.ourPriority,
+             answered ? ": forcing new election" : "; not answered (lower_prio_no_advert)");
+  if (notifier_) notifier_->notify(notify::NotifyState::MasterRxLowerPri, rx.ourPriority);
+}
+
+// Every declined advert updates the record; a line is logged once per episode.
+void Instance::onPreemptDeclined(const core::PreemptDeclined& d) {
+  const auto now = deps_.scheduler.now();
+  const bool log = startsEpisode(declined_, d, now, router_.masterDownInterval());
+  declined_ = DeclinedPreemption{d.master, d.theirPriority, d.ourPriority, d.hold, d.until, now};
+  if (log) log_->info("({}) {}", settings_.name, describeDeclined(*declined_, now));
+}
+
+std::string Instance::transitionWhy(const core::NotifyTransition& t) const {
+  if (!lastAdvert_) return {};
+  if (t.cause == core::Cause::Preempted) {
+    return describePreempted(lastAdvert_->source, lastAdvert_->priority, t.priority,
+                             router_.config());
+  }
+  if (t.from == core::State::Master && (t.cause == core::Cause::HigherPriorityAdvert ||
+                                        t.cause == core::Cause::EqualPriorityHigherAddress)) {
+    return describeYielded(lastAdvert_->source, lastAdvert_->priority, t.priority,
+                           router_.config());
+  }
+  return {};
 }
 
 void Instance::sendAdvert(const core::SendAdvert& send) {
@@ -517,9 +544,15 @@ void Instance::onTransition(const core::NotifyTransition& t) {
   if (t.from == core::State::Master && t.to != core::State::Master) ++stats_.releasedMaster;
   lastTransition_ = TransitionRecord{
       t.from, t.to, t.cause, t.priority, deps_.scheduler.now(), std::chrono::system_clock::now()};
+  declined_.reset();
+  const std::string why = transitionWhy(t);
+  preempted_.reset();
+  if (t.cause == core::Cause::Preempted) preempted_ = why;
+  const std::string whyField = why.empty() ? "" : fmt::format(" why=\"{}\"", why);
   if (t.to != core::State::Master) {
-    log_->info("({}) entering {} state: cause={} priority={} from={}", settings_.name,
-               core::toString(t.to), core::toString(t.cause), t.priority, core::toString(t.from));
+    log_->info("({}) entering {} state: cause={} priority={} from={}{}", settings_.name,
+               core::toString(t.to), core::toString(t.cause), t.priority, core::toString(t.from),
+               whyField);
     notifyTransition(t);
     return;
   }
@@ -537,11 +570,11 @@ void Instance::onTransition(const core::NotifyTransition& t) {
   pendingTakeover_.reset();
   log_->info(
       "({}) entering MASTER state: cause={} priority={} since_last_advert_ms={} "
-      "timer_late_us={} vips_added_us={} first_announcement_us={} from={}",
+      "timer_late_us={} vips_added_us={} first_announcement_us={} from={}{}",
       settings_.name, core::toString(t.cause), t.priority,
       timing.detection ? fmt::format("{:.3f}", ms(*timing.detection)) : "none",
       timing.timerLateness.count(), timing.vipsInstalled.count(), timing.firstAnnouncement.count(),
-      core::toString(t.from));
+      core::toString(t.from), whyField);
   notifyTransition(t);
 }
 

@@ -20,6 +20,7 @@ core::RouterConfig routerConfig(const config::VrrpInstance& in, const util::IpAd
   rc.preempt = in.preempt;
   rc.preemptDelay = in.preemptDelay;
   rc.acceptMode = in.accept;
+  rc.lowerPriorityNoAdvert = in.lowerPrioNoAdvert;
   rc.startHint = in.initialState == config::InitialState::Master ? core::StartHint::Master
                                                                  : core::StartHint::Backup;
   return rc;
@@ -127,7 +128,6 @@ InstanceSettings resolveInstance(const config::VrrpInstance& in, const config::G
   s.garp.masterRefreshRepeat = in.garpMasterRefreshRepeat;
   s.garp.lowerPrioRepeat = in.garpLowerPrioRepeat;
   s.garp.lowerPrioDelay = in.garpLowerPrioDelay;
-  s.lowerPrioNoAdvert = in.lowerPrioNoAdvert;
   s.checksum.base =
       in.v3ChecksumAsV2 ? proto::ChecksumForm::MessageOnly : proto::ChecksumForm::Ipv4PseudoHeader;
   s.checksum.followPeers = in.v3ChecksumFollowPeers;

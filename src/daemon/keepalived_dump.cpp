@@ -123,7 +123,7 @@ nlohmann::ordered_json dataJson(const Instance& instance, const InterfaceNamer& 
   data["garp_refresh_rep"] = garp.masterRefreshRepeat;
   data["garp_lower_prio_delay"] = garp.lowerPrioDelay.count();
   data["garp_lower_prio_rep"] = garp.lowerPrioRepeat;
-  data["lower_prio_no_advert"] = settings.lowerPrioNoAdvert ? 1 : 0;
+  data["lower_prio_no_advert"] = config.lowerPriorityNoAdvert ? 1 : 0;
   data["vrid"] = config.vrid;
   data["base_priority"] = config.priority;
   data["effective_priority"] = router.priority();

@@ -149,6 +149,10 @@ void counterFamilies(Writer& w, const Instances& instances) {
   counter(w, instances, "vipd_vips_restored_total",
           "VIPs removed by someone else while master and added back.",
           &InstanceStats::addressesRestored);
+  counter(w, instances, "vipd_lower_priority_answers_total",
+          "Adverts of a lower-priority master (a healed partition) answered with an advert "
+          "and/or announcements.",
+          &InstanceStats::lowerPriorityAnswers);
   w.family("vipd_adverts_dropped_total", "counter", "Packets dropped, by reason.");
   for (const auto& i : instances) {
     for (std::size_t r = 0; r < kDropReasonCount; ++r) {

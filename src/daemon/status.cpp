@@ -119,6 +119,17 @@ nlohmann::json listJson(const std::vector<T>& items, F toJson) {
   return out;
 }
 
+// Whether this router preempts, any preempt delay still running, and why it did or did not
+// take over from the master it hears (preemption.h).
+nlohmann::json preemptJson(const Instance& instance, Scheduler::Clock::time_point now) {
+  const PreemptionStatus p = preemptionStatus(instance.router(), instance.declinedPreemption(),
+                                              instance.preemptedWhy(), now);
+  return {{"mode", p.mode},
+          {"delay_remaining_s",
+           p.delayRemainingSeconds ? nlohmann::json(*p.delayRemainingSeconds) : nullptr},
+          {"why", p.why ? nlohmann::json(*p.why) : nullptr}};
+}
+
 }  // namespace
 
 std::string rfc3339(std::chrono::system_clock::time_point at) {
@@ -149,6 +160,7 @@ nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_p
       {"maintenance", instance.inMaintenance()},
       {"faulted", router.faulted()},
       {"incompatible_peers", incompatibleJson(instance.incompatiblePeers(), now)},
+      {"preempt", preemptJson(instance, now)},
       {"in_state_s", nullptr},
       {"last_transition", nullptr},
       {"waiting_for", nullptr},
@@ -178,6 +190,7 @@ nlohmann::json pendingStatus(const PendingView& p, Scheduler::Clock::time_point 
       {"maintenance", p.maintenance},
       {"faulted", false},
       {"incompatible_peers", nlohmann::json::array()},
+      {"preempt", nullptr},  // not running: nothing decided yet
       {"in_state_s", seconds(now - p.since)},
       {"last_transition", nullptr},
       {"waiting_for", p.waitingFor},
@@ -207,6 +220,7 @@ nlohmann::json instanceStats(const Instance& instance, Scheduler::Clock::time_po
       {"announcements_sent", s.announcementsSent},
       {"address_errors", s.addressErrors},
       {"addresses_restored", s.addressesRestored},
+      {"lower_priority_answers", s.lowerPriorityAnswers},
       {"route_errors", s.routeErrors},
       {"last_takeover", s.lastTakeover ? takeoverJson(*s.lastTakeover) : nullptr},
       {"failover_seconds", histogramJson(s.failoverSeconds)},

@@ -109,4 +109,16 @@ sed '/enable_script_security/d' "$dir/insecure.conf" >"$dir/warned.conf"
 expect 0 "an insecure script without script security" -- -t -f "$dir/warned.conf"
 grep -q "warning: vrrp_script chk: Unsafe permissions" "$dir/out" ||
   { echo "FAIL: no warning for the insecure script"; fail=1; }
+
+# no_accept, written or implied by vrrp_strict, starts (exit 0) with a warning that says what
+# keepalived would do with it (drop all traffic to the VIPs: GH#474, GH#1373, GH#2046) and
+# what vipd does (no drop rules).
+sed 's/priority 100/priority 100\n    no_accept/' "$dir/ok.conf" >"$dir/noaccept.conf"
+expect 0 "no_accept" -- -t -f "$dir/noaccept.conf"
+grep -q "noaccept.conf:1:1: warning: vrrp_instance VI_1 has no_accept: keepalived would drop all traffic to the VIPs while this node is MASTER (firewall rules, as its priority is not 255), so they would answer no ping or service; vipd installs no drop rules and the VIPs answer" "$dir/out" ||
+  { echo "FAIL: no no_accept warning"; sed 's/^/  | /' "$dir/out"; fail=1; }
+{ printf 'global_defs {\n    vrrp_strict\n}\n'; cat "$dir/ok.conf"; } >"$dir/strict.conf"
+expect 0 "vrrp_strict" -- -t -f "$dir/strict.conf"
+grep -q "warning: vrrp_instance VI_1 has no_accept (strict mode implies it): keepalived would drop all traffic" "$dir/out" ||
+  { echo "FAIL: no strict-mode no_accept warning"; sed 's/^/  | /' "$dir/out"; fail=1; }
 exit $fail

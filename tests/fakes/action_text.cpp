@@ -41,6 +41,11 @@ std::string describe(const core::Action& action) {
             return "MasterRxLowerPriority from=" + a.from.toString() +
                    " theirs=" + num(a.theirPriority) + " ours=" + num(a.ourPriority);
           },
+          [](const PreemptDeclined& a) {
+            return "PreemptDeclined from=" + a.master.toString() +
+                   " theirs=" + num(a.theirPriority) + " ours=" + num(a.ourPriority) + " " +
+                   std::string(toString(a.hold)) + (a.until ? " until " + formatAt(*a.until) : "");
+          },
           [](const ArmTimer& a) {
             return "ArmTimer " + std::string(toString(a.timer)) + " " + formatAt(a.deadline);
           },

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -49,6 +51,28 @@ struct MasterRxLowerPriority {
   friend bool operator==(const MasterRxLowerPriority&, const MasterRxLowerPriority&) = default;
 };
 
+/// Why a Backup lets a lower-priority master be.
+enum class PreemptHold : std::uint8_t {
+  NoPreempt,  ///< keepalived `nopreempt` (RFC 5798 Preempt_Mode False).
+  Delay,      ///< keepalived `preempt_delay` has not passed yet.
+};
+
+/// "nopreempt" or "preempt_delay": the keyword that holds the Backup back.
+std::string_view toString(PreemptHold hold);
+
+/// As Backup we accepted an advert of lower priority instead of preempting
+/// its sender. Emitted for every such advert; the daemon says it once.
+struct PreemptDeclined {
+  util::IpAddress master;
+  std::uint8_t theirPriority = 0;
+  std::uint8_t ourPriority = 0;
+  PreemptHold hold = PreemptHold::NoPreempt;
+  /// Delay: when the preempt delay ends (keepalived `preempt_time`).
+  std::optional<TimePoint> until;
+
+  friend bool operator==(const PreemptDeclined&, const PreemptDeclined&) = default;
+};
+
 /// (Re)arm `timer` to fire at `deadline`, replacing any pending deadline. When
 /// it fires, pass TimerExpired{timer, generation} back.
 struct ArmTimer {
@@ -78,9 +102,10 @@ struct NotifyTransition {
 
 /// Actions come out in the order they must be executed; within a transition
 /// that is keepalived's order (reference §2.3): advert, VIPs, GARP, notify on
-/// the way up; advert (prio 0), VIP removal, notify on the way down.
+/// the way up; advert (prio 0), VIP removal, notify on the way down (a
+/// master yielding to a higher priority removes its VIPs first).
 using Action = std::variant<SendAdvert, AddVips, RemoveVips, SendGratuitous, MasterRxLowerPriority,
-                            ArmTimer, CancelTimer, NotifyTransition>;
+                            PreemptDeclined, ArmTimer, CancelTimer, NotifyTransition>;
 using Actions = std::vector<Action>;
 
 }  // namespace vipd::core

@@ -110,6 +110,7 @@ class Router {
   void setDownTimerToSkew(Context& ctx);
   void acceptAdvert(Context& ctx);
   void holdOffPreempt(Context& ctx);
+  void declinePreemption(Context& ctx, PreemptHold hold);
   void learnInterval(const AdvertReceived& advert);
   void armDownTimer(Context& ctx, Duration in, DownReason reason);
   std::optional<Trigger> takeOverIfOwner(Context& ctx);

@@ -26,6 +26,10 @@ struct RouterConfig {
   Duration preemptDelay{0};                 ///< keepalived `preempt_delay`, 0..1000 s.
   bool acceptMode = true;                   ///< RFC 5798 Accept_Mode (keepalived `accept`).
   StartHint startHint = StartHint::Backup;  ///< keepalived `state`.
+  /// keepalived `lower_prio_no_advert` (forced by vrrp_strict): a master that
+  /// hears a lower-priority master does not answer with an advert at once
+  /// (RFC 9568 §6.4.3 says it should); it keeps its own advert schedule.
+  bool lowerPriorityNoAdvert = false;
 
   friend bool operator==(const RouterConfig&, const RouterConfig&) = default;
 };

@@ -51,14 +51,14 @@ enum class Procedure : std::uint8_t {
   BecomeMaster,        ///< Advert, VIPs, GARP, arm Adver_Timer.
   AdvertiseOnTimer,    ///< Advert, re-arm Adver_Timer.
   AnswerPriorityZero,  ///< Advert at once, re-arm Adver_Timer.
-  AssertMastership,    ///< Advert at once, re-arm Adver_Timer.
-  AssertOverLowerPriority,  ///< Advert at once, re-arm, GARP, MasterRxLowerPriority.
-  YieldToAdvert,            ///< Cancel Adver_Timer, learn interval, remove VIPs, arm down timer.
+  AssertOverLowerPriority,  ///< Advert (unless lower_prio_no_advert), GARP, MasterRxLowerPriority.
+  YieldToAdvert,            ///< Remove VIPs, parting advert, learn interval, arm down timer.
   ResignMaster,             ///< Cancel Adver_Timer, priority-0 advert, remove VIPs.
   LeaveBackup,              ///< Cancel Master_Down_Timer.
   SetDownTimerToSkew,       ///< Master_Down_Timer = Skew_Time.
   AcceptAdvert,             ///< Learn interval (v3), reset Master_Down_Timer.
-  HoldOffPreempt,           ///< Start preempt delay if not running, then as AcceptAdvert.
+  DeclinePreemption,        ///< As AcceptAdvert, then PreemptDeclined (nopreempt).
+  HoldOffPreempt,           ///< Start preempt delay if not running; as DeclinePreemption.
   DiscardAdvert,            ///< Remember we are preempting; the down timer will fire.
   EnterBackupFromFault,     ///< Own interval, arm Master_Down_Timer; owner → OwnerTakeover.
   WaitForGroup,             ///< Want Master, re-arm Master_Down_Timer (sync group not ready).

@@ -9,10 +9,11 @@ namespace vipd::ctl {
 /// interface, VRID, family, state (with "maint" when drained), effective/base
 /// priority, the master heard, advert interval, VIPs and whether they are
 /// present, time in state, last transition and its cause (for a PENDING
-/// instance: "waiting for ..." instead); then one line per incompatible peer,
-/// and the scripts that do not run, with why ("refused scripts"), when there
-/// are any. Takes the daemon's status document (daemon/status.h); missing
-/// fields print "-".
+/// instance: "waiting for ..." instead). Under the table, one line per
+/// incompatible peer, one per BACKUP that does not preempt a lower-priority
+/// master with the reason ("preempt"."why"), and the scripts that do not run,
+/// with why ("refused scripts"), when there are any. Takes the daemon's status
+/// document (daemon/status.h); missing fields print "-".
 std::string formatStatus(const nlohmann::json& status);
 
 /// `vipctl stats`: per instance, adverts, drops by reason and transitions

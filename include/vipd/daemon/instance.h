@@ -13,6 +13,7 @@
 #include "vipd/core/router.h"
 #include "vipd/daemon/incompatible_peers.h"
 #include "vipd/daemon/instance_settings.h"
+#include "vipd/daemon/preemption.h"
 #include "vipd/daemon/scheduler.h"
 #include "vipd/net/address_manager.h"
 #include "vipd/net/garp_announcer.h"
@@ -63,6 +64,9 @@ struct InstanceStats {
   std::uint64_t announcementsSent = 0;
   std::uint64_t addressErrors = 0;
   std::uint64_t addressesRestored = 0;  ///< VIPs someone else removed while we were master.
+  /// Adverts of a lower-priority master (a healed partition) this master answered with an
+  /// advert and/or a gratuitous ARP / NA burst (keepalived's "forcing new election").
+  std::uint64_t lowerPriorityAnswers = 0;
   /// virtual_routes / virtual_rules the kernel refused to add or remove.
   std::uint64_t routeErrors = 0;
   std::optional<TakeoverTiming> lastTakeover;
@@ -192,6 +196,11 @@ class Instance {
   const PeerChecksums& peerChecksums() const { return peerChecksums_; }
   /// VIPs are on the interface (MASTER, as far as this instance added them).
   bool vipsInstalled() const { return vipsInstalled_; }
+  /// The latest lower-priority master this Backup did not preempt, and why.
+  const std::optional<DeclinedPreemption>& declinedPreemption() const { return declined_; }
+  /// Why this router preempted, from the transition that made it Master (kept until the
+  /// next transition).
+  const std::optional<std::string>& preemptedWhy() const { return preempted_; }
   const track::InstanceTracking& tracking() const { return tracking_; }
 
  private:
@@ -221,6 +230,10 @@ class Instance {
   void armTimer(const core::ArmTimer& arm);
   void cancelTimer(core::TimerId timer);
   void onTransition(const core::NotifyTransition& transition);
+  void onMasterRxLowerPriority(const core::MasterRxLowerPriority& rx);
+  void onPreemptDeclined(const core::PreemptDeclined& declined);
+  /// The why= field of a transition's log line ("" when there is nothing to explain).
+  std::string transitionWhy(const core::NotifyTransition& transition) const;
   void notifyTransition(const core::NotifyTransition& transition);
   bool notifySuppressed(const core::NotifyTransition& transition) const;
   /// Counts a dropped packet; a configuration mismatch (`difference` set) goes to the
@@ -272,6 +285,10 @@ class Instance {
   std::optional<HeardAdvert> lastAdvert_;
   std::optional<TransitionRecord> lastTransition_;
   std::optional<TakeoverTiming> pendingTakeover_;
+
+  // Preemption, explained (preemption.h).
+  std::optional<DeclinedPreemption> declined_;
+  std::optional<std::string> preempted_;
 
   // Drops are logged at most once per interval per reason, with a count.
   util::LogThrottle dropLog_{kDropReasonCount, kDropLogInterval};

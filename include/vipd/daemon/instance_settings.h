@@ -73,7 +73,6 @@ struct InstanceSettings {
   std::vector<net::RouteSpec> routes;
   std::vector<net::RuleSpec> rules;
   GarpSchedule garp;
-  bool lowerPrioNoAdvert = false;
   /// VRRPv3/IPv4 only: which checksum form our adverts use (peer_checksums.h).
   TransmitChecksum checksum;
 };

@@ -18,12 +18,14 @@ namespace vipd::daemon {
 /// `now` is the loop's monotonic clock, the one Instance records with.
 
 /// One instance's state: identity, state, priorities, the master it hears,
-/// VIPs, time in state, last transition and its cause, maintenance.
+/// VIPs, time in state, last transition and its cause, maintenance, and the
+/// preemption decision ("preempt": mode, delay left, why; preemption.h).
 nlohmann::json instanceStatus(const Instance& instance, Scheduler::Clock::time_point now);
 
 /// One instance's counters: adverts, drops by reason, transitions by cause,
-/// announcements, the last takeover's timing and the failover histogram, checksum forms
-/// received, and the peers heard with the checksum form each uses.
+/// announcements, lower-priority masters answered, the last takeover's timing
+/// and the failover histogram, checksum forms received, and the peers heard
+/// with the checksum form each uses.
 nlohmann::json instanceStats(const Instance& instance, Scheduler::Clock::time_point now);
 
 /// A pending instance (PendingView): its configured identity, state

@@ -21,7 +21,7 @@ ParseOptions explaining(bool strict = false) {
 /// An instance that sets everything whose default would be explained.
 const std::string kQuiet =
     "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n priority 100\n"
-    " advert_int 1\n garp_master_delay 5\n no_accept\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n";
+    " advert_int 1\n garp_master_delay 5\n accept\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n";
 
 TEST(ConfigExplainTest, NothingToExplainWhenEverythingIsExplicit) {
   const ParseResult result = testing::parse(kQuiet, explaining());
@@ -80,7 +80,7 @@ TEST(ConfigExplainTest, AcceptNopreemptIpv6AndUnicastSource) {
 
 TEST(ConfigExplainTest, SyncGroupMemberWeightsCountAsZero) {
   const std::string config =
-      kQuiet + testing::instance("priority 100\nadvert_int 1\ngarp_master_delay 5\nno_accept",
+      kQuiet + testing::instance("priority 100\nadvert_int 1\ngarp_master_delay 5\naccept",
                                  "VI_2") +
       "vrrp_sync_group SG {\n group {\n  VI_1 VI_2\n }\n}\n";
   const ParseResult result = testing::parse(config, explaining());

@@ -47,6 +47,9 @@ std::vector<FieldConfig> fieldConfigs() {
       {"evrardjp-ansible-keepalived.conf",
        {at("57:3", "'smtp_alert' is not supported by vipd, ignored"),
         at("26:17", "preempt_delay is not allowed with nopreempt; ignored"),
+        at("18:1",
+           "has no_accept: keepalived would drop all traffic to the VIPs while this "
+           "node is MASTER"),
         at("48:5",
            "track_script haproxy_check_script names no vrrp_script or vipd_check; ignored")}},
       {"digitalocean-floating-ip.conf", {at("13:1", "VI_1 has no virtual_ipaddress")}},

@@ -184,13 +184,21 @@ const ValidationCase kValidationCases[] = {
      " virtual_ipaddress {\n  192.0.2.1\n }\n unicast_peer {\n  192.0.2.2\n }\n}\n",
      {"vipd.conf:10:3: error: vrrp_instance VI_1 cannot use unicast_peer in strict mode",
       "vipd.conf:1:1: warning: vrrp_instance VI_1 accept mode is not allowed for VRRPv2 in strict "
-      "mode (RFC 3768); ignored"},
+      "mode (RFC 3768); ignored",
+      "vipd.conf:1:1: warning: vrrp_instance VI_1 has no_accept (strict mode implies it)"
+      ": keepalived would drop all traffic to the VIPs while this node is MASTER (firewall rules, "
+      "as its priority is not 255), so they would answer no ping or service; vipd installs no "
+      "drop rules and the VIPs answer"},
      false},
     {"StrictModeMasterNeedsPriority255",
      "vrrp_instance VI_1 {\n strict_mode\n state MASTER\n priority 100\n interface eth0\n"
      " virtual_router_id 1\n no_accept\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n",
      {"vipd.conf:3:8: warning: vrrp_instance VI_1 in strict mode state MASTER goes with priority "
-      "255 only; using state BACKUP"},
+      "255 only; using state BACKUP",
+      "vipd.conf:1:1: warning: vrrp_instance VI_1 has no_accept (strict mode implies it)"
+      ": keepalived would drop all traffic to the VIPs while this node is MASTER (firewall rules, "
+      "as its priority is not 255), so they would answer no ping or service; vipd installs no "
+      "drop rules and the VIPs answer"},
      true},
     {"Ipv6FirstVipShouldBeLinkLocal",
      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
@@ -202,8 +210,39 @@ const ValidationCase kValidationCases[] = {
      "vrrp_instance VI_1 {\n strict_mode\n interface eth0\n virtual_router_id 1\n no_accept\n"
      " virtual_ipaddress {\n  2001:db8::1\n }\n}\n",
      {"vipd.conf:7:3: error: vrrp_instance VI_1 virtual_ipaddress: the first IPv6 address should "
-      "be link-local (RFC 5798 §5.2.9) and must be in strict mode"},
+      "be link-local (RFC 5798 §5.2.9) and must be in strict mode",
+      "vipd.conf:1:1: warning: vrrp_instance VI_1 has no_accept (strict mode implies it)"
+      ": keepalived would drop all traffic to the VIPs while this node is MASTER (firewall rules, "
+      "as its priority is not 255), so they would answer no ping or service; vipd installs no "
+      "drop rules and the VIPs answer"},
      false},
+    // Issue 10 item 10: no_accept, written or implied, says what each daemon does with it.
+    {"ExplicitNoAcceptSaysWhatKeepalivedAndVipdDo",
+     "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n no_accept\n"
+     " virtual_ipaddress {\n  192.0.2.1\n }\n}\n",
+     {"vipd.conf:1:1: warning: vrrp_instance VI_1 has no_accept"
+      ": keepalived would drop all traffic to the VIPs while this node is MASTER (firewall rules, "
+      "as its priority is not 255), so they would answer no ping or service; vipd installs no "
+      "drop rules and the VIPs answer"},
+     true},
+    {"StrictModeImpliesNoAcceptAndSaysSo",
+     "vrrp_instance VI_1 {\n strict_mode\n version 3\n interface eth0\n virtual_router_id 1\n"
+     " virtual_ipaddress {\n  192.0.2.1\n }\n}\n",
+     {"vipd.conf:1:1: warning: vrrp_instance VI_1 has no_accept (strict mode implies it)"
+      ": keepalived would drop all traffic to the VIPs while this node is MASTER (firewall rules, "
+      "as its priority is not 255), so they would answer no ping or service; vipd installs no "
+      "drop rules and the VIPs answer"},
+     true},
+    {"NoAcceptOnTheAddressOwnerChangesNothing",
+     "vrrp_instance VI_1 {\n priority 255\n interface eth0\n virtual_router_id 1\n no_accept\n"
+     " virtual_ipaddress {\n  192.0.2.1\n }\n}\n",
+     {},
+     true},
+    {"AcceptInStrictModeIsQuiet",
+     "vrrp_instance VI_1 {\n strict_mode\n version 3\n accept\n interface eth0\n"
+     " virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n",
+     {},
+     true},
     {"TrackingTheOwnInterfaceIsIgnored",
      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
      " virtual_ipaddress {\n  192.0.2.1\n }\n track_interface {\n  eth0\n }\n}\n",

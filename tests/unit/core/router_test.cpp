@@ -165,16 +165,25 @@ TEST_F(RouterTest, BackupWithPreemptIgnoresLowerPriorityAndPreemptsOnTimeout) {
   EXPECT_EQ(h.now(), t(4600ms));
 }
 
-TEST_F(RouterTest, BackupWithNopreemptResetsTheDownTimerOnLowerPriority) {
+// Every declined advert says so; the daemon decides how often to log it.
+TEST_F(RouterTest, BackupWithNopreemptResetsTheDownTimerOnLowerPriorityAndSaysWhy) {
   config.preempt = false;
   RouterHarness& h = make();
   h.start();
   for (auto at : {1s, 2s, 3s, 4s, 5s}) {
     h.advanceTo(at);
     EXPECT_EQ(h.advert("10.0.0.9", 50),
-              (Lines{fakes::describe(ArmTimer{TimerId::MasterDown, h.now() + 3600ms, 0})}));
+              (Lines{fakes::describe(ArmTimer{TimerId::MasterDown, h.now() + 3600ms, 0}),
+                     "PreemptDeclined from=10.0.0.9 theirs=50 ours=100 nopreempt"}));
   }
   EXPECT_EQ(h.router().state(), State::Backup);
+}
+
+TEST_F(RouterTest, BackupWithNopreemptSaysNothingAboutAHigherPriorityMaster) {
+  config.preempt = false;
+  RouterHarness& h = make();
+  h.start();
+  EXPECT_EQ(h.advert("10.0.0.9", 150), (Lines{"ArmTimer Master_Down_Timer @3600ms"}));
 }
 
 TEST_F(RouterTest, BackupDoesNotUseAddressesToBreakTies) {
@@ -199,6 +208,19 @@ TEST_F(RouterTest, PreemptDelayHoldsOffPreemptionAfterStart) {
   }
   EXPECT_EQ(h.router().timerDeadline(TimerId::MasterDown), t(8100ms));
   EXPECT_EQ(h.fire(TimerId::MasterDown).back(), "Notify BACKUP->MASTER Preempted prio=100");
+}
+
+TEST_F(RouterTest, PreemptDelayDeclinesWithTheTimeItEnds) {
+  config.preemptDelay = 5s;
+  RouterHarness& h = make();
+  h.start();
+  h.advanceTo(1s);
+  EXPECT_EQ(
+      h.advert("10.0.0.9", 50),
+      (Lines{"ArmTimer Master_Down_Timer @4600ms",
+             "PreemptDeclined from=10.0.0.9 theirs=50 ours=100 preempt_delay until @5000ms"}));
+  h.advanceTo(5s);
+  EXPECT_EQ(h.advert("10.0.0.9", 50), Lines{}) << "delay over: discarded, nothing declined";
 }
 
 TEST_F(RouterTest, PreemptDelayRestartsOnTheFirstLowerPriorityAdvertAfterABetterMaster) {
@@ -233,10 +255,15 @@ TEST_F(RouterTest, MasterYieldsToEqualPriorityFromAHigherAddress) {
             "Notify MASTER->BACKUP EqualPriorityHigherAddress prio=100");
 }
 
-TEST_F(RouterTest, MasterKeepsMastershipAgainstEqualPriorityFromALowerAddress) {
+// RFC 9568 §6.4.3 and keepalived treat the loser of a tie like a lower priority: the other
+// master (a healed partition) hears at once that it lost, and clients hear the VIPs again.
+TEST_F(RouterTest, MasterAnswersEqualPriorityFromALowerAddressAsALowerPriority) {
   RouterHarness& h = makeMaster();
-  EXPECT_EQ(h.advert("10.0.0.1", 100), (Lines{"SendAdvert prio=100 int=100cs AssertMastership",
-                                              "ArmTimer Adver_Timer @4600ms"}));
+  EXPECT_EQ(h.advert("10.0.0.1", 100),
+            (Lines{"SendAdvert prio=100 int=100cs AssertMastership", "ArmTimer Adver_Timer @4600ms",
+                   "SendGratuitous LowerPriorityAdvert",
+                   "MasterRxLowerPriority from=10.0.0.1 theirs=100 ours=100"}));
+  EXPECT_EQ(h.router().state(), State::Master);
 }
 
 TEST_F(RouterTest, Ipv6TieBreakComparesAddressesAsUnsignedBytes) {
@@ -246,13 +273,13 @@ TEST_F(RouterTest, Ipv6TieBreakComparesAddressesAsUnsignedBytes) {
             "Notify MASTER->BACKUP EqualPriorityHigherAddress prio=100");
 }
 
-// The parting advert (at our own priority, before anything else) makes a
-// winner that never heard us as master re-announce the VIPs.
-TEST_F(RouterTest, MasterYieldsToHigherPriorityWithAPartingAdvertAndLearnsItsInterval) {
+// The VIPs go before anything else (keepalived vrrp_state_leave_master); then the parting
+// advert (at our own priority) makes a winner that never heard us as master re-announce them.
+TEST_F(RouterTest, MasterYieldsToHigherPriorityRemovingItsVipsFirstThenAPartingAdvert) {
   RouterHarness& h = makeMaster();
   h.advanceTo(4s);
   EXPECT_EQ(h.advert("10.0.0.1", 101, 50),
-            (Lines{"SendAdvert prio=100 int=100cs Parting", "CancelTimer Adver_Timer", "RemoveVips",
+            (Lines{"RemoveVips", "CancelTimer Adver_Timer", "SendAdvert prio=100 int=100cs Parting",
                    "ArmTimer Master_Down_Timer @5800ms",  // 150 + 156 × 50 / 256 (= 30) cs
                    "Notify MASTER->BACKUP HigherPriorityAdvert prio=100"}));
   EXPECT_FALSE(h.router().acceptsVipTraffic());
@@ -265,6 +292,28 @@ TEST_F(RouterTest, MasterReceivingLowerPriorityForcesANewElection) {
                    "SendGratuitous LowerPriorityAdvert",
                    "MasterRxLowerPriority from=10.0.0.9 theirs=99 ours=100"}));
   EXPECT_EQ(h.router().state(), State::Master);
+}
+
+// keepalived lower_prio_no_advert (forced by vrrp_strict): no advert in reply and the advert
+// schedule is left alone; the announcements (garp_lower_prio_repeat, which strict mode sets to
+// 0) and the MASTER_RX_LOWER_PRI notify stay [SRC vrrp.c:vrrp_state_master_rx].
+TEST_F(RouterTest, MasterWithLowerPrioNoAdvertDoesNotAnswerWithAnAdvert) {
+  config.lowerPriorityNoAdvert = true;
+  RouterHarness& h = makeMaster();
+  const auto advertDue = h.router().timerDeadline(TimerId::Advert);
+  h.advanceTo(4s);
+  EXPECT_EQ(h.advert("10.0.0.9", 99),
+            (Lines{"SendGratuitous LowerPriorityAdvert",
+                   "MasterRxLowerPriority from=10.0.0.9 theirs=99 ours=100"}));
+  EXPECT_EQ(h.router().timerDeadline(TimerId::Advert), advertDue);
+  EXPECT_EQ(h.router().state(), State::Master);
+}
+
+TEST_F(RouterTest, LowerPrioNoAdvertChangesNothingForABackupOrAHigherPriority) {
+  config.lowerPriorityNoAdvert = true;
+  RouterHarness& h = makeMaster();
+  EXPECT_EQ(h.advert("10.0.0.1", 101).front(), "RemoveVips");
+  EXPECT_EQ(h.router().state(), State::Backup);
 }
 
 // ---- Priority changes ----------------------------------------------------------------------
@@ -479,7 +528,9 @@ TEST_F(RouterTest, ReconfigureSwitchingPreemptOffStopsPreemption) {
   h.router().reconfigure(next);
   h.advanceTo(2s);
   // nopreempt: a lower-priority master's advert restarts the down timer.
-  EXPECT_EQ(h.advert("10.0.0.9", 50), (Lines{"ArmTimer Master_Down_Timer @5600ms"}));
+  EXPECT_EQ(h.advert("10.0.0.9", 50),
+            (Lines{"ArmTimer Master_Down_Timer @5600ms",
+                   "PreemptDeclined from=10.0.0.9 theirs=50 ours=100 nopreempt"}));
 }
 
 TEST_F(RouterTest, ReconfigureRefusesIdentityAndOwnerChanges) {

@@ -79,13 +79,14 @@ TEST(SyncGroupTest, MasterYieldingToAHigherPriorityTakesTheOthersOutOfMaster) {
   SyncHarness h = masters();
   h.advanceTo(14s);
   // keepalived vrrp_sync_backup -> vrrp_state_leave_master(isync, false): no prio-0 advert.
-  EXPECT_EQ(h.advert(1, "10.0.0.9", 200),
-            (Lines{"m1: SendAdvert prio=100 int=100cs Parting", "m1: CancelTimer Adver_Timer",
-                   "m1: RemoveVips", "m1: ArmTimer Master_Down_Timer @17600ms",
-                   "m1: Notify MASTER->BACKUP HigherPriorityAdvert prio=100",
-                   "m0: CancelTimer Adver_Timer", "m0: RemoveVips",
-                   "m0: ArmTimer Master_Down_Timer @17600ms",
-                   "m0: Notify MASTER->BACKUP SyncGroupBackup prio=100", "GROUP MASTER->BACKUP"}));
+  EXPECT_EQ(
+      h.advert(1, "10.0.0.9", 200),
+      (Lines{"m1: RemoveVips", "m1: CancelTimer Adver_Timer",
+             "m1: SendAdvert prio=100 int=100cs Parting", "m1: ArmTimer Master_Down_Timer @17600ms",
+             "m1: Notify MASTER->BACKUP HigherPriorityAdvert prio=100",
+             "m0: CancelTimer Adver_Timer", "m0: RemoveVips",
+             "m0: ArmTimer Master_Down_Timer @17600ms",
+             "m0: Notify MASTER->BACKUP SyncGroupBackup prio=100", "GROUP MASTER->BACKUP"}));
 }
 
 TEST(SyncGroupTest, FaultOnOneMasterResignsEveryMember) {

@@ -159,6 +159,35 @@ TEST(FormatStatusTest, IncompatiblePeersFollowTheTableOneLineEach) {
   EXPECT_EQ(out.find("incompatible"), out.rfind("incompatible")) << "one line only";
 }
 
+// A backup that lets a lower-priority master be says why, under the table; a master that
+// preempted keeps its reason in the JSON only (its last transition already says Preempted).
+TEST(FormatStatusTest, ABackupThatDoesNotPreemptSaysWhyUnderTheTable) {
+  json backup = drainedBackup();
+  backup["maintenance"] = false;
+  backup["preempt"] = {{"mode", "nopreempt"},
+                       {"delay_remaining_s", nullptr},
+                       {"why", "not preempting 2001:db8::9 (priority 100 < ours 150): nopreempt"}};
+  json vi1 = master();
+  vi1["preempt"] = {{"mode", "preempt"},
+                    {"delay_remaining_s", nullptr},
+                    {"why", "preempted 192.0.2.2 (priority 90 < ours 100): preempt is on"}};
+  const std::string out = formatStatus(json{{"instances", {vi1, backup}}});
+  const std::string line =
+      "VI_internal_long: not preempting 2001:db8::9 (priority 100 < ours 150): nopreempt\n";
+  ASSERT_GE(out.size(), line.size());
+  EXPECT_EQ(out.substr(out.size() - line.size()), line) << out;
+  EXPECT_EQ(out.find("preempted"), std::string::npos) << out;
+  EXPECT_EQ(linesOf(out).size(), 4u);
+}
+
+TEST(FormatStatusTest, APreemptFieldOfTheWrongShapeIsIgnored) {
+  json backup = drainedBackup();
+  backup["preempt"] = "nopreempt";
+  EXPECT_EQ(linesOf(formatStatus(json{{"instances", {backup}}})).size(), 2u);
+  backup["preempt"] = {{"why", 3}};
+  EXPECT_EQ(linesOf(formatStatus(json{{"instances", {backup}}})).size(), 2u);
+}
+
 TEST(FormatStatusTest, ColumnsLineUpUnderTheHeader) {
   const Table table(formatStatus(json{{"instances", {master(), drainedBackup()}}}));
   ASSERT_EQ(table.rows(), 3u);
@@ -290,6 +319,7 @@ json stats() {
       {"address_errors", 0},
       {"addresses_restored", 3},
       {"route_errors", 2},
+      {"lower_priority_answers", 4},
       {"last_takeover",
        {{"since_last_advert_s", 3.61},
         {"timer_late_s", 0.000125},
@@ -304,7 +334,8 @@ TEST(FormatStatsTest, OneInstanceInFull) {
       "  adverts:     sent 120, received 33, send errors 1, priority 0 received 2, sent 3\n"
       "  drops:       BadChecksum 4, VridMismatch 1\n"
       "  transitions: MasterDownTimer 1, Startup 1\n"
-      "  announcements sent 10, address errors 0, VIPs restored 3, route errors 2\n"
+      "  announcements sent 10, address errors 0, VIPs restored 3, route errors 2, "
+      "lower-priority masters answered 4\n"
       "  takeover:    last advert heard 3.610000s before, timer late 0.000125s, "
       "VIPs added +0.002100s, first announcement +0.003200s\n";
   EXPECT_EQ(formatStats(json{{"instances", {stats()}}}), expected);

@@ -356,6 +356,20 @@ TEST_F(MetricsTest, DropsAreCountedByReason) {
   }
 }
 
+TEST_F(MetricsTest, LowerPriorityAnswersAreCountedPerInstance) {
+  Instance& b = h_.add("VI_2", 52, 100, {"192.0.2.200/24"});
+  b.start(true);
+  h_.clock.advance(4s);
+  ASSERT_EQ(b.state(), core::State::Master);
+  for (int i = 0; i < 2; ++i) {
+    b.onAdvert(InstanceHarness::advert(52, "192.0.2.9", 90, {"192.0.2.200"}));
+  }
+  const auto s = select(scrape(), "vipd_lower_priority_answers_total",
+                        "vipd_lower_priority_answers_total", {});
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].value, 2);
+}
+
 TEST_F(MetricsTest, HistogramBucketsAreCumulativeAndEndAtInfEqualToCount) {
   // VI_2 fails over from the master it heard; VI_1's start-up takeover is not counted.
   masterAndBackup();

@@ -350,6 +350,37 @@ TEST_F(StatusTest, StatsOfAStartUpTakeoverHaveNoDetectionTime) {
   EXPECT_EQ(s["failover_seconds"]["count"], 0) << "nothing failed over";
 }
 
+// ---- preempt (issue 10 item 10) and lower-priority answers (item 2) --------------------
+
+TEST_F(StatusTest, APreemptingMasterHasNothingToExplain) {
+  const json p = status(master())["preempt"];
+  EXPECT_EQ(p["mode"], "preempt");
+  EXPECT_TRUE(p["delay_remaining_s"].is_null());
+  EXPECT_TRUE(p["why"].is_null());
+}
+
+TEST_F(StatusTest, ABackupHearingAHigherPriorityHasNothingToExplain) {
+  const json p = status(backup())["preempt"];
+  EXPECT_EQ(p["mode"], "preempt");
+  EXPECT_TRUE(p["why"].is_null());
+}
+
+TEST_F(StatusTest, APreemptedLowerPriorityMasterIsExplainedOnTheNewMaster) {
+  // VI_2 at 100 hears a master at 90: it discards the adverts and preempts.
+  Instance& b = h_.add("VI_2", 52, 100, {"192.0.2.200/24"});
+  b.start(true);
+  h_.clock.advance(1s);
+  b.onAdvert(InstanceHarness::advert(52, "192.0.2.9", 90, {"192.0.2.200"}));
+  h_.clock.advanceTo(t0_ + kDownAt100);
+  ASSERT_EQ(b.state(), core::State::Master);
+  EXPECT_EQ(status(b)["last_transition"]["cause"], "Preempted");
+  EXPECT_EQ(status(b)["preempt"]["why"],
+            "preempted 192.0.2.9 (priority 90 < ours 100): preempt is on (the default)");
+  // A master that answers a lower-priority master counts it (a healed partition).
+  b.onAdvert(InstanceHarness::advert(52, "192.0.2.9", 90, {"192.0.2.200"}));
+  EXPECT_EQ(instanceStats(b, h_.clock.now())["lower_priority_answers"], 1);
+}
+
 // ---- rfc3339 ---------------------------------------------------------------------------
 
 std::chrono::system_clock::time_point epochPlus(std::chrono::milliseconds ms) {
