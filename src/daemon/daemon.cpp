@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
+#include "vipd/daemon/leftovers.h"
 #include "vipd/daemon/logging.h"
 
 namespace vipd::daemon {
@@ -37,13 +39,15 @@ bool isConfiguredVip(const config::VrrpInstance& in, const util::IpAddress& a) {
 
 }  // namespace
 
-Daemon::Daemon(config::Config config, EventLoop& loop)
+Daemon::Daemon(config::Config config, EventLoop& loop, std::string stateFile)
     : config_(std::move(config)),
       loop_(loop),
       reactor_(loop),
       runner_(std::make_unique<exec::LoopProcessRunner>(reactor_)),
       prober_(std::make_unique<LoopProber>(loop_)),
       log_(logger("vipd")),
+      stateFile_(std::move(stateFile)),
+      ledger_(stateFile_, logger("vipd")),
       statics_(addresses_, logger("netlink")),
       staticRoutes_(routes_, logger("netlink")),
       syncGroups_(SyncGroups::Deps{loop_, *runner_}, logger("vrrp")),
@@ -184,6 +188,32 @@ void Daemon::pruneVmacs() {
   vmacs_.releaseUnused(used);
 }
 
+void Daemon::cleanUpPreviousRun() {
+  auto recorded = stateFile_.load();
+  if (!recorded) {
+    log_->warn("{}; ignoring it", recorded.error());
+    ledger_.reset({});
+    return;
+  }
+  if (recorded.value().empty()) return;
+  // A VMAC this configuration uses again is reused as it is (see VmacManager),
+  // not deleted and made anew.
+  const auto isMacvlan = [](const InstalledItem& item) {
+    return std::holds_alternative<InstalledMacvlan>(item);
+  };
+  std::vector<InstalledItem> reused;
+  if (std::any_of(recorded.value().begin(), recorded.value().end(), isMacvlan)) {
+    std::ranges::copy_if(configuredItems(config_, kernelAddresses_), std::back_inserter(reused),
+                         isMacvlan);
+  }
+  const auto keep = [&](const InstalledItem& item) {
+    return std::find(reused.begin(), reused.end(), item) != reused.end();
+  };
+  const CleanupDeps deps{kernelAddresses_, kernelRoutes_, vmacKernel_, *log_};
+  auto report = removeLeftovers(recorded.value(), deps, "state file", keep);
+  ledger_.reset(std::move(report.failed));
+}
+
 Daemon::Prepared Daemon::prepare(const config::VrrpInstance& in, const config::GlobalDefs& global) {
   auto itf = resolveInterface(in);
   if (in.vmacInterface) itf = onVmac(in, std::move(itf));
@@ -231,6 +261,8 @@ void Daemon::refreshReceivePolicies() {
 }
 
 void Daemon::start() {
+  // First: nothing of this run exists yet, and no monitor hears the removals.
+  cleanUpPreviousRun();
   loop_.onLateTimers(kLoopStallThreshold, [this](auto late) { onLoopStall(late); });
   net::MonitorOptions monitorOptions;
   if (const auto& bytes = config_.global.netlinkMonitorRcvBufs) {

@@ -46,11 +46,13 @@ void Daemon::clearStats() {
   for (auto& instance : instances_) instance->clearStats();
   unattributed_.clear();
   logLinesOverwrittenBefore_ = logLinesOverwritten();
+  stateFileErrorsBefore_ = ledger_.saveErrors();
   log_->info("statistics cleared");
 }
 
 DaemonCounters Daemon::counters() const {
-  return {unattributed_.counts(), logLinesOverwritten() - logLinesOverwrittenBefore_};
+  return {unattributed_.counts(), logLinesOverwritten() - logLinesOverwrittenBefore_,
+          ledger_.saveErrors() - stateFileErrorsBefore_};
 }
 
 namespace {

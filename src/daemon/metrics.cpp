@@ -179,6 +179,14 @@ void logLinesFamily(Writer& w, std::uint64_t overwritten) {
   w.sample(name, "", static_cast<double>(overwritten));
 }
 
+void stateFileFamily(Writer& w, std::uint64_t errors) {
+  constexpr std::string_view name = "vipd_state_file_errors_total";
+  w.family(name, "counter",
+           "Failed writes of the state file: what vipd installed meanwhile may be left behind "
+           "if it is killed.");
+  w.sample(name, "", static_cast<double>(errors));
+}
+
 }  // namespace
 
 std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
@@ -189,6 +197,7 @@ std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instanc
   histogramFamily(w, instances);
   unattributedDropsFamily(w, daemon.unattributedDrops);
   logLinesFamily(w, daemon.logLinesOverwritten);
+  stateFileFamily(w, daemon.stateFileErrors);
   return w.take();
 }
 

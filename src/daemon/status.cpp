@@ -147,7 +147,8 @@ nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& insta
   for (const auto& instance : instances) list.push_back(instanceStats(*instance));
   return {{"instances", list},
           {"unattributed_drops", dropsByReasonJson(daemon.unattributedDrops)},
-          {"log_lines_overwritten", daemon.logLinesOverwritten}};
+          {"log_lines_overwritten", daemon.logLinesOverwritten},
+          {"state_file_errors", daemon.stateFileErrors}};
 }
 
 }  // namespace vipd::daemon

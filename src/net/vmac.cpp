@@ -55,14 +55,21 @@ NetlinkResult<int> VmacManager::acquire(const VmacSpec& spec) {
   }
   auto existing = kernel_.find(spec.name);
   if (!existing) return existing.error();
+  const VmacStep step = planVmac(existing.value(), spec);
+  if (step == VmacStep::Refuse) {
+    netlinkLog()->error(
+        "vmac refused name={} reason=\"an interface of that name exists and is "
+        "not a macvlan\"",
+        spec.name);
+    return std::error_code(EEXIST, std::system_category());
+  }
+  // Recorded before the kernel has it: a crash in between leaves a record
+  // of something absent, never a macvlan nobody knows of.
+  if (recorder_ != nullptr) recorder_->owning(spec);
   int ifindex = 0;
-  switch (planVmac(existing.value(), spec)) {
+  switch (step) {
     case VmacStep::Refuse:
-      netlinkLog()->error(
-          "vmac refused name={} reason=\"an interface of that name exists and is "
-          "not a macvlan\"",
-          spec.name);
-      return std::error_code(EEXIST, std::system_category());
+      break;  // handled above
     case VmacStep::Reuse:
       ifindex = existing.value()->ifindex;
       netlinkLog()->info("vmac reused name={} ifindex={} base={} reason=\"left by an earlier run\"",
@@ -71,11 +78,11 @@ NetlinkResult<int> VmacManager::acquire(const VmacSpec& spec) {
     case VmacStep::Replace:
       netlinkLog()->info("vmac replaced name={} base={} reason=\"other interface, MAC or mode\"",
                          spec.name, spec.baseName);
-      if (auto error = kernel_.remove(existing.value()->ifindex)) return error;
+      if (auto error = kernel_.remove(existing.value()->ifindex)) return notMade(spec, error);
       [[fallthrough]];
     case VmacStep::Create: {
       auto created = kernel_.create(spec);
-      if (!created) return created.error();
+      if (!created) return notMade(spec, created.error());
       ifindex = created.value();
       netlinkLog()->info("vmac created name={} ifindex={} base={} mac={}", spec.name, ifindex,
                          spec.baseName, toString(spec.mac));
@@ -88,6 +95,11 @@ NetlinkResult<int> VmacManager::acquire(const VmacSpec& spec) {
     return error;
   }
   return ifindex;
+}
+
+std::error_code VmacManager::notMade(const VmacSpec& spec, std::error_code error) {
+  if (recorder_ != nullptr) recorder_->released(spec, 0);
+  return error;
 }
 
 // Order as keepalived: sysctls and addrgenmode first, then up, so the
@@ -150,6 +162,7 @@ void VmacManager::release(const std::string& nameRef) {
     netlinkLog()->warn("vmac remove failed name={} error=\"{}\"", name, error.message());
   } else {
     netlinkLog()->info("vmac removed name={} ifindex={}", name, owned.ifindex);
+    if (recorder_ != nullptr) recorder_->released(owned.spec, owned.ifindex);
   }
   if (owned.holdsBase) dropBase(owned.spec);
   if (owned.countsIpv4 && --ipv4Vmacs_ == 0) restoreRpFilter();

@@ -15,6 +15,9 @@ struct DaemonCounters {
   /// event loop from ever waiting on a slow log and overwrites its oldest
   /// line when full, so a lost line must at least be counted.
   std::uint64_t logLinesOverwritten = 0;
+  /// Writes of the state file that failed (InstallLedger): what was
+  /// installed meanwhile may be left behind if the daemon is killed.
+  std::uint64_t stateFileErrors = 0;
 };
 
 }  // namespace vipd::daemon

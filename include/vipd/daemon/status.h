@@ -28,8 +28,9 @@ nlohmann::json instanceStats(const Instance& instance);
 nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& instances,
                               Scheduler::Clock::time_point now);
 /// {"instances": [instanceStats…], "unattributed_drops": {reason: count…},
-/// "log_lines_overwritten": N}: the instances in configuration order, then the
-/// daemon's own counters (DaemonCounters), every drop reason.
+/// "log_lines_overwritten": N, "state_file_errors": N}: the instances in
+/// configuration order, then the daemon's own counters (DaemonCounters),
+/// every drop reason.
 nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances,
                              const DaemonCounters& daemon = {});
 

@@ -1,0 +1,399 @@
+// The installed set, its JSON form and the state file; see install_ledger.h.
+#include "vipd/daemon/install_ledger.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "vipd/net/address_manager_types.h"
+#include "vipd/net/garp.h"
+#include "vipd/util/atomic_file.h"
+#include "vipd/util/overloaded.h"
+
+namespace vipd::daemon {
+
+namespace {
+
+using nlohmann::json;
+
+// Bumped when an entry changes meaning; a file of another version is not guessed at.
+constexpr int kLedgerVersion = 1;
+
+/// An entry that cannot be read back; the message says which field.
+class BadEntry : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+constexpr std::pair<net::RouteKind, const char*> kRouteKinds[] = {
+    {net::RouteKind::Unicast, "unicast"},
+    {net::RouteKind::Blackhole, "blackhole"},
+    {net::RouteKind::Unreachable, "unreachable"},
+    {net::RouteKind::Prohibit, "prohibit"},
+    {net::RouteKind::Throw, "throw"},
+};
+constexpr std::pair<net::RuleKind, const char*> kRuleKinds[] = {
+    {net::RuleKind::Table, "table"},         {net::RuleKind::Goto, "goto"},
+    {net::RuleKind::Blackhole, "blackhole"}, {net::RuleKind::Unreachable, "unreachable"},
+    {net::RuleKind::Prohibit, "prohibit"},
+};
+
+template <typename Enum, std::size_t N>
+const char* enumWord(const std::pair<Enum, const char*> (&table)[N], Enum value) {
+  for (const auto& [e, word] : table) {
+    if (e == value) return word;
+  }
+  return "?";
+}
+
+template <typename Enum, std::size_t N>
+Enum enumOf(const std::pair<Enum, const char*> (&table)[N], const std::string& word,
+            const char* field) {
+  for (const auto& [e, w] : table) {
+    if (word == w) return e;
+  }
+  throw BadEntry(std::string(field) + ": unknown value '" + word + "'");
+}
+
+const char* familyWord(util::Family family) {
+  return family == util::Family::V6 ? "inet6" : "inet";
+}
+
+util::Family familyOf(const std::string& word) {
+  if (word == "inet") return util::Family::V4;
+  if (word == "inet6") return util::Family::V6;
+  throw BadEntry("family: expected inet or inet6, not '" + word + "'");
+}
+
+util::IpAddress addressOf(const json& j, const char* field) {
+  auto parsed = util::IpAddress::parse(j.at(field).get<std::string>());
+  if (!parsed) throw BadEntry(std::string(field) + ": not an IP address");
+  return *parsed;
+}
+
+std::string prefixText(const net::Prefix& p) {
+  return p.address.toString() + "/" + std::to_string(p.length);
+}
+
+net::Prefix prefixOf(const json& j, const char* field) {
+  const auto text = j.at(field).get<std::string>();
+  const auto slash = text.find('/');
+  auto address = util::IpAddress::parse(text.substr(0, slash));
+  if (!address || slash == std::string::npos) {
+    throw BadEntry(std::string(field) + ": expected ADDRESS/LENGTH, not '" + text + "'");
+  }
+  int length = -1;
+  std::istringstream(text.substr(slash + 1)) >> length;
+  if (length < 0 || static_cast<std::size_t>(length) > address->size() * 8) {
+    throw BadEntry(std::string(field) + ": bad prefix length in '" + text + "'");
+  }
+  return {*address, static_cast<std::uint8_t>(length)};
+}
+
+std::uint8_t byteOf(const json& j, const char* field) {
+  const auto value = j.at(field).get<unsigned>();
+  if (value > 255) throw BadEntry(std::string(field) + ": must be 0 to 255");
+  return static_cast<std::uint8_t>(value);
+}
+
+template <typename T>
+void putOptional(json& j, const char* field, const std::optional<T>& value) {
+  if (value) j[field] = *value;
+}
+
+template <typename T>
+std::optional<T> optionalOf(const json& j, const char* field) {
+  if (!j.contains(field)) return std::nullopt;
+  return j.at(field).get<T>();
+}
+
+json toJson(const InstalledAddress& a) {
+  return {{"type", "address"},
+          {"interface", a.interface},
+          {"ifindex", a.ifindex},
+          {"address", a.address.toString() + "/" + std::to_string(a.prefixLength)}};
+}
+
+json toJson(const net::RouteSpec& r) {
+  json hops = json::array();
+  for (const auto& hop : r.nextHops) {
+    json h = {{"onlink", hop.onLink}};
+    if (hop.gateway) h["gateway"] = hop.gateway->toString();
+    putOptional(h, "device", hop.device);
+    hops.push_back(std::move(h));
+  }
+  json j = {{"type", "route"},
+            {"kind", enumWord(kRouteKinds, r.kind)},
+            {"destination", prefixText(r.destination)},
+            {"next_hops", std::move(hops)},
+            {"table", r.table},
+            {"protocol", r.protocol},
+            {"scope", r.scope}};
+  if (r.preferredSource) j["preferred_source"] = r.preferredSource->toString();
+  putOptional(j, "metric", r.metric);
+  return j;
+}
+
+json toJson(const net::RuleSpec& r) {
+  json j = {{"type", "rule"},
+            {"family", familyWord(r.family)},
+            {"kind", enumWord(kRuleKinds, r.kind)},
+            {"table", r.table},
+            {"goto", r.gotoTarget}};
+  if (r.from) j["from"] = prefixText(*r.from);
+  if (r.to) j["to"] = prefixText(*r.to);
+  putOptional(j, "iif", r.inputInterface);
+  putOptional(j, "oif", r.outputInterface);
+  putOptional(j, "fwmark", r.fwmark);
+  putOptional(j, "fwmask", r.fwmask);
+  putOptional(j, "priority", r.priority);
+  return j;
+}
+
+json toJson(const InstalledMacvlan& m) {
+  return {{"type", "macvlan"},
+          {"name", m.name},
+          {"parent", m.parent},
+          {"parent_ifindex", m.parentIfindex},
+          {"mac", net::toString(m.mac)}};
+}
+
+InstalledAddress addressEntry(const json& j) {
+  InstalledAddress a;
+  a.interface = j.at("interface").get<std::string>();
+  a.ifindex = j.at("ifindex").get<int>();
+  if (a.ifindex <= 0) throw BadEntry("ifindex: must be positive");
+  const auto prefix = prefixOf(j, "address");
+  a.address = prefix.address;
+  a.prefixLength = prefix.length;
+  return a;
+}
+
+net::RouteSpec routeEntry(const json& j) {
+  net::RouteSpec r;
+  r.kind = enumOf(kRouteKinds, j.at("kind").get<std::string>(), "kind");
+  r.destination = prefixOf(j, "destination");
+  if (j.contains("preferred_source")) r.preferredSource = addressOf(j, "preferred_source");
+  for (const auto& h : j.at("next_hops")) {
+    net::NextHop hop;
+    if (h.contains("gateway")) hop.gateway = addressOf(h, "gateway");
+    hop.device = optionalOf<std::string>(h, "device");
+    hop.onLink = h.at("onlink").get<bool>();
+    r.nextHops.push_back(std::move(hop));
+  }
+  r.table = j.at("table").get<std::uint32_t>();
+  r.metric = optionalOf<std::uint32_t>(j, "metric");
+  r.protocol = byteOf(j, "protocol");
+  r.scope = byteOf(j, "scope");
+  return r;
+}
+
+net::RuleSpec ruleEntry(const json& j) {
+  net::RuleSpec r;
+  r.family = familyOf(j.at("family").get<std::string>());
+  r.kind = enumOf(kRuleKinds, j.at("kind").get<std::string>(), "kind");
+  r.table = j.at("table").get<std::uint32_t>();
+  r.gotoTarget = j.at("goto").get<std::uint32_t>();
+  if (j.contains("from")) r.from = prefixOf(j, "from");
+  if (j.contains("to")) r.to = prefixOf(j, "to");
+  r.inputInterface = optionalOf<std::string>(j, "iif");
+  r.outputInterface = optionalOf<std::string>(j, "oif");
+  r.fwmark = optionalOf<std::uint32_t>(j, "fwmark");
+  r.fwmask = optionalOf<std::uint32_t>(j, "fwmask");
+  r.priority = optionalOf<std::uint32_t>(j, "priority");
+  return r;
+}
+
+InstalledMacvlan macvlanEntry(const json& j) {
+  InstalledMacvlan m;
+  m.name = j.at("name").get<std::string>();
+  m.parent = j.at("parent").get<std::string>();
+  m.parentIfindex = j.at("parent_ifindex").get<int>();
+  auto mac = net::parseMac(j.at("mac").get<std::string>());
+  if (!mac) throw BadEntry("mac: not a MAC address");
+  m.mac = *mac;
+  if (m.name.empty() || m.parentIfindex <= 0) {
+    throw BadEntry("name and parent_ifindex: must be set");
+  }
+  return m;
+}
+
+InstalledItem itemOf(const json& j) {
+  const auto type = j.at("type").get<std::string>();
+  if (type == "address") return addressEntry(j);
+  if (type == "route") return routeEntry(j);
+  if (type == "rule") return ruleEntry(j);
+  if (type == "macvlan") return macvlanEntry(j);
+  throw BadEntry("type: unknown value '" + type + "'");
+}
+
+}  // namespace
+
+net::InterfaceAddress kernelAddress(const InstalledAddress& installed) {
+  net::InterfaceAddress a;
+  a.ifindex = installed.ifindex;
+  a.address = installed.address;
+  a.prefixLength = installed.prefixLength;
+  return a;
+}
+
+std::string describe(const InstalledItem& item) {
+  return std::visit(
+      util::Overloaded{
+          [](const InstalledAddress& a) {
+            return a.address.toString() + "/" + std::to_string(a.prefixLength) + " on " +
+                   (a.interface.empty() ? "ifindex " + std::to_string(a.ifindex) : a.interface);
+          },
+          [](const net::RouteSpec& r) { return "route " + net::describe(r); },
+          [](const net::RuleSpec& r) { return "rule " + net::describe(r); },
+          [](const InstalledMacvlan& m) { return "macvlan " + m.name + " on " + m.parent; },
+      },
+      item);
+}
+
+bool sameItem(const InstalledItem& a, const InstalledItem& b) {
+  if (a.index() != b.index()) return false;
+  if (const auto* x = std::get_if<InstalledAddress>(&a)) {
+    return net::sameAddress(kernelAddress(*x), kernelAddress(std::get<InstalledAddress>(b)));
+  }
+  if (const auto* x = std::get_if<InstalledMacvlan>(&a)) {
+    return x->name == std::get<InstalledMacvlan>(b).name;
+  }
+  return a == b;
+}
+
+std::string ledgerText(const std::vector<InstalledItem>& items) {
+  json installed = json::array();
+  for (const auto& item : items) {
+    installed.push_back(std::visit([](const auto& i) { return toJson(i); }, item));
+  }
+  json doc = {{"vipd_state_version", kLedgerVersion}, {"installed", std::move(installed)}};
+  return doc.dump(2) + "\n";
+}
+
+LedgerResult parseLedgerText(const std::string& text) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::exception& e) {
+    return std::string(e.what());
+  }
+  try {
+    const int version = doc.at("vipd_state_version").get<int>();
+    if (version != kLedgerVersion) {
+      return "format version " + std::to_string(version) + ", this vipd reads version " +
+             std::to_string(kLedgerVersion);
+    }
+  } catch (const json::exception& e) {
+    return std::string("vipd_state_version: ") + e.what();
+  }
+  std::vector<InstalledItem> items;
+  std::size_t index = 0;
+  try {
+    for (const auto& entry : doc.at("installed")) {
+      items.push_back(itemOf(entry));
+      ++index;
+    }
+  } catch (const std::exception& e) {
+    return "installed[" + std::to_string(index) + "]: " + e.what();
+  }
+  return items;
+}
+
+std::error_code StateFile::save(const std::string& text) {
+  if (path_.empty()) return {};
+  if (!directoryMade_) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+    directoryMade_ = !ec;
+  }
+  return util::writeFileAtomically(path_, text, 0600);
+}
+
+std::error_code StateFile::discard() {
+  if (path_.empty()) return {};
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+  return ec;
+}
+
+LedgerResult StateFile::load() const {
+  if (path_.empty()) return std::vector<InstalledItem>{};
+  std::ifstream in(path_);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path_, ec) && !ec) return std::vector<InstalledItem>{};
+    return "state file " + path_ + ": cannot read it";
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = parseLedgerText(text.str());
+  if (!parsed) return "state file " + path_ + ": " + parsed.error();
+  return parsed;
+}
+
+InstallLedger::InstallLedger(LedgerStore& store, std::shared_ptr<spdlog::logger> log)
+    : store_(store), log_(std::move(log)) {}
+
+bool InstallLedger::record(const InstalledItem& item) {
+  auto it = std::find_if(items_.begin(), items_.end(),
+                         [&](const InstalledItem& i) { return sameItem(i, item); });
+  if (it == items_.end()) {
+    items_.push_back(item);
+    save();
+    return true;
+  }
+  // The same kernel object, described anew (a macvlan on another parent).
+  if (!(*it == item)) {
+    *it = item;
+    save();
+  }
+  return false;
+}
+
+void InstallLedger::forget(const InstalledItem& item) {
+  const auto erased =
+      std::erase_if(items_, [&](const InstalledItem& i) { return sameItem(i, item); });
+  if (erased > 0) save();
+}
+
+void InstallLedger::forgetAddressesOn(int ifindex) {
+  const auto erased = std::erase_if(items_, [&](const InstalledItem& i) {
+    const auto* a = std::get_if<InstalledAddress>(&i);
+    return a != nullptr && a->ifindex == ifindex;
+  });
+  if (erased > 0) save();
+}
+
+void InstallLedger::reset(std::vector<InstalledItem> items) {
+  items_ = std::move(items);
+  save();
+}
+
+bool InstallLedger::contains(const InstalledItem& item) const {
+  return std::any_of(items_.begin(), items_.end(),
+                     [&](const InstalledItem& i) { return sameItem(i, item); });
+}
+
+void InstallLedger::save() {
+  const auto error = items_.empty() ? store_.discard() : store_.save(ledgerText(items_));
+  if (!error) {
+    if (failing_) log_->info("{} written again: what vipd installs is recorded", store_.name());
+    failing_ = false;
+    return;
+  }
+  ++saveErrors_;
+  if (failing_) return;
+  failing_ = true;
+  log_->warn(
+      "cannot write {}: {}; if vipd is killed now, what it installed may be left behind "
+      "(vipd --cleanup cannot know of it)",
+      store_.name(), error.message());
+}
+
+}  // namespace vipd::daemon
