@@ -20,6 +20,8 @@ namespace vipd::daemon {
 namespace {
 
 using nlohmann::json;
+// Written with each entry's fields in a fixed, readable order ("type" first).
+using OrderedJson = nlohmann::ordered_json;
 
 // Bumped when an entry changes meaning; a file of another version is not guessed at.
 constexpr int kLedgerVersion = 1;
@@ -102,7 +104,7 @@ std::uint8_t byteOf(const json& j, const char* field) {
 }
 
 template <typename T>
-void putOptional(json& j, const char* field, const std::optional<T>& value) {
+void putOptional(OrderedJson& j, const char* field, const std::optional<T>& value) {
   if (value) j[field] = *value;
 }
 
@@ -112,39 +114,40 @@ std::optional<T> optionalOf(const json& j, const char* field) {
   return j.at(field).get<T>();
 }
 
-json toJson(const InstalledAddress& a) {
+OrderedJson toJson(const InstalledAddress& a) {
   return {{"type", "address"},
           {"interface", a.interface},
           {"ifindex", a.ifindex},
           {"address", a.address.toString() + "/" + std::to_string(a.prefixLength)}};
 }
 
-json toJson(const net::RouteSpec& r) {
-  json hops = json::array();
+OrderedJson toJson(const net::RouteSpec& r) {
+  OrderedJson hops = OrderedJson::array();
   for (const auto& hop : r.nextHops) {
-    json h = {{"onlink", hop.onLink}};
+    OrderedJson h;
     if (hop.gateway) h["gateway"] = hop.gateway->toString();
     putOptional(h, "device", hop.device);
+    h["onlink"] = hop.onLink;
     hops.push_back(std::move(h));
   }
-  json j = {{"type", "route"},
-            {"kind", enumWord(kRouteKinds, r.kind)},
-            {"destination", prefixText(r.destination)},
-            {"next_hops", std::move(hops)},
-            {"table", r.table},
-            {"protocol", r.protocol},
-            {"scope", r.scope}};
+  OrderedJson j = {{"type", "route"},
+                   {"kind", enumWord(kRouteKinds, r.kind)},
+                   {"destination", prefixText(r.destination)},
+                   {"next_hops", std::move(hops)},
+                   {"table", r.table},
+                   {"protocol", r.protocol},
+                   {"scope", r.scope}};
   if (r.preferredSource) j["preferred_source"] = r.preferredSource->toString();
   putOptional(j, "metric", r.metric);
   return j;
 }
 
-json toJson(const net::RuleSpec& r) {
-  json j = {{"type", "rule"},
-            {"family", familyWord(r.family)},
-            {"kind", enumWord(kRuleKinds, r.kind)},
-            {"table", r.table},
-            {"goto", r.gotoTarget}};
+OrderedJson toJson(const net::RuleSpec& r) {
+  OrderedJson j = {{"type", "rule"},
+                   {"family", familyWord(r.family)},
+                   {"kind", enumWord(kRuleKinds, r.kind)},
+                   {"table", r.table},
+                   {"goto", r.gotoTarget}};
   if (r.from) j["from"] = prefixText(*r.from);
   if (r.to) j["to"] = prefixText(*r.to);
   putOptional(j, "iif", r.inputInterface);
@@ -155,7 +158,7 @@ json toJson(const net::RuleSpec& r) {
   return j;
 }
 
-json toJson(const InstalledMacvlan& m) {
+OrderedJson toJson(const InstalledMacvlan& m) {
   return {{"type", "macvlan"},
           {"name", m.name},
           {"parent", m.parent},
@@ -223,12 +226,38 @@ InstalledMacvlan macvlanEntry(const json& j) {
   return m;
 }
 
+OrderedJson toJson(const InstalledSysctl& s) {
+  return {{"type", "sysctl"},
+          {"family", familyWord(s.setting.family)},
+          {"interface", s.setting.interface},
+          {"name", s.setting.name},
+          {"value", s.setting.value},
+          {"original", s.original}};
+}
+
+InstalledSysctl sysctlEntry(const json& j) {
+  InstalledSysctl s;
+  s.setting.family = familyOf(j.at("family").get<std::string>());
+  s.setting.interface = j.at("interface").get<std::string>();
+  s.setting.name = j.at("name").get<std::string>();
+  s.setting.value = j.at("value").get<int>();
+  s.original = j.at("original").get<int>();
+  // The names make a path under /proc/sys: nothing that could climb out of it.
+  for (const auto* part : {&s.setting.interface, &s.setting.name}) {
+    if (part->empty() || part->find('/') != std::string::npos || *part == "." || *part == "..") {
+      throw BadEntry("interface and name: must be plain names");
+    }
+  }
+  return s;
+}
+
 InstalledItem itemOf(const json& j) {
   const auto type = j.at("type").get<std::string>();
   if (type == "address") return addressEntry(j);
   if (type == "route") return routeEntry(j);
   if (type == "rule") return ruleEntry(j);
   if (type == "macvlan") return macvlanEntry(j);
+  if (type == "sysctl") return sysctlEntry(j);
   throw BadEntry("type: unknown value '" + type + "'");
 }
 
@@ -242,6 +271,11 @@ net::InterfaceAddress kernelAddress(const InstalledAddress& installed) {
   return a;
 }
 
+std::string sysctlName(const net::Sysctl& s) {
+  return std::string("net.") + (s.family == util::Family::V6 ? "ipv6" : "ipv4") + ".conf." +
+         s.interface + "." + s.name;
+}
+
 std::string describe(const InstalledItem& item) {
   return std::visit(
       util::Overloaded{
@@ -252,6 +286,9 @@ std::string describe(const InstalledItem& item) {
           [](const net::RouteSpec& r) { return "route " + net::describe(r); },
           [](const net::RuleSpec& r) { return "rule " + net::describe(r); },
           [](const InstalledMacvlan& m) { return "macvlan " + m.name + " on " + m.parent; },
+          [](const InstalledSysctl& s) {
+            return "sysctl " + sysctlName(s.setting) + "=" + std::to_string(s.setting.value);
+          },
       },
       item);
 }
@@ -264,15 +301,20 @@ bool sameItem(const InstalledItem& a, const InstalledItem& b) {
   if (const auto* x = std::get_if<InstalledMacvlan>(&a)) {
     return x->name == std::get<InstalledMacvlan>(b).name;
   }
+  if (const auto* x = std::get_if<InstalledSysctl>(&a)) {
+    const auto& y = std::get<InstalledSysctl>(b).setting;
+    return x->setting.family == y.family && x->setting.interface == y.interface &&
+           x->setting.name == y.name;
+  }
   return a == b;
 }
 
 std::string ledgerText(const std::vector<InstalledItem>& items) {
-  json installed = json::array();
+  OrderedJson installed = OrderedJson::array();
   for (const auto& item : items) {
     installed.push_back(std::visit([](const auto& i) { return toJson(i); }, item));
   }
-  json doc = {{"vipd_state_version", kLedgerVersion}, {"installed", std::move(installed)}};
+  OrderedJson doc = {{"vipd_state_version", kLedgerVersion}, {"installed", std::move(installed)}};
   return doc.dump(2) + "\n";
 }
 
@@ -375,9 +417,12 @@ void InstallLedger::reset(std::vector<InstalledItem> items) {
   save();
 }
 
-bool InstallLedger::contains(const InstalledItem& item) const {
-  return std::any_of(items_.begin(), items_.end(),
-                     [&](const InstalledItem& i) { return sameItem(i, item); });
+bool InstallLedger::contains(const InstalledItem& item) const { return find(item) != nullptr; }
+
+const InstalledItem* InstallLedger::find(const InstalledItem& item) const {
+  auto it = std::find_if(items_.begin(), items_.end(),
+                         [&](const InstalledItem& i) { return sameItem(i, item); });
+  return it == items_.end() ? nullptr : &*it;
 }
 
 void InstallLedger::save() {

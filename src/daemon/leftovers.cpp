@@ -50,6 +50,22 @@ class Remover {
     ++report_.removed;
   }
 
+  void remove(const InstalledSysctl& s) {
+    auto now = deps_.vmacs.readSysctl(s.setting);
+    if (!now) return;  // its interface is gone
+    if (now.value() != s.setting.value) {
+      deps_.log.info("leaving {} alone: it is {} now, someone else's value", describe(s),
+                     now.value());
+      return;
+    }
+    deps_.log.info("resetting {} to {} left by a previous run ({})", describe(s), s.original,
+                   origin_);
+    net::Sysctl original = s.setting;
+    original.value = s.original;
+    if (auto error = deps_.vmacs.writeSysctl(original)) return failed(s, error);
+    ++report_.removed;
+  }
+
  private:
   template <typename Spec>
   void removed(const Spec& spec, const net::NetlinkResult<net::RemoveOutcome>& outcome) {
@@ -111,7 +127,8 @@ CleanupReport removeLeftovers(const std::vector<InstalledItem>& items, const Cle
                               const std::function<bool(const InstalledItem&)>& keep) {
   CleanupReport report;
   Remover remover(deps, origin, report);
-  // Rules, routes, addresses, macvlans: what was installed last goes first.
+  // Rules, routes, addresses, macvlans: what was installed last goes first;
+  // then the sysctls the VMACs needed.
   auto pass = [&](auto type) {
     for (const auto& item : items) {
       const auto* entry = std::get_if<decltype(type)>(&item);
@@ -122,6 +139,7 @@ CleanupReport removeLeftovers(const std::vector<InstalledItem>& items, const Cle
   pass(net::RouteSpec{});
   pass(InstalledAddress{});
   pass(InstalledMacvlan{});
+  pass(InstalledSysctl{});
   return report;
 }
 

@@ -74,4 +74,16 @@ void LedgerVmacRecorder::released(const net::VmacSpec& spec, int ifindex) {
   ledger_.forget(entryOf(spec));
 }
 
+void LedgerVmacRecorder::changing(const net::Sysctl& setting, int before) {
+  InstalledSysctl entry{setting, before};
+  // Changed again before being put back: the value to put back is the first one.
+  if (const auto* known = ledger_.find(entry))
+    entry.original = std::get<InstalledSysctl>(*known).original;
+  ledger_.record(entry);
+}
+
+void LedgerVmacRecorder::restored(const net::Sysctl& setting) {
+  ledger_.forget(InstalledSysctl{setting, 0});
+}
+
 }  // namespace vipd::daemon

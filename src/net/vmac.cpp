@@ -133,7 +133,7 @@ std::error_code VmacManager::holdBase(const VmacSpec& spec) {
     saved.value = before.value();
     base.saved.push_back(saved);
     if (before.value() == s.value) continue;
-    if (auto error = kernel_.writeSysctl(s)) return error;
+    if (auto error = change(s, before.value())) return error;
     netlinkLog()->info("sysctl set path={} value={} was={}", sysctlPath(s), s.value, saved.value);
   }
   return {};
@@ -146,6 +146,8 @@ void VmacManager::dropBase(const VmacSpec& spec) {
     if (auto error = kernel_.writeSysctl(s)) {
       netlinkLog()->warn("sysctl restore failed path={} value={} error=\"{}\"", sysctlPath(s),
                          s.value, error.message());
+    } else {
+      restored(s);
     }
   }
   bases_.erase(it);
@@ -183,10 +185,10 @@ std::error_code VmacManager::clearRpFilter() {
     Sysctl s{util::Family::V4, name, "rp_filter", state.all};
     auto before = kernel_.readSysctl(s);
     if (!before || before.value() >= state.all) continue;
-    if (auto error = kernel_.writeSysctl(s)) return error;
+    if (auto error = change(s, before.value())) return error;
     state.raised.push_back({util::Family::V4, name, "rp_filter", before.value()});
   }
-  if (auto error = kernel_.writeSysctl(all)) return error;
+  if (auto error = change(all, state.all)) return error;
   netlinkLog()->info(
       "sysctl set path={} value=0 was={} raised={} reason=\"rp_filter=0 on the "
       "VMACs (as keepalived)\"",
@@ -202,10 +204,24 @@ void VmacManager::restoreRpFilter() {
   rpFilter_.reset();
   Sysctl all{util::Family::V4, "all", "rp_filter", state.all};
   if (auto now = kernel_.readSysctl(all); now && now.value() == 0) kernel_.writeSysctl(all);
+  // Put back or someone else's now: no longer ours either way.
+  restored(all);
   for (const Sysctl& s : state.raised) {
     auto now = kernel_.readSysctl(s);  // fails for an interface gone meanwhile
     if (now && now.value() == state.all) kernel_.writeSysctl(s);
+    restored(s);
   }
+}
+
+std::error_code VmacManager::change(const Sysctl& setting, int before) {
+  if (recorder_ != nullptr) recorder_->changing(setting, before);
+  auto error = kernel_.writeSysctl(setting);
+  if (error) restored(setting);  // unchanged
+  return error;
+}
+
+void VmacManager::restored(const Sysctl& setting) {
+  if (recorder_ != nullptr) recorder_->restored(setting);
 }
 
 void VmacManager::releaseUnused(const std::set<std::string>& used) {

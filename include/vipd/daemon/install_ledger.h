@@ -11,6 +11,7 @@
 #include "vipd/net/address_manager_types.h"
 #include "vipd/net/link_layer_socket.h"
 #include "vipd/net/route_types.h"
+#include "vipd/net/vmac.h"
 #include "vipd/util/ip_address.h"
 
 namespace spdlog {
@@ -48,20 +49,31 @@ struct InstalledMacvlan {
   friend bool operator==(const InstalledMacvlan&, const InstalledMacvlan&) = default;
 };
 
-/// One thing vipd installed: an address, a route, a rule or a macvlan.
-using InstalledItem =
-    std::variant<InstalledAddress, net::RouteSpec, net::RuleSpec, InstalledMacvlan>;
+/// A sysctl vipd changed for its VMACs (keepalived's arp_ignore/arp_filter on
+/// the interface under one, rp_filter): put back to `original` only while it
+/// still holds vipd's value (someone else's later change stays).
+struct InstalledSysctl {
+  /// Its value is the one vipd wrote.
+  net::Sysctl setting;
+  int original = 0;
+
+  friend bool operator==(const InstalledSysctl&, const InstalledSysctl&) = default;
+};
+
+/// One thing vipd installed: an address, a route, a rule, a macvlan or a sysctl.
+using InstalledItem = std::variant<InstalledAddress, net::RouteSpec, net::RuleSpec,
+                                   InstalledMacvlan, InstalledSysctl>;
 
 /// The kernel address `installed` names (identity fields only).
 net::InterfaceAddress kernelAddress(const InstalledAddress& installed);
 
 /// For log lines: "192.0.2.100/24 on eth0", "route 203.0.113.0/24 via ...",
-/// "rule from ...", "macvlan vrrp.51 on eth0".
+/// "rule from ...", "macvlan vrrp.51 on eth0", "sysctl net.ipv4.conf.eth0.arp_ignore=1".
 std::string describe(const InstalledItem& item);
 
 /// True when a and b are one kernel object: addresses by net::sameAddress()'s
-/// rule, macvlans by name, routes and rules by every field (the kernel's
-/// delete matches on them).
+/// rule, macvlans and sysctls by name, routes and rules by every field (the
+/// kernel's delete matches on them).
 bool sameItem(const InstalledItem& a, const InstalledItem& b);
 
 /// The state file's text (JSON, format version 1) for `items`.
@@ -144,6 +156,8 @@ class InstallLedger {
   void reset(std::vector<InstalledItem> items);
 
   bool contains(const InstalledItem& item) const;
+  /// The recorded entry sameItem() matches, or null.
+  const InstalledItem* find(const InstalledItem& item) const;
   const std::vector<InstalledItem>& items() const { return items_; }
   /// Saves that failed since the ledger was made.
   std::uint64_t saveErrors() const { return saveErrors_; }

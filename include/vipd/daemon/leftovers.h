@@ -39,13 +39,14 @@ struct CleanupReport {
 
 /// Removes every item of `items` that is still present, in the reverse of
 /// the order vipd installs them (rules, routes, addresses, then macvlans),
-/// logging each removal at info: "removing 192.0.2.100/24 on eth0 left by a
-/// previous run (state file)", `origin` in the parentheses. An address is
-/// removed only while its ifindex still is the interface of the recorded
-/// name, a macvlan only while it still is a macvlan of that name on the
-/// recorded parent with the recorded MAC; anything else of that name is
-/// someone else's and is left alone (logged). Items for which `keep` is true
-/// are left in place (at start: the VMACs the new configuration reuses).
+/// then puts the recorded sysctls back, logging each at info: "removing
+/// 192.0.2.100/24 on eth0 left by a previous run (state file)", `origin` in
+/// the parentheses. An address is removed only while its ifindex still is the
+/// interface of the recorded name, a macvlan only while it still is a macvlan
+/// of that name on the recorded parent with the recorded MAC, a sysctl reset
+/// only while it holds the value vipd wrote; anything else is someone else's
+/// and is left alone (logged). Items for which `keep` is true are left in
+/// place (at start: the VMACs the new configuration reuses).
 CleanupReport removeLeftovers(const std::vector<InstalledItem>& items, const CleanupDeps& deps,
                               std::string_view origin,
                               const std::function<bool(const InstalledItem&)>& keep = {});

@@ -74,13 +74,16 @@ class RecordingRouteManager final : public net::RouteManager {
 };
 
 /// Records the VMACs a net::VmacManager takes on, and forgets each (with the
-/// addresses that were on it) once deleted.
+/// addresses that were on it) once deleted; and the sysctls it changes, with
+/// their value before vipd first changed them, until they are put back.
 class LedgerVmacRecorder final : public net::VmacRecorder {
  public:
   explicit LedgerVmacRecorder(InstallLedger& ledger) : ledger_(ledger) {}
 
   void owning(const net::VmacSpec& spec) override;
   void released(const net::VmacSpec& spec, int ifindex) override;
+  void changing(const net::Sysctl& setting, int before) override;
+  void restored(const net::Sysctl& setting) override;
 
   /// The ledger's entry for `spec`.
   static InstalledMacvlan entryOf(const net::VmacSpec& spec);

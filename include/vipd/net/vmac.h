@@ -143,8 +143,8 @@ class NetlinkVmacKernel final : public VmacKernel {
 };
 
 /// Hears of every macvlan VmacManager takes on and of every one it deleted,
-/// so that the daemon can keep a record that survives a crash
-/// (daemon::InstallLedger).
+/// and of the sysctls it changes and puts back, so that the daemon can keep
+/// a record that survives a crash (daemon::InstallLedger).
 class VmacRecorder {
  public:
   virtual ~VmacRecorder() = default;
@@ -153,6 +153,13 @@ class VmacRecorder {
   /// The macvlan is gone (deleted, or never made: its creation failed);
   /// `ifindex`: the one it had (0 if none), whose addresses went with it.
   virtual void released(const VmacSpec& spec, int ifindex) = 0;
+  /// Before the manager writes `setting` over the value `before`: the
+  /// sysctls of the interface under a VMAC and the rp_filter ones (not the
+  /// macvlan's own, which go with it).
+  virtual void changing(const Sysctl& setting, int before) = 0;
+  /// The sysctl of `setting`'s name is no longer the manager's to put back:
+  /// it was (or the write failed, or someone else has changed it since).
+  virtual void restored(const Sysctl& setting) = 0;
 };
 
 /// Owns the daemon's VMACs: creates (or adopts) each, sets the sysctls and
@@ -207,6 +214,9 @@ class VmacManager {
   std::error_code notMade(const VmacSpec& spec, std::error_code error);
   std::error_code configure(const VmacSpec& spec, int ifindex);
   std::error_code clearRpFilter();
+  /// Writes `setting` over `before`, telling the recorder first.
+  std::error_code change(const Sysctl& setting, int before);
+  void restored(const Sysctl& setting);
   void restoreRpFilter();
   std::error_code holdBase(const VmacSpec& spec);
   void dropBase(const VmacSpec& spec);

@@ -72,6 +72,8 @@ TEST(LedgerTextTest, EveryKindRoundTripsWithEveryField) {
       fullRule(),
       net::RuleSpec{},
       vmac(),
+      InstalledSysctl{{util::Family::V4, "all", "rp_filter", 0}, 1},
+      InstalledSysctl{{util::Family::V6, "vrrp.51", "disable_ipv6", 1}, 0},
   };
   const auto text = ledgerText(items);
   auto parsed = parseLedgerText(text);
@@ -112,6 +114,12 @@ TEST(LedgerTextTest, ABadEntryIsNamedByIndexAndField) {
            "next_hops": [], "table": 254, "protocol": 300, "scope": 0})",
        "protocol"},
       {R"({"type": "rule", "family": "ipx", "kind": "table", "table": 1, "goto": 0})", "family"},
+      {R"({"type": "sysctl", "family": "inet", "interface": "..", "name": "rp_filter",
+           "value": 0, "original": 1})",
+       "plain names"},
+      {R"({"type": "sysctl", "family": "inet", "interface": "eth0", "name": "a/b",
+           "value": 0, "original": 1})",
+       "plain names"},
       {R"({"type": "tunnel"})", "type"},
   };
   for (const auto& [entry, field] : cases) {
@@ -142,6 +150,11 @@ TEST(SameItemTest, FollowsTheKernelsIdentityOfEachKind) {
   otherRoute.metric = 8;
   EXPECT_FALSE(sameItem(fullRoute(), otherRoute));
   EXPECT_FALSE(sameItem(vip4(), vmac()));
+  EXPECT_TRUE(sameItem(InstalledSysctl{{util::Family::V4, "eth0", "arp_ignore", 1}, 0},
+                       InstalledSysctl{{util::Family::V4, "eth0", "arp_ignore", 0}, 1}))
+      << "a sysctl by its name";
+  EXPECT_FALSE(sameItem(InstalledSysctl{{util::Family::V4, "eth0", "arp_ignore", 1}, 0},
+                        InstalledSysctl{{util::Family::V4, "eth1", "arp_ignore", 1}, 0}));
 }
 
 TEST(DescribeTest, SaysWhatAndWhere) {
@@ -149,6 +162,8 @@ TEST(DescribeTest, SaysWhatAndWhere) {
   EXPECT_EQ(describe(InstalledAddress{"", 5, ip("2001:db8::1"), 64}),
             "2001:db8::1/64 on ifindex 5");
   EXPECT_EQ(describe(vmac()), "macvlan vrrp.51 on eth0");
+  EXPECT_EQ(describe(InstalledSysctl{{util::Family::V4, "eth0", "arp_ignore", 1}, 0}),
+            "sysctl net.ipv4.conf.eth0.arp_ignore=1");
   EXPECT_EQ(describe(InstalledItem(fullRoute())).rfind("route 203.0.113.0/24 src 192.0.2.100", 0),
             0u)
       << describe(InstalledItem(fullRoute()));

@@ -194,6 +194,24 @@ TEST_F(LeftoversTest, WhatTheKernelRefusesIsReportedAndLogged) {
       << logText_.str();
 }
 
+TEST_F(LeftoversTest, ASysctlIsPutBackOnlyWhileItHoldsVipdsValue) {
+  const InstalledSysctl arpIgnore{{util::Family::V4, "eth0", "arp_ignore", 1}, 0};
+  const InstalledSysctl rpFilter{{util::Family::V4, "all", "rp_filter", 0}, 1};
+  vmacs_.sysctls["/proc/sys/net/ipv4/conf/eth0/arp_ignore"] = 1;
+  vmacs_.sysctls["/proc/sys/net/ipv4/conf/all/rp_filter"] = 2;  // changed since by someone
+  const auto report = clean({arpIgnore, rpFilter});
+  EXPECT_EQ(report.removed, 1u);
+  EXPECT_EQ(vmacs_.sysctls["/proc/sys/net/ipv4/conf/eth0/arp_ignore"], 0);
+  EXPECT_EQ(vmacs_.sysctls["/proc/sys/net/ipv4/conf/all/rp_filter"], 2);
+  EXPECT_NE(logText_.str().find("info resetting sysctl net.ipv4.conf.eth0.arp_ignore=1 to 0 left "
+                                "by a previous run (state file)"),
+            std::string::npos)
+      << logText_.str();
+  EXPECT_NE(logText_.str().find("leaving sysctl net.ipv4.conf.all.rp_filter=0 alone: it is 2 now"),
+            std::string::npos)
+      << logText_.str();
+}
+
 // ---- configuredItems --------------------------------------------------------------------
 
 TEST_F(LeftoversTest, TheConfigurationInstallsItsAddressesRoutesRulesAndVmacs) {

@@ -177,6 +177,15 @@ class VmacRecordingTest : public ::testing::Test {
     return s;
   }
 
+  /// The macvlans in the ledger (the sysctls their manager changed aside).
+  std::vector<InstalledItem> macvlans() const {
+    std::vector<InstalledItem> out;
+    for (const auto& item : ledger_.items()) {
+      if (std::holds_alternative<InstalledMacvlan>(item)) out.push_back(item);
+    }
+    return out;
+  }
+
   MemoryStore store_;
   InstallLedger ledger_{store_, testing::quietLogger()};
   LedgerVmacRecorder recorder_{ledger_};
@@ -196,7 +205,7 @@ TEST_F(VmacRecordingTest, TheMacvlanIsRecordedBeforeItIsCreated) {
 
   kernel_.failOn.reset();
   ASSERT_TRUE(vmacs.acquire(spec()));
-  EXPECT_EQ(ledger_.items(), (std::vector<InstalledItem>{LedgerVmacRecorder::entryOf(spec())}));
+  EXPECT_EQ(macvlans(), (std::vector<InstalledItem>{LedgerVmacRecorder::entryOf(spec())}));
 }
 
 TEST_F(VmacRecordingTest, AReusedLeftoverIsRecordedToo) {
@@ -205,7 +214,7 @@ TEST_F(VmacRecordingTest, AReusedLeftoverIsRecordedToo) {
   auto ifindex = vmacs.acquire(spec());
   ASSERT_TRUE(ifindex);
   EXPECT_EQ(ifindex.value(), 7) << "reused";
-  EXPECT_EQ(ledger_.items().size(), 1u) << "vipd deletes it at stop: it is vipd's";
+  EXPECT_EQ(macvlans().size(), 1u) << "vipd deletes it at stop: it is vipd's";
 }
 
 TEST_F(VmacRecordingTest, ReleaseForgetsTheMacvlanAndTheAddressesOnIt) {
@@ -220,13 +229,41 @@ TEST_F(VmacRecordingTest, ReleaseForgetsTheMacvlanAndTheAddressesOnIt) {
       (std::vector<InstalledItem>{InstalledAddress{"eth0", kIfindex, ip("192.0.2.100"), 24}}));
 }
 
+TEST_F(VmacRecordingTest, TheSysctlsChangedForTheVmacAreRecordedWithTheirValueBefore) {
+  kernel_.sysctls["/proc/sys/net/ipv4/conf/all/rp_filter"] = 1;
+  kernel_.sysctls["/proc/sys/net/ipv4/conf/eth0/arp_filter"] = 1;  // already as wanted
+  {
+    net::VmacManager vmacs(kernel_, &recorder_);
+    ASSERT_TRUE(vmacs.acquire(spec()));
+    std::vector<std::string> recorded;
+    for (const auto& item : ledger_.items()) {
+      if (const auto* s = std::get_if<InstalledSysctl>(&item)) {
+        recorded.push_back(describe(item) + " was " + std::to_string(s->original));
+      }
+    }
+    EXPECT_EQ(recorded, (std::vector<std::string>{
+                            "sysctl net.ipv4.conf.default.rp_filter=1 was 0",
+                            "sysctl net.ipv4.conf.lo.rp_filter=1 was 0",
+                            "sysctl net.ipv4.conf.eth0.rp_filter=1 was 0",
+                            // Raised like every interface, then set to 0 for
+                            // the VMAC: gone with it, and skipped then.
+                            "sysctl net.ipv4.conf.vrrp.51.rp_filter=1 was 0",
+                            "sysctl net.ipv4.conf.all.rp_filter=0 was 1",
+                            "sysctl net.ipv4.conf.eth0.arp_ignore=1 was 0",
+                        }))
+        << "not the macvlan's own settings (they go with it), nor what had the value already";
+  }  // released: every value is back
+  EXPECT_TRUE(ledger_.items().empty());
+  EXPECT_EQ(kernel_.sysctls["/proc/sys/net/ipv4/conf/eth0/arp_ignore"], 0);
+}
+
 TEST_F(VmacRecordingTest, AMacvlanTheKernelWouldNotDeleteStaysRecorded) {
   {
     net::VmacManager vmacs(kernel_, &recorder_);
     ASSERT_TRUE(vmacs.acquire(spec()));
     kernel_.failOn = "remove";
   }  // the destructor releases it
-  EXPECT_EQ(ledger_.items().size(), 1u) << "still there: the next start removes it";
+  EXPECT_EQ(macvlans().size(), 1u) << "still there: the next start removes it";
 }
 
 }  // namespace
