@@ -87,19 +87,35 @@ TEST(LedgerTextTest, AnEmptySetRoundTrips) {
   EXPECT_TRUE(parsed.value().empty());
 }
 
+TEST(LedgerTextTest, IsAHeaderThenOneJsonObjectPerLine) {
+  EXPECT_EQ(ledgerText({vip4()}),
+            "{\"vipd_state_version\":1}\n"
+            "{\"type\":\"address\",\"interface\":\"eth0\",\"ifindex\":2,"
+            "\"address\":\"192.0.2.100/24\"}\n");
+  auto parsed = parseLedgerText("\n" + ledgerText({vip4()}) + "\n  \n");
+  ASSERT_TRUE(parsed) << parsed.error();
+  EXPECT_EQ(parsed.value().size(), 1u) << "blank lines are nothing";
+}
+
 TEST(LedgerTextTest, TextThatIsNotJsonIsAnErrorWithNlohmannsReason) {
-  auto parsed = parseLedgerText("{\"vipd_state_version\": 1, \"installed\": [");
+  auto parsed = parseLedgerText("{\"vipd_state_version\":1}\n{\"type\": \"addr");
   ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().rfind("line 2: ", 0), 0u) << parsed.error();
   EXPECT_NE(parsed.error().find("parse error"), std::string::npos) << parsed.error();
 }
 
-TEST(LedgerTextTest, AnotherFormatVersionIsNotGuessedAt) {
-  auto parsed = parseLedgerText(R"({"vipd_state_version": 2, "installed": []})");
+TEST(LedgerTextTest, AnotherFormatVersionOrNoneIsNotGuessedAt) {
+  auto parsed = parseLedgerText("{\"vipd_state_version\": 2}\n");
   ASSERT_FALSE(parsed);
   EXPECT_NE(parsed.error().find("format version 2"), std::string::npos) << parsed.error();
+  auto headless = parseLedgerText(ledgerLine(vip4()));
+  ASSERT_FALSE(headless);
+  EXPECT_NE(headless.error().find("vipd_state_version"), std::string::npos) << headless.error();
+  auto empty = parseLedgerText("");
+  ASSERT_FALSE(empty) << "an empty file is not an empty set: it was cut short";
 }
 
-TEST(LedgerTextTest, ABadEntryIsNamedByIndexAndField) {
+TEST(LedgerTextTest, ABadEntryIsNamedByLineAndField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"type": "address", "interface": "eth0", "ifindex": 2, "address": "192.0.2.300/24"})",
        "address"},
@@ -107,30 +123,27 @@ TEST(LedgerTextTest, ABadEntryIsNamedByIndexAndField) {
        "ifindex"},
       {R"({"type": "address", "interface": "eth0", "ifindex": 2, "address": "192.0.2.1/33"})",
        "prefix length"},
-      {R"({"type": "macvlan", "name": "vrrp.51", "parent": "eth0", "parent_ifindex": 2,
-           "mac": "00:00:5e"})",
+      {R"({"type": "macvlan", "name": "vrrp.51", "parent": "eth0", "parent_ifindex": 2, )"
+       R"("mac": "00:00:5e"})",
        "mac"},
-      {R"({"type": "route", "kind": "unicast", "destination": "203.0.113.0/24",
-           "next_hops": [], "table": 254, "protocol": 300, "scope": 0})",
+      {R"({"type": "route", "kind": "unicast", "destination": "203.0.113.0/24", )"
+       R"("next_hops": [], "table": 254, "protocol": 300, "scope": 0})",
        "protocol"},
       {R"({"type": "rule", "family": "ipx", "kind": "table", "table": 1, "goto": 0})", "family"},
-      {R"({"type": "sysctl", "family": "inet", "interface": "..", "name": "rp_filter",
-           "value": 0, "original": 1})",
+      {R"({"type": "sysctl", "family": "inet", "interface": "..", "name": "rp_filter", )"
+       R"("value": 0, "original": 1})",
        "plain names"},
-      {R"({"type": "sysctl", "family": "inet", "interface": "eth0", "name": "a/b",
-           "value": 0, "original": 1})",
+      {R"({"type": "sysctl", "family": "inet", "interface": "eth0", "name": "a/b", )"
+       R"("value": 0, "original": 1})",
        "plain names"},
       {R"({"type": "tunnel"})", "type"},
   };
   for (const auto& [entry, field] : cases) {
     SCOPED_TRACE(entry);
-    const std::string text =
-        R"({"vipd_state_version": 1, "installed": [)"
-        R"({"type": "address", "interface": "eth0", "ifindex": 2, "address": "192.0.2.1/24"}, )" +
-        entry + "]}";
+    const std::string text = ledgerText({vip4()}) + entry + "\n";
     auto parsed = parseLedgerText(text);
     ASSERT_FALSE(parsed);
-    EXPECT_EQ(parsed.error().rfind("installed[1]: ", 0), 0u) << parsed.error();
+    EXPECT_EQ(parsed.error().rfind("line 3: ", 0), 0u) << parsed.error();
     EXPECT_NE(parsed.error().find(field), std::string::npos) << parsed.error();
   }
 }
@@ -209,7 +222,7 @@ TEST_F(StateFileTest, SaveCreatesTheDirectoryAndLoadReadsItBack) {
 
 TEST_F(StateFileTest, ACorruptFileIsAnErrorNamingItsPath) {
   std::filesystem::create_directories(dir_ / "run");
-  std::ofstream(path()) << "{\"vipd_state_version\": 1, \"installed\": [{\"type\": ";
+  std::ofstream(path()) << "{\"vipd_state_version\":1}\n{\"type\": ";
   auto loaded = StateFile(path()).load();
   ASSERT_FALSE(loaded);
   EXPECT_NE(loaded.error().find("state file " + path() + ": "), std::string::npos)
