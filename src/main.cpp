@@ -83,8 +83,8 @@ vipd::daemon::CapabilityNeeds capabilityNeeds(const Options& opts,
                                               const vipd::config::Config& config) {
   vipd::exec::SystemFileLookup files;
   vipd::exec::SystemAccountLookup accounts;
-  return vipd::daemon::neededCapabilities(config, {opts.configFile, opts.metricsFile}, accounts,
-                                          files);
+  return vipd::daemon::neededCapabilities(
+      config, {opts.configFile, opts.metricsFile, opts.stateFile}, accounts, files);
 }
 
 // A reload that needs a capability given up at start would half work
