@@ -70,16 +70,27 @@ int runCleanupCommand(const Options& options, const config::Config* config) {
   }
   StateFile file(options.stateFile);
   auto recorded = file.load();
-  if (!recorded) log->warn("{}; only the configuration is used", recorded.error());
-  net::NetlinkAddressManager addresses;
-  net::NetlinkRouteManager routes;
-  net::NetlinkVmacKernel vmacs;
-  const CleanupDeps deps{addresses, routes, vmacs, *log};
-  const auto done = cleanUpAfterCrash(recorded ? recorded.value() : std::vector<InstalledItem>{},
-                                      config, deps, file);
+  // An unreadable file is left as it is, for the operator to look at.
+  StateFile untouched("");
+  if (!recorded) {
+    log->warn("{}; it is left as it is, only the configuration is used", recorded.error());
+  }
+  CrashCleanup done;
+  try {
+    net::NetlinkAddressManager addresses;
+    net::NetlinkRouteManager routes;
+    net::NetlinkVmacKernel vmacs;
+    const CleanupDeps deps{addresses, routes, vmacs, *log};
+    done = cleanUpAfterCrash(recorded ? recorded.value() : std::vector<InstalledItem>{}, config,
+                             deps, recorded ? static_cast<LedgerStore&>(file) : untouched);
+  } catch (const std::exception& e) {
+    log->error("cleanup: {}", e.what());
+    return 1;
+  }
   if (!done.failed.empty()) {
-    log->error("cleanup: removed {}, {} could not be removed (kept in {})", done.removed,
-               done.failed.size(), options.stateFile.empty() ? "no state file" : options.stateFile);
+    log->error("cleanup: removed {}, {} could not be removed{}", done.removed, done.failed.size(),
+               recorded && !options.stateFile.empty() ? " (kept in " + options.stateFile + ")"
+                                                      : std::string());
     return 1;
   }
   if (!recorded || config == nullptr) {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 #include "vipd/daemon/leftovers.h"
@@ -196,21 +195,9 @@ void Daemon::cleanUpPreviousRun() {
     return;
   }
   if (recorded.value().empty()) return;
-  // A VMAC this configuration uses again is reused as it is (see VmacManager),
-  // not deleted and made anew.
-  const auto isMacvlan = [](const InstalledItem& item) {
-    return std::holds_alternative<InstalledMacvlan>(item);
-  };
-  std::vector<InstalledItem> reused;
-  if (std::any_of(recorded.value().begin(), recorded.value().end(), isMacvlan)) {
-    std::ranges::copy_if(configuredItems(config_, kernelAddresses_), std::back_inserter(reused),
-                         isMacvlan);
-  }
-  const auto keep = [&](const InstalledItem& item) {
-    return std::find(reused.begin(), reused.end(), item) != reused.end();
-  };
   const CleanupDeps deps{kernelAddresses_, kernelRoutes_, vmacKernel_, *log_};
-  auto report = removeLeftovers(recorded.value(), deps, "state file", keep);
+  auto report =
+      removeLeftovers(recorded.value(), deps, "state file", keptAtStart(config_, kernelAddresses_));
   ledger_.reset(std::move(report.failed));
 }
 

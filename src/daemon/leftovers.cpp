@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 
@@ -120,6 +121,25 @@ void addAddress(std::vector<InstalledItem>& out, net::AddressManager& links,
   }
 }
 
+/// The use_vmac macvlan of `in`, if it has one and its interface exists.
+std::optional<InstalledMacvlan> vmacOf(const config::VrrpInstance& in, net::AddressManager& links) {
+  if (!in.vmacInterface || !in.interface) return std::nullopt;
+  auto parent = ifindexOf(links, *in.interface);
+  if (!parent) return std::nullopt;
+  return InstalledMacvlan{*in.vmacInterface, *in.interface, *parent,
+                          net::virtualRouterMac(in.virtualRouterId, in.family)};
+}
+
+/// static_ipaddress, static_routes and static_rules.
+void addStatics(std::vector<InstalledItem>& out, const config::Config& config,
+                net::AddressManager& links) {
+  for (const auto& entry : config.global.staticAddresses) {
+    addAddress(out, links, entry, entry.device.value_or(std::string(kDefaultStaticInterface)));
+  }
+  for (const auto& route : routeSpecs(config.staticRoutes)) out.emplace_back(route);
+  for (const auto& rule : ruleSpecs(config.staticRules)) out.emplace_back(rule);
+}
+
 }  // namespace
 
 CleanupReport removeLeftovers(const std::vector<InstalledItem>& items, const CleanupDeps& deps,
@@ -155,18 +175,25 @@ std::vector<InstalledItem> configuredItems(const config::Config& config,
     }
     for (const auto& route : routeSpecs(in.virtualRoutes)) out.emplace_back(route);
     for (const auto& rule : ruleSpecs(in.virtualRules)) out.emplace_back(rule);
-    if (!in.vmacInterface) continue;
-    if (auto parent = ifindexOf(links, *in.interface)) {
-      out.push_back(InstalledMacvlan{*in.vmacInterface, *in.interface, *parent,
-                                     net::virtualRouterMac(in.virtualRouterId, in.family)});
-    }
+    if (auto vmac = vmacOf(in, links)) out.emplace_back(*vmac);
   }
-  for (const auto& entry : config.global.staticAddresses) {
-    addAddress(out, links, entry, entry.device.value_or(std::string(kDefaultStaticInterface)));
-  }
-  for (const auto& route : routeSpecs(config.staticRoutes)) out.emplace_back(route);
-  for (const auto& rule : ruleSpecs(config.staticRules)) out.emplace_back(rule);
+  addStatics(out, config, links);
   return out;
+}
+
+std::function<bool(const InstalledItem&)> keptAtStart(const config::Config& config,
+                                                      net::AddressManager& links) {
+  std::vector<InstalledItem> kept;
+  for (const auto& in : config.instances) {
+    if (auto vmac = vmacOf(in, links)) kept.emplace_back(*vmac);
+  }
+  addStatics(kept, config, links);
+  return [kept = std::move(kept)](const InstalledItem& item) {
+    return std::any_of(kept.begin(), kept.end(), [&](const InstalledItem& k) {
+      // A VMAC only as it is: another parent or MAC is replaced anyway.
+      return std::holds_alternative<InstalledMacvlan>(k) ? k == item : sameItem(k, item);
+    });
+  };
 }
 
 }  // namespace vipd::daemon

@@ -55,9 +55,9 @@ class Daemon {
   Daemon& operator=(const Daemon&) = delete;
 
   /// Removes what the state file says a previous run left behind (but the
-  /// VMACs this configuration reuses), resolves interfaces, opens sockets,
-  /// cleans up stale VIPs, adds the
-  /// static addresses, installs static_routes / static_rules and starts every
+  /// VMACs and static entries this configuration keeps), resolves
+  /// interfaces, opens sockets, cleans up stale VIPs, adds the static
+  /// addresses, installs static_routes / static_rules and starts every
   /// instance. Throws std::runtime_error naming the instance on any setup
   /// failure (nothing has been started then).
   void start();
@@ -121,9 +121,9 @@ class Daemon {
   ResolvedInterface onVmac(const config::VrrpInstance& instance, ResolvedInterface base);
   /// Deletes the VMACs no instance of config_ names (after a reload).
   void pruneVmacs();
-  /// start(): removes what the state file records, keeping the VMACs config_
-  /// uses as they are (they are reused); the ledger starts with what could
-  /// not be removed.
+  /// start(): removes what the state file records, except what config_
+  /// installs again at once (keptAtStart()); the ledger starts with what
+  /// could not be removed.
   void cleanUpPreviousRun();
   Prepared prepare(const config::VrrpInstance& instance, const config::GlobalDefs& global);
   /// prepare() for every instance a reload creates or updates; nullopt

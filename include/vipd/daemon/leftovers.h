@@ -59,4 +59,13 @@ CleanupReport removeLeftovers(const std::vector<InstalledItem>& items, const Cle
 std::vector<InstalledItem> configuredItems(const config::Config& config,
                                            net::AddressManager& links);
 
+/// What a start with `config` keeps of a previous run's records, because it
+/// installs it again at once: its use_vmac macvlans as they are (reused, as
+/// keepalived reuses them) and its static addresses, routes and rules
+/// (adopted, as keepalived does: removing a static IPv4 primary address
+/// would also take the secondaries of its subnet). Everything else goes, the
+/// configured VIPs included: a starting instance is not master.
+std::function<bool(const InstalledItem&)> keptAtStart(const config::Config& config,
+                                                      net::AddressManager& links);
+
 }  // namespace vipd::daemon

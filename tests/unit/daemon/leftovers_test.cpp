@@ -282,6 +282,40 @@ vrrp_instance VI_3 {
   EXPECT_EQ(std::get<InstalledAddress>(items[4]).ifindex, kVmacIfindex);
 }
 
+TEST_F(LeftoversTest, ARestartKeepsTheVmacsAndStaticEntriesItInstallsAgainAndNothingElse) {
+  const auto config = testing::parseConfig(R"(
+static_ipaddress {
+    198.51.100.1/24 dev eth0
+}
+static_routes {
+    198.51.100.0/25 via 192.0.2.254 dev eth0
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    use_vmac vrrp.51
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+)");
+  const auto keep = keptAtStart(config, addresses_);
+  const auto staticRoute = configuredItems(config, addresses_).back();
+  ASSERT_TRUE(std::holds_alternative<net::RouteSpec>(staticRoute));
+  EXPECT_TRUE(keep(kMacvlan)) << "reused as it is";
+  EXPECT_TRUE(keep(InstalledAddress{"eth0", kIfindex, ip("198.51.100.1"), 24}))
+      << "a static address is adopted, as keepalived does";
+  EXPECT_TRUE(keep(staticRoute));
+  EXPECT_FALSE(keep(InstalledAddress{"vrrp.51", kVmacIfindex, ip("192.0.2.100"), 24}))
+      << "a configured VIP goes: the instance starts as backup";
+  EXPECT_FALSE(keep(InstalledAddress{"eth0", kIfindex, ip("198.51.100.1"), 25}));
+  auto otherMac = kMacvlan;
+  otherMac.mac = net::virtualRouterMac(52, util::Family::V4);
+  EXPECT_FALSE(keep(otherMac)) << "not the VMAC this configuration makes";
+  EXPECT_FALSE(keep(route("203.0.113.0")));
+}
+
 // ---- cleanUpAfterCrash (vipd --cleanup) -------------------------------------------------
 
 TEST_F(LeftoversTest, CleanupRemovesTheRecordedThenTheConfiguredAndDiscardsTheStore) {
