@@ -79,8 +79,7 @@ TEST_F(FileWatchTest, SeesAFileReplacedByRenameAndOneRemoved) {
 TEST_F(FileWatchTest, InitFileWritesMissingFilesAndOverwritesOnlyWhenAsked) {
   write("kept", "3");
   write("forced", "3");
-  make({file("fresh", config::TrackFileInit{4, false}),
-        file("kept", config::TrackFileInit{4, false}),
+  make({file("fresh", config::TrackFileInit{4, false}), file("kept", config::TrackFileInit{4, false}),
         file("forced", config::TrackFileInit{4, true})});
   EXPECT_EQ(watch_->value("fresh"), 4);
   EXPECT_EQ(watch_->value("kept"), 3);
