@@ -12,6 +12,7 @@
 #include "vipd/config/dump.h"
 #include "vipd/config/parser.h"
 #include "vipd/daemon/capabilities.h"
+#include "vipd/daemon/cleanup_command.h"
 #include "vipd/daemon/control_commands.h"
 #include "vipd/daemon/control_server.h"
 #include "vipd/daemon/daemon.h"
@@ -113,8 +114,8 @@ vipd::daemon::CapabilityNeeds capabilityNeeds(const Options& opts,
                                               const vipd::config::Config& config) {
   vipd::exec::SystemFileLookup files;
   vipd::exec::SystemAccountLookup accounts;
-  return vipd::daemon::neededCapabilities(config, {opts.configFile, opts.metricsFile}, accounts,
-                                          files);
+  return vipd::daemon::neededCapabilities(
+      config, {opts.configFile, opts.metricsFile, opts.stateFile}, accounts, files);
 }
 
 // A reload that needs a capability given up at start would half work
@@ -275,7 +276,7 @@ int run(const Options& opts, vipd::config::Config config) {
     const auto needs = capabilityNeeds(opts, config);
     vipd::daemon::Privileges privileges;
     vipd::daemon::EventLoop loop;
-    vipd::daemon::Daemon daemon(std::move(config), loop);
+    vipd::daemon::Daemon daemon(std::move(config), loop, opts.stateFile);
     vipd::daemon::ServiceManager service(
         loop, vipd::daemon::systemdNotify(),
         [&daemon] {
@@ -330,6 +331,17 @@ int run(const Options& opts, vipd::config::Config config) {
   return status;
 }
 
+// vipd --cleanup: logs each removal to the console (and syslog with -S).
+// A configuration that cannot be used still leaves the state file's part.
+int cleanup(const Options& opts, const std::optional<vipd::config::Config>& config) {
+  auto targets = vipd::daemon::logTargets(opts);
+  targets.console = true;
+  vipd::daemon::setupLogging(opts.logLevel, targets);
+  const int status = vipd::daemon::runCleanupCommand(opts, config ? &*config : nullptr);
+  vipd::daemon::shutdownLogging();
+  return status;
+}
+
 // keepalived --signum: the number on stdout, or "Unknown sigfunc" and 1.
 int printSignalNumber(const std::string& name) {
   auto function = vipd::daemon::parseSignalFunction(name);
@@ -363,15 +375,18 @@ int main(int argc, char** argv) {
       return printSignalNumber(opts.signalName);
     case Options::Action::ConfigTest:
     case Options::Action::DumpConfig:
+    case Options::Action::Cleanup:
     case Options::Action::Run:
       break;
   }
   // Unlike keepalived, a missing file is an error for -t too (reference §5 item 16).
   if (!std::filesystem::exists(opts.configFile)) {
     std::cerr << "vipd: configuration file " << opts.configFile << " does not exist\n";
+    if (opts.action == Options::Action::Cleanup) return cleanup(opts, std::nullopt);
     return opts.action == Options::Action::Run ? kExitNoConfig : kExitConfigTestErrors;
   }
   auto config = loadConfig(opts);
+  if (opts.action == Options::Action::Cleanup) return cleanup(opts, config);
   if (opts.action == Options::Action::ConfigTest) {
     if (!config) return kExitConfigTestErrors;
     const std::size_t hostErrors = checkHost(*config);

@@ -264,6 +264,9 @@ std::string formatStats(const json& stats) {
   if (stats.contains("log_lines_overwritten")) {
     out += fmt::format("log lines overwritten: {}\n", stats["log_lines_overwritten"].dump());
   }
+  if (stats.contains("state_file_errors")) {
+    out += fmt::format("state file errors: {}\n", stats["state_file_errors"].dump());
+  }
   return out + scriptLines(stats) + notifyLines(stats) + refusedLines(stats);
 }
 

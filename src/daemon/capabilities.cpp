@@ -195,6 +195,9 @@ CapabilityNeeds neededCapabilities(const config::Config& config, const DaemonFil
   if (!files.metricsFile.empty()) {
     out.add(replaceDenial(files.metricsFile, fs), "--metrics-file " + files.metricsFile);
   }
+  if (!files.stateFile.empty()) {
+    out.add(replaceDenial(files.stateFile, fs), "--state-file " + files.stateFile);
+  }
   return out.take();
 }
 

@@ -38,6 +38,11 @@ bool answered(const sockaddr_un& addr) {
 
 }  // namespace
 
+bool controlSocketAnswers(const std::string& path) {
+  if (path.size() >= sizeof(sockaddr_un::sun_path)) return false;
+  return answered(addressOf(path));
+}
+
 ControlServer::ControlServer(EventLoop& loop, std::string path, Handler handler,
                              std::shared_ptr<spdlog::logger> log,
                              std::chrono::milliseconds clientTimeout)

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "vipd/daemon/leftovers.h"
 #include "vipd/daemon/logging.h"
 
 namespace vipd::daemon {
@@ -27,13 +28,15 @@ bool ipv6Forwarding(const std::string& interface) {
 
 }  // namespace
 
-Daemon::Daemon(config::Config config, EventLoop& loop)
+Daemon::Daemon(config::Config config, EventLoop& loop, std::string stateFile)
     : config_(std::move(config)),
       loop_(loop),
       reactor_(loop),
       runner_(std::make_unique<exec::LoopProcessRunner>(reactor_)),
       prober_(std::make_unique<LoopProber>(loop_)),
       log_(logger("vipd")),
+      stateFile_(std::move(stateFile)),
+      ledger_(stateFile_, logger("vipd")),
       pending_(addresses_, logger("vrrp")),
       statics_(addresses_, logger("netlink")),
       staticRoutes_(routes_, logger("netlink")),
@@ -184,6 +187,20 @@ void Daemon::pruneVmacs() {
   vmacs_.releaseUnused(used);
 }
 
+void Daemon::cleanUpPreviousRun() {
+  auto recorded = stateFile_.load();
+  if (!recorded) {
+    log_->warn("{}; ignoring it", recorded.error());
+    ledger_.reset({});
+    return;
+  }
+  if (recorded.value().empty()) return;
+  const CleanupDeps deps{kernelAddresses_, kernelRoutes_, vmacKernel_, *log_};
+  auto report =
+      removeLeftovers(recorded.value(), deps, "state file", keptAtStart(config_, kernelAddresses_));
+  ledger_.reset(std::move(report.failed));
+}
+
 Daemon::Prepared Daemon::prepare(const config::VrrpInstance& in, const config::GlobalDefs& global) {
   auto itf = resolveInterface(in);
   if (in.vmacInterface) itf = onVmac(in, std::move(itf));
@@ -231,6 +248,8 @@ void Daemon::refreshReceivePolicies() {
 }
 
 void Daemon::start() {
+  // First: nothing of this run exists yet, and no monitor hears the removals.
+  cleanUpPreviousRun();
   loop_.onLateTimers(kLoopStallThreshold, [this](auto late) { onLoopStall(late); });
   net::MonitorOptions monitorOptions;
   if (const auto& bytes = config_.global.netlinkMonitorRcvBufs) {

@@ -51,6 +51,7 @@ void Daemon::clearStats() {
   syncGroups_.clearStats();
   unattributed_.clear();
   logLinesOverwrittenBefore_ = logLinesOverwritten();
+  stateFileErrorsBefore_ = ledger_.saveErrors();
   log_->info("statistics cleared");
 }
 
@@ -68,6 +69,7 @@ DaemonCounters Daemon::counters() const {
   auto groups = syncGroups_.notifyReports();
   out.notifies.insert(out.notifies.end(), groups.begin(), groups.end());
   out.refusedScripts = refusedScripts();
+  out.stateFileErrors = ledger_.saveErrors() - stateFileErrorsBefore_;
   return out;
 }
 

@@ -300,6 +300,14 @@ void refusedFamily(Writer& w, const std::vector<RefusedScriptReport>& refused) {
   }
 }
 
+void stateFileFamily(Writer& w, std::uint64_t errors) {
+  constexpr std::string_view name = "vipd_state_file_errors_total";
+  w.family(name, "counter",
+           "Failed writes of the state file: what vipd installed meanwhile may be left behind "
+           "if it is killed.");
+  w.sample(name, "", static_cast<double>(errors));
+}
+
 }  // namespace
 
 std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instances,
@@ -314,6 +322,7 @@ std::string prometheusText(const std::vector<std::unique_ptr<Instance>>& instanc
   scriptFamilies(w, daemon.scripts);
   notifyFamilies(w, daemon.notifies);
   refusedFamily(w, daemon.refusedScripts);
+  stateFileFamily(w, daemon.stateFileErrors);
   return w.take();
 }
 

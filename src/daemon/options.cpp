@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <sstream>
+#include <string_view>
 
 namespace vipd::daemon {
 
@@ -34,6 +35,13 @@ std::optional<int> parseLogFacility(const std::string& text) {
     return kLocalFacilities[digit[0] - '0'];
   }
   return std::nullopt;
+}
+
+std::string stateFileFor(const std::string& pidFile) {
+  constexpr std::string_view kPid = ".pid";
+  const bool endsInPid = pidFile.size() > kPid.size() &&
+                         pidFile.compare(pidFile.size() - kPid.size(), kPid.size(), kPid) == 0;
+  return (endsInPid ? pidFile.substr(0, pidFile.size() - kPid.size()) : pidFile) + ".state";
 }
 
 LogTargets logTargets(const Options& options) {
@@ -68,6 +76,11 @@ Options parseOptions(std::span<const char* const> argv) {
        "trace, debug, info (default), warn, error, critical, off")
     ("pid-file,p", po::value(&opts.pidFile)->value_name("FILE"),
        "PID file (default /run/vipd/vipd.pid)")
+    ("state-file", po::value(&opts.stateFile)->value_name("PATH"),
+       "where vipd records what it installs, to remove it after a crash (default: the "
+       "pid file's path with .state for .pid, /run/vipd/vipd.state; 'none': no file)")
+    ("cleanup", "remove what a killed vipd left behind (what the state file records, and "
+       "the configured addresses, routes, rules and VMACs found present) and exit")
     ("control-socket", po::value(&opts.controlSocket)->value_name("PATH"),
        "vipctl's control socket (default /run/vipd/vipd.sock; 'none': no socket)")
     ("metrics-file", po::value(&opts.metricsFile)->value_name("PATH"),
@@ -111,6 +124,8 @@ Options parseOptions(std::span<const char* const> argv) {
   }
   if (opts.dumpDir.empty()) throw UsageError("--dump-dir needs a directory");
   if (opts.controlSocket == "none") opts.controlSocket.clear();
+  if (vm.count("state-file") == 0) opts.stateFile = stateFileFor(opts.pidFile);
+  if (opts.stateFile == "none") opts.stateFile.clear();
   if (!(metricsInterval >= 0.1 && metricsInterval <= 3600)) {
     throw UsageError("invalid --metrics-interval: expected 0.1 to 3600 seconds");
   }
@@ -132,6 +147,8 @@ Options parseOptions(std::span<const char* const> argv) {
     opts.action = Options::Action::ConfigTest;
   } else if (vm.count("dump-config")) {
     opts.action = Options::Action::DumpConfig;
+  } else if (vm.count("cleanup")) {
+    opts.action = Options::Action::Cleanup;
   }
   return opts;
 }

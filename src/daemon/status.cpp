@@ -271,6 +271,7 @@ nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& insta
   return {{"instances", list},
           {"unattributed_drops", dropsByReasonJson(daemon.unattributedDrops)},
           {"log_lines_overwritten", daemon.logLinesOverwritten},
+          {"state_file_errors", daemon.stateFileErrors},
           {"scripts", listJson(daemon.scripts, scriptJson)},
           {"notifies", listJson(daemon.notifies, notifyJson)},
           {"refused_scripts", listJson(daemon.refusedScripts, refusedScriptJson)}};

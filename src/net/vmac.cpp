@@ -55,14 +55,21 @@ NetlinkResult<int> VmacManager::acquire(const VmacSpec& spec) {
   }
   auto existing = kernel_.find(spec.name);
   if (!existing) return existing.error();
+  const VmacStep step = planVmac(existing.value(), spec);
+  if (step == VmacStep::Refuse) {
+    netlinkLog()->error(
+        "vmac refused name={} reason=\"an interface of that name exists and is "
+        "not a macvlan\"",
+        spec.name);
+    return std::error_code(EEXIST, std::system_category());
+  }
+  // Recorded before the kernel has it: a crash in between leaves a record
+  // of something absent, never a macvlan nobody knows of.
+  if (recorder_ != nullptr) recorder_->owning(spec);
   int ifindex = 0;
-  switch (planVmac(existing.value(), spec)) {
+  switch (step) {
     case VmacStep::Refuse:
-      netlinkLog()->error(
-          "vmac refused name={} reason=\"an interface of that name exists and is "
-          "not a macvlan\"",
-          spec.name);
-      return std::error_code(EEXIST, std::system_category());
+      break;  // handled above
     case VmacStep::Reuse:
       ifindex = existing.value()->ifindex;
       netlinkLog()->info("vmac reused name={} ifindex={} base={} reason=\"left by an earlier run\"",
@@ -71,11 +78,11 @@ NetlinkResult<int> VmacManager::acquire(const VmacSpec& spec) {
     case VmacStep::Replace:
       netlinkLog()->info("vmac replaced name={} base={} reason=\"other interface, MAC or mode\"",
                          spec.name, spec.baseName);
-      if (auto error = kernel_.remove(existing.value()->ifindex)) return error;
+      if (auto error = kernel_.remove(existing.value()->ifindex)) return notMade(spec, error);
       [[fallthrough]];
     case VmacStep::Create: {
       auto created = kernel_.create(spec);
-      if (!created) return created.error();
+      if (!created) return notMade(spec, created.error());
       ifindex = created.value();
       netlinkLog()->info("vmac created name={} ifindex={} base={} mac={}", spec.name, ifindex,
                          spec.baseName, toString(spec.mac));
@@ -88,6 +95,11 @@ NetlinkResult<int> VmacManager::acquire(const VmacSpec& spec) {
     return error;
   }
   return ifindex;
+}
+
+std::error_code VmacManager::notMade(const VmacSpec& spec, std::error_code error) {
+  if (recorder_ != nullptr) recorder_->released(spec, 0);
+  return error;
 }
 
 // Order as keepalived: sysctls and addrgenmode first, then up, so the
@@ -121,7 +133,7 @@ std::error_code VmacManager::holdBase(const VmacSpec& spec) {
     saved.value = before.value();
     base.saved.push_back(saved);
     if (before.value() == s.value) continue;
-    if (auto error = kernel_.writeSysctl(s)) return error;
+    if (auto error = change(s, before.value())) return error;
     netlinkLog()->info("sysctl set path={} value={} was={}", sysctlPath(s), s.value, saved.value);
   }
   return {};
@@ -134,6 +146,8 @@ void VmacManager::dropBase(const VmacSpec& spec) {
     if (auto error = kernel_.writeSysctl(s)) {
       netlinkLog()->warn("sysctl restore failed path={} value={} error=\"{}\"", sysctlPath(s),
                          s.value, error.message());
+    } else {
+      restored(s);
     }
   }
   bases_.erase(it);
@@ -150,6 +164,7 @@ void VmacManager::release(const std::string& nameRef) {
     netlinkLog()->warn("vmac remove failed name={} error=\"{}\"", name, error.message());
   } else {
     netlinkLog()->info("vmac removed name={} ifindex={}", name, owned.ifindex);
+    if (recorder_ != nullptr) recorder_->released(owned.spec, owned.ifindex);
   }
   if (owned.holdsBase) dropBase(owned.spec);
   if (owned.countsIpv4 && --ipv4Vmacs_ == 0) restoreRpFilter();
@@ -170,10 +185,10 @@ std::error_code VmacManager::clearRpFilter() {
     Sysctl s{util::Family::V4, name, "rp_filter", state.all};
     auto before = kernel_.readSysctl(s);
     if (!before || before.value() >= state.all) continue;
-    if (auto error = kernel_.writeSysctl(s)) return error;
+    if (auto error = change(s, before.value())) return error;
     state.raised.push_back({util::Family::V4, name, "rp_filter", before.value()});
   }
-  if (auto error = kernel_.writeSysctl(all)) return error;
+  if (auto error = change(all, state.all)) return error;
   netlinkLog()->info(
       "sysctl set path={} value=0 was={} raised={} reason=\"rp_filter=0 on the "
       "VMACs (as keepalived)\"",
@@ -189,10 +204,24 @@ void VmacManager::restoreRpFilter() {
   rpFilter_.reset();
   Sysctl all{util::Family::V4, "all", "rp_filter", state.all};
   if (auto now = kernel_.readSysctl(all); now && now.value() == 0) kernel_.writeSysctl(all);
+  // Put back or someone else's now: no longer ours either way.
+  restored(all);
   for (const Sysctl& s : state.raised) {
     auto now = kernel_.readSysctl(s);  // fails for an interface gone meanwhile
     if (now && now.value() == state.all) kernel_.writeSysctl(s);
+    restored(s);
   }
+}
+
+std::error_code VmacManager::change(const Sysctl& setting, int before) {
+  if (recorder_ != nullptr) recorder_->changing(setting, before);
+  auto error = kernel_.writeSysctl(setting);
+  if (error) restored(setting);  // unchanged
+  return error;
+}
+
+void VmacManager::restored(const Sysctl& setting) {
+  if (recorder_ != nullptr) recorder_->restored(setting);
 }
 
 void VmacManager::releaseUnused(const std::set<std::string>& used) {

@@ -201,6 +201,10 @@ TEST_F(VmacTest, AfterSigkillTheLeftoverVmacIsReusedAndRemovedOnStop) {
   lab_->signal(c1_, SIGTERM);
   ASSERT_TRUE(lab_->waitExit(c1_, 10s));
   EXPECT_FALSE(hasVmac(*h1_));
+  // The killed run's arp_ignore=1 was put back from the state file before
+  // the new run set it again, so this one's stop restores the original.
+  EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/eth0/arp_ignore"), "0\n");
+  EXPECT_EQ(sysctl(*h1_, "/proc/sys/net/ipv4/conf/eth0/arp_filter"), "0\n");
 }
 
 TEST_F(VmacTest, Ipv6VipAndNeighbourAdvertsUseTheVmac) {

@@ -34,6 +34,7 @@ using CapabilityNeeds = std::map<Capability, std::string>;
 struct DaemonFiles {
   std::string configFile;   ///< read again on every reload
   std::string metricsFile;  ///< --metrics-file, rewritten periodically; empty: none
+  std::string stateFile;    ///< --state-file, rewritten as VIPs come and go; empty: none
 };
 
 /// What the daemon needs after start to run `config`, as root (uid 0, gid 0)
@@ -48,7 +49,8 @@ struct DaemonFiles {
 ///    start is reachable for root only by overriding the permission bits
 ///    (owner root: the owner bits; group root: the group bits; else the
 ///    others'; ACLs are not read): a tracked file or the config read, the
-///    metrics file's directory written, a root script read and executed.
+///    metrics and state files' directories written, a root script read and
+///    executed.
 /// A file that does not exist yet is judged by its directory.
 /// NOTE: pure apart from the lookups (tests pass fakes).
 CapabilityNeeds neededCapabilities(const config::Config& config, const DaemonFiles& files,

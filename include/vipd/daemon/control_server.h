@@ -15,6 +15,10 @@
 
 namespace vipd::daemon {
 
+/// True when a process accepts connections on the socket at `path`: a vipd
+/// runs there (a socket file left by a crash refuses them).
+bool controlSocketAnswers(const std::string& path);
+
 /// The control socket: an AF_UNIX stream socket (default
 /// /run/vipd/vipd.sock, mode 0600) served from the event loop. Each
 /// connection carries one request (ended by a newline or the client's

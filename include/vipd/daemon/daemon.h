@@ -13,11 +13,13 @@
 #include "vipd/daemon/daemon_counters.h"
 #include "vipd/daemon/event_loop.h"
 #include "vipd/daemon/file_watch.h"
+#include "vipd/daemon/install_ledger.h"
 #include "vipd/daemon/instance.h"
 #include "vipd/daemon/link_watch.h"
 #include "vipd/daemon/loop_prober.h"
 #include "vipd/daemon/pending_instances.h"
 #include "vipd/daemon/process_watch.h"
+#include "vipd/daemon/recording_managers.h"
 #include "vipd/daemon/reload_plan.h"
 #include "vipd/daemon/script_checks.h"
 #include "vipd/daemon/static_addresses.h"
@@ -46,13 +48,17 @@ namespace vipd::daemon {
 /// instance it creates; the loop must outlive it.
 class Daemon {
  public:
-  Daemon(config::Config config, EventLoop& loop);
+  /// `stateFile`: where what the daemon installs is recorded (InstallLedger);
+  /// empty: nowhere.
+  Daemon(config::Config config, EventLoop& loop, std::string stateFile = {});
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  /// Resolves interfaces, opens sockets, cleans up stale VIPs, adds the
-  /// static addresses, installs static_routes / static_rules and starts every
+  /// Removes what the state file says a previous run left behind (but the
+  /// VMACs and static entries this configuration keeps), resolves
+  /// interfaces, opens sockets, cleans up stale VIPs, adds the static
+  /// addresses, installs static_routes / static_rules and starts every
   /// instance. Throws std::runtime_error naming the instance on any setup
   /// failure (nothing has been started then).
   void start();
@@ -127,6 +133,10 @@ class Daemon {
   ResolvedInterface onVmac(const config::VrrpInstance& instance, ResolvedInterface base);
   /// Deletes the VMACs no instance of config_ names (after a reload).
   void pruneVmacs();
+  /// start(): removes what the state file records, except what config_
+  /// installs again at once (keptAtStart()); the ledger starts with what
+  /// could not be removed.
+  void cleanUpPreviousRun();
   Prepared prepare(const config::VrrpInstance& instance, const config::GlobalDefs& global);
   /// prepare() for every instance a reload creates or updates; nullopt
   /// (logged) if any cannot be resolved.
@@ -229,18 +239,26 @@ class Daemon {
   /// Notifiers of instances that are gone, kept until their scripts have run.
   std::vector<std::unique_ptr<notify::Notifier>> retiredNotifiers_;
   std::shared_ptr<spdlog::logger> log_;
-  net::NetlinkAddressManager addresses_;
+  /// What the daemon installed; declared before every manager that records
+  /// in it, so it outlives them (the VMACs are deleted, and forgotten, last).
+  StateFile stateFile_;
+  InstallLedger ledger_;
+  net::NetlinkAddressManager kernelAddresses_;
+  /// Every address the daemon adds goes through this one, which records it.
+  RecordingAddressManager addresses_{kernelAddresses_, ledger_};
   /// Instances waiting for their interface or address; uses addresses_.
   PendingInstances pending_;
   /// static_ipaddress: after addresses_, which it uses.
   StaticAddresses statics_;
   /// virtual_routes / virtual_rules of every instance, and the static ones.
-  net::NetlinkRouteManager routes_;
+  net::NetlinkRouteManager kernelRoutes_;
+  RecordingRouteManager routes_{kernelRoutes_, ledger_};
   StaticRoutes staticRoutes_;
   // Declared before the instances and sockets: destroyed after them, so the
   // VMACs go last.
   net::NetlinkVmacKernel vmacKernel_;
-  net::VmacManager vmacs_{vmacKernel_};
+  LedgerVmacRecorder vmacRecorder_{ledger_};
+  net::VmacManager vmacs_{vmacKernel_, &vmacRecorder_};
   std::unique_ptr<net::NetlinkMonitor> monitor_;
   /// Timers dispatched this late mean the process did not run meanwhile.
   static constexpr auto kLoopStallThreshold = std::chrono::milliseconds(500);
@@ -257,6 +275,8 @@ class Daemon {
   UnattributedDrops unattributed_;
   /// logLinesOverwritten() at the last clearStats() (spdlog cannot reset it).
   std::uint64_t logLinesOverwrittenBefore_ = 0;
+  /// ledger_.saveErrors() at the last clearStats().
+  std::uint64_t stateFileErrorsBefore_ = 0;
 };
 
 }  // namespace vipd::daemon

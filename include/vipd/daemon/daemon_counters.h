@@ -63,6 +63,9 @@ struct DaemonCounters {
   std::vector<NotifyReport> notifies{};
   /// Scripts that do not run, and why (also in `vipctl status`).
   std::vector<RefusedScriptReport> refusedScripts{};
+  /// Writes of the state file that failed (InstallLedger): what was
+  /// installed meanwhile may be left behind if the daemon is killed.
+  std::uint64_t stateFileErrors = 0;
 };
 
 }  // namespace vipd::daemon

@@ -17,7 +17,9 @@ struct Options {
   /// DumpConfig: print the effective configuration (vipd only; keepalived has
   /// no such option, so it has no short letter).
   /// Signum: print the number of keepalived's signal function `signalName`.
-  enum class Action { Run, ConfigTest, DumpConfig, Help, Version, Signum };
+  /// Cleanup: remove what a killed vipd left behind (the state file's
+  /// records and the configured addresses, routes, rules and VMACs), then exit.
+  enum class Action { Run, ConfigTest, DumpConfig, Help, Version, Signum, Cleanup };
 
   Action action = Action::Run;
   std::string configFile = "/etc/vipd/vipd.conf";
@@ -28,6 +30,9 @@ struct Options {
   std::optional<int> syslogFacility;
   spdlog::level::level_enum logLevel = spdlog::level::info;
   std::string pidFile = "/run/vipd/vipd.pid";
+  /// What vipd has installed, for the cleanup after a crash (InstallLedger);
+  /// stateFileFor(pidFile) unless --state-file; empty: none.
+  std::string stateFile = "/run/vipd/vipd.state";
   /// keepalived's -i: selects `@id` lines; empty = the host name's first label.
   std::string configId;
   /// Unknown and unsupported keywords are errors, not warnings.
@@ -55,6 +60,11 @@ LogTargets logTargets(const Options& options);
 /// keepalived's -S values: 0-7 (LOG_LOCAL0..7), local0-local7, user, daemon.
 /// nullopt for anything else.
 std::optional<int> parseLogFacility(const std::string& text);
+
+/// The state file that goes with a pid file: its path with ".state" for
+/// ".pid" (or added), so /run/vipd/vipd.pid gives /run/vipd/vipd.state and
+/// two vipd with their own pid files never share one.
+std::string stateFileFor(const std::string& pidFile);
 
 /// A command line that cannot be run: unknown option, bad value.
 class UsageError : public std::runtime_error {

@@ -42,8 +42,8 @@ nlohmann::json statusDocument(const std::vector<std::unique_ptr<Instance>>& inst
                               const std::vector<PendingView>& pending = {},
                               const std::vector<RefusedScriptReport>& refused = {});
 /// {"instances": [instanceStats…], "unattributed_drops": {reason: count…},
-/// "log_lines_overwritten": N, "scripts": [scriptJson…], "notifies":
-/// [notifyJson…], "refused_scripts": [refusedScriptJson…]}: the instances in
+/// "log_lines_overwritten": N, "state_file_errors": N, "scripts": [scriptJson…],
+/// "notifies": [notifyJson…], "refused_scripts": [refusedScriptJson…]}: the instances in
 /// configuration order, then the daemon's own counters (DaemonCounters),
 /// every drop reason.
 nlohmann::json statsDocument(const std::vector<std::unique_ptr<Instance>>& instances,

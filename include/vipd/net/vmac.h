@@ -142,16 +142,38 @@ class NetlinkVmacKernel final : public VmacKernel {
   std::unique_ptr<Socket> socket_;
 };
 
+/// Hears of every macvlan VmacManager takes on and of every one it deleted,
+/// and of the sysctls it changes and puts back, so that the daemon can keep
+/// a record that survives a crash (daemon::InstallLedger).
+class VmacRecorder {
+ public:
+  virtual ~VmacRecorder() = default;
+  /// Before the manager creates, replaces or adopts the macvlan `spec`.
+  virtual void owning(const VmacSpec& spec) = 0;
+  /// The macvlan is gone (deleted, or never made: its creation failed);
+  /// `ifindex`: the one it had (0 if none), whose addresses went with it.
+  virtual void released(const VmacSpec& spec, int ifindex) = 0;
+  /// Before the manager writes `setting` over the value `before`: the
+  /// sysctls of the interface under a VMAC and the rp_filter ones (not the
+  /// macvlan's own, which go with it).
+  virtual void changing(const Sysctl& setting, int before) = 0;
+  /// The sysctl of `setting`'s name is no longer the manager's to put back:
+  /// it was (or the write failed, or someone else has changed it since).
+  virtual void restored(const Sysctl& setting) = 0;
+};
+
 /// Owns the daemon's VMACs: creates (or adopts) each, sets the sysctls and
 /// brings it up; on release deletes it and, when the last VMAC on an
 /// interface goes, restores that interface's sysctls (keepalived counts them
 /// the same way: reset_arp_config). Adopted leftovers are deleted on release
 /// like created ones.
 ///
-/// NOTE: holds the VmacKernel by reference; event-loop thread only.
+/// NOTE: holds the VmacKernel (and the recorder, if any) by reference;
+/// event-loop thread only.
 class VmacManager {
  public:
-  explicit VmacManager(VmacKernel& kernel) : kernel_(kernel) {}
+  explicit VmacManager(VmacKernel& kernel, VmacRecorder* recorder = nullptr)
+      : kernel_(kernel), recorder_(recorder) {}
   ~VmacManager() { releaseAll(); }
   VmacManager(const VmacManager&) = delete;
   VmacManager& operator=(const VmacManager&) = delete;
@@ -188,13 +210,19 @@ class VmacManager {
     std::vector<Sysctl> raised;
   };
 
+  /// Acquiring `spec` failed before a macvlan existed: tells the recorder, returns `error`.
+  std::error_code notMade(const VmacSpec& spec, std::error_code error);
   std::error_code configure(const VmacSpec& spec, int ifindex);
   std::error_code clearRpFilter();
+  /// Writes `setting` over `before`, telling the recorder first.
+  std::error_code change(const Sysctl& setting, int before);
+  void restored(const Sysctl& setting);
   void restoreRpFilter();
   std::error_code holdBase(const VmacSpec& spec);
   void dropBase(const VmacSpec& spec);
 
   VmacKernel& kernel_;
+  VmacRecorder* recorder_;
   std::map<std::string, Owned> owned_;
   std::map<std::string, Base> bases_;
   std::optional<RpFilter> rpFilter_;

@@ -463,6 +463,16 @@ TEST(FormatStatusTest, RefusedScriptsFollowTheTable) {
       << "nothing refused, nothing said";
 }
 
+TEST(FormatStatsTest, StateFileErrorsComeLast) {
+  const json doc = asReceived({{"instances", {stats()}},
+                               {"unattributed_drops", {{"bad_checksum", 0}}},
+                               {"log_lines_overwritten", 0},
+                               {"state_file_errors", 2}});
+  const auto lines = linesOf(formatStats(doc));
+  ASSERT_EQ(lines.size(), 9u);
+  EXPECT_EQ(lines[8], "state file errors: 2");
+}
+
 TEST(FormatStatsTest, NoInstancesSaysSo) {
   EXPECT_EQ(formatStats(json{{"instances", json::array()}}), "no instances\n");
   EXPECT_EQ(formatStats(json::object()), "no instances\n");

@@ -49,7 +49,7 @@ class CapabilitiesTest : public ::testing::Test {
   fakes::FakeFileLookup files_;
   fakes::FakeAccountLookup accounts_;
   config::Config config_;
-  DaemonFiles daemonFiles_{"/etc/vipd/vipd.conf", ""};
+  DaemonFiles daemonFiles_{"/etc/vipd/vipd.conf", "", ""};
 };
 
 TEST_F(CapabilitiesTest, RootScriptsNeedOnlyTheNetworkCapabilities) {
@@ -206,6 +206,14 @@ TEST_F(CapabilitiesTest, MetricsFileInADirectoryOfAnotherUserNeedsDacOverride) {
             "root by its permission bits");
   files_.dir("/var/lib/textfiles", 0775, 110, 0);  // group root may write
   EXPECT_EQ(keys(needs()), kNetworkOnly);
+}
+
+TEST_F(CapabilitiesTest, AStateFileInADirectoryOfAnotherUserNeedsDacOverride) {
+  files_.dir("/run").dir("/run/vipd", 0750);
+  daemonFiles_.stateFile = "/run/vipd/vipd.state";
+  EXPECT_EQ(keys(needs()), kNetworkOnly) << "/run/vipd as the unit makes it";
+  files_.dir("/run/vipd", 0755, 110, 118);
+  EXPECT_THAT(needs().at(C::DacOverride), HasSubstr("--state-file /run/vipd/vipd.state"));
 }
 
 TEST_F(CapabilitiesTest, AConfigRootCannotReadNeedsDacReadSearch) {

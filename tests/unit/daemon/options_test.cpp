@@ -120,5 +120,25 @@ TEST(OptionsTest, DumpDirDefaultsToTmp) {
   EXPECT_THROW(parseArgs({"--dump-dir="}), UsageError);
 }
 
+TEST(OptionsTest, TheStateFileGoesWithThePidFile) {
+  EXPECT_EQ(parseArgs({}).stateFile, "/run/vipd/vipd.state");
+  EXPECT_EQ(parseArgs({"-p", "/run/vipd/lb2.pid"}).stateFile, "/run/vipd/lb2.state")
+      << "a second vipd with its own pid file has its own state file";
+  EXPECT_EQ(parseArgs({"-p", "/tmp/lab/h1"}).stateFile, "/tmp/lab/h1.state");
+  EXPECT_EQ(parseArgs({"-p", "/run/x.pid", "--state-file", "/run/y"}).stateFile, "/run/y");
+  EXPECT_EQ(parseArgs({"--state-file", "none"}).stateFile, "");
+  EXPECT_EQ(stateFileFor(".pid"), ".pid.state") << "a name is left, not an empty one";
+}
+
+TEST(OptionsTest, CleanupIsAnAction) {
+  auto o = parseArgs({"--cleanup", "-f", "/tmp/k.conf"});
+  EXPECT_EQ(o.action, Options::Action::Cleanup);
+  EXPECT_EQ(o.configFile, "/tmp/k.conf");
+  EXPECT_NE(o.helpText.find("--cleanup"), std::string::npos);
+  EXPECT_EQ(parseArgs({"--cleanup", "--help"}).action, Options::Action::Help);
+  EXPECT_EQ(parseArgs({"--cleanup", "-t"}).action, Options::Action::ConfigTest)
+      << "-t only reads: it wins over a command that changes the host";
+}
+
 }  // namespace
 }  // namespace vipd::daemon

@@ -211,6 +211,7 @@ TEST_F(StatusTest, EmptyDocumentHasAnEmptyList) {
   ASSERT_TRUE(stats["unattributed_drops"].is_object());
   for (const auto& [reason, n] : stats["unattributed_drops"].items()) EXPECT_EQ(n, 0) << reason;
   EXPECT_EQ(stats["log_lines_overwritten"], 0);
+  EXPECT_EQ(stats["state_file_errors"], 0);
 }
 
 TEST_F(StatusTest, StatsCarryTheUnattributedDropsByReason) {
@@ -218,7 +219,9 @@ TEST_F(StatusTest, StatsCarryTheUnattributedDropsByReason) {
   DropCounts unattributed{};
   unattributed[static_cast<std::size_t>(proto::DropReason::Truncated)] = 3;
   unattributed[static_cast<std::size_t>(proto::DropReason::VridMismatch)] = 40;
-  const json doc = statsDocument(h_.instances, {unattributed, 7}, h_.clock.now());
+  DaemonCounters counters{unattributed, 7};
+  counters.stateFileErrors = 2;
+  const json doc = statsDocument(h_.instances, counters, h_.clock.now());
   ASSERT_EQ(doc["instances"].size(), 1u);
   const json drops = doc["unattributed_drops"];
   EXPECT_EQ(drops.size(), kDropReasonCount) << "one counter per reason, zero or not";
@@ -227,6 +230,7 @@ TEST_F(StatusTest, StatsCarryTheUnattributedDropsByReason) {
   EXPECT_EQ(drops["bad_checksum"], 0);
   EXPECT_EQ(doc["instances"][0]["drops"]["truncated"], 0) << "not the instance's";
   EXPECT_EQ(doc["log_lines_overwritten"], 7);
+  EXPECT_EQ(doc["state_file_errors"], 2);
 }
 
 // A script that does not run is listed with why and who runs without it

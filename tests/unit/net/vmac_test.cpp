@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "fakes/fake_vmac_kernel.h"
+
 namespace vipd::net {
 namespace {
 
@@ -26,58 +28,7 @@ VmacSpec spec(const std::string& name = "vrrp.51", Family family = Family::V4) {
   return s;
 }
 
-/// Keeps links and sysctls in memory; records the calls in order.
-class FakeVmacKernel final : public VmacKernel {
- public:
-  std::map<std::string, ExistingLink> links;
-  std::map<std::string, int> sysctls;  // by sysctlPath
-  std::vector<std::string> calls;
-  std::optional<std::string> failOn;
-
-  NetlinkResult<std::optional<ExistingLink>> find(const std::string& name) override {
-    auto it = links.find(name);
-    if (it == links.end()) return std::optional<ExistingLink>();
-    return std::optional<ExistingLink>(it->second);
-  }
-  NetlinkResult<int> create(const VmacSpec& s) override {
-    calls.push_back("create " + s.name);
-    if (failOn == "create") return std::error_code(EPERM, std::system_category());
-    ExistingLink l{nextIndex_++, true, s.baseIfindex, s.mac, true};
-    links[s.name] = l;
-    return l.ifindex;
-  }
-  std::error_code remove(int ifindex) override {
-    calls.push_back("remove " + std::to_string(ifindex));
-    std::erase_if(links, [&](const auto& kv) { return kv.second.ifindex == ifindex; });
-    return {};
-  }
-  std::error_code disableAddressGeneration(int ifindex) override {
-    calls.push_back("addrgenmode none " + std::to_string(ifindex));
-    return {};
-  }
-  std::error_code setUp(int ifindex) override {
-    calls.push_back("up " + std::to_string(ifindex));
-    if (failOn == "up") return std::error_code(EIO, std::system_category());
-    return {};
-  }
-  NetlinkResult<int> readSysctl(const Sysctl& s) override {
-    auto it = sysctls.find(sysctlPath(s));
-    return it == sysctls.end() ? 0 : it->second;
-  }
-  std::error_code writeSysctl(const Sysctl& s) override {
-    calls.push_back(sysctlPath(s) + "=" + std::to_string(s.value));
-    sysctls[sysctlPath(s)] = s.value;
-    return {};
-  }
-  NetlinkResult<std::vector<std::string>> ipv4Interfaces() override {
-    std::vector<std::string> out{"lo", "eth0"};
-    for (const auto& [name, link] : links) out.push_back(name);
-    return out;
-  }
-
- private:
-  int nextIndex_ = 10;
-};
+using fakes::FakeVmacKernel;
 
 TEST(VmacTest, MacIsRfc5798VirtualRouterMacPerFamily) {
   EXPECT_EQ(virtualRouterMac(51, Family::V4), (MacAddress{0x00, 0x00, 0x5e, 0x00, 0x01, 51}));
