@@ -86,7 +86,16 @@ bool Daemon::reload(config::Config next) {
       // What ran goes; the new settings wait for the host. Should the host
       // have caught up meanwhile, retryPending() below starts it.
       if (!p.runningName.empty()) destroy(p.runningName);
-      if (pending_.ready(*p.config, loop_.now())) pending_.hold(name, *p.wait, loop_.now());
+      // A host query that fails here must not escape half-way through the reload (instances
+      // already destroyed): the instance waits, and retryPending() asks again.
+      bool ready = false;
+      try {
+        ready = pending_.ready(*p.config, loop_.now());
+      } catch (const std::exception& e) {
+        log_->warn("({}) pending: cannot check the host: {}", name, e.what());
+        ready = true;
+      }
+      if (ready) pending_.hold(name, *p.wait, loop_.now());
       continue;
     }
     Instance* running = p.runningName.empty() ? nullptr : find(p.runningName);

@@ -28,10 +28,14 @@ IncompatiblePeers::Report IncompatiblePeers::dropped(const util::IpAddress& peer
   it->lastHeard = now;
   it->hold = hold;
   ++tracked.unreported;
-  // A changed difference (the peer reloaded into another mismatch) is news: log it at once.
+  // A changed difference (the peer reloaded into another mismatch) is news: logged without
+  // waiting for the interval, but at most once a second, or a sender varying every packet
+  // would get a line per packet.
   const bool changed = it->difference != difference;
   if (changed) it->difference = std::move(difference);
-  if (!changed && now - tracked.lastLine < logInterval_) return {};
+  const auto gap =
+      changed ? std::min<Clock::duration>(kChangedLineGap, logInterval_) : logInterval_;
+  if (now - tracked.lastLine < gap) return {};
   Report report{true, false, tracked.unreported};
   tracked.lastLine = now;
   tracked.unreported = 0;

@@ -109,8 +109,13 @@ void Instance::shutdown(bool deleted) {
   dispatch(core::Shutdown{});
 }
 
+// The socket and announcer were made for the interface indexes at set-up: a reload that finds
+// the interface re-created (another index) must restart the instance on the new one.
 bool Instance::canReconfigure(const InstanceSettings& next) const {
-  return router_.canReconfigure(next.router);
+  const auto& was = settings_.interface;
+  const auto& now = next.interface;
+  return router_.canReconfigure(next.router) && was.ifindex == now.ifindex &&
+         was.advertIfindex == now.advertIfindex && was.baseIfindex == now.baseIfindex;
 }
 
 void Instance::reconfigure(InstanceSettings next, std::optional<track::InstanceTracking> tracking) {
@@ -121,6 +126,8 @@ void Instance::reconfigure(InstanceSettings next, std::optional<track::InstanceT
   const auto routesBefore = std::move(settings_.routes);
   const auto rulesBefore = std::move(settings_.rules);
   settings_ = std::move(next);
+  // What we expect of adverts may have changed: a peer is judged again by its next advert.
+  incompatible_.clear();
   router_.reconfigure(settings_.router);
   if (vipsInstalled_) {
     // Rules and routes that go are removed before the VIPs they may use.

@@ -65,11 +65,17 @@ std::optional<proto::ChecksumForm> Instance::checksumFormFor(
 }
 
 void Instance::learnChecksumForm(const util::IpAddress& from, proto::ChecksumForm form) {
-  if (!peerChecksums_.heard(from, form, deps_.scheduler.now())) return;
+  const auto now = deps_.scheduler.now();
+  if (!peerChecksums_.heard(from, form, now)) return;
+  // The table is bounded, so many rotating sources each look new: at most one line a second.
+  const auto unlogged = checksumLog_.admit(0, now);
+  if (!unlogged) return;
   const auto answer = checksumFormFor(settings_.unicast ? from : settings_.destinations.front());
-  log_->info("({}) peer {} uses checksum form {}{}", settings_.name, from.toString(),
-             proto::toString(form),
-             answer ? fmt::format("; ours to it: {}", proto::toString(*answer)) : std::string());
+  log_->info(
+      "({}) peer {} uses checksum form {}{}{}", settings_.name, from.toString(),
+      proto::toString(form),
+      answer ? fmt::format("; ours to it: {}", proto::toString(*answer)) : std::string(),
+      *unlogged ? fmt::format(" ({} other peers' forms not logged)", *unlogged) : std::string());
 }
 
 void Instance::peerAgreed(const util::IpAddress& from) {

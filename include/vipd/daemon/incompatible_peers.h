@@ -51,6 +51,9 @@ class IncompatiblePeers {
     std::uint64_t sinceLastLine = 0;
   };
 
+  /// The shortest gap between two lines of one pair when its difference changed.
+  static constexpr std::chrono::seconds kChangedLineGap{1};
+
   explicit IncompatiblePeers(Clock::duration logInterval, std::size_t maxEntries = 16);
 
   /// One dropped advert from `peer`. `hold`: how long silence must last before the pair is

@@ -294,6 +294,7 @@ class Instance {
   util::LogThrottle dropLog_{kDropReasonCount, kDropLogInterval};
   IncompatiblePeers incompatible_{kDropLogInterval};
   PeerChecksums peerChecksums_;
+  util::LogThrottle checksumLog_{1, std::chrono::seconds(1)};
   std::optional<Scheduler::TimerId> incompatibleTimer_;
   TimePoint incompatibleDeadline_{};
 };

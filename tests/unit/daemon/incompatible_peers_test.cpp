@@ -55,6 +55,21 @@ TEST_F(IncompatiblePeersTest, AChangedDifferenceLogsAtOnce) {
   EXPECT_EQ(peers_.entries()[0].difference, "VIP list differs: other");
 }
 
+// A sender whose VIP list changes with every packet must not get a line per packet.
+TEST_F(IncompatiblePeersTest, ADifferenceChangingEveryPacketLogsAtMostOncePerSecond) {
+  drop();
+  int lines = 0;
+  for (int i = 0; i < 100; ++i) {
+    now_ += std::chrono::milliseconds(10);
+    if (drop(kPeer, DropReason::AddressListMismatch, "VIP list differs: " + std::to_string(i))
+            .log) {
+      ++lines;
+    }
+  }
+  EXPECT_EQ(lines, 1) << "one line in the second after the first";
+  EXPECT_EQ(peers_.entries()[0].difference, "VIP list differs: 99") << "the latest is kept";
+}
+
 TEST_F(IncompatiblePeersTest, EachPeerAndReasonIsItsOwnEntry) {
   drop();
   drop(kPeer, DropReason::IntervalMismatch, "advert interval differs: theirs 2 s, ours 1 s");

@@ -568,6 +568,19 @@ TEST_F(InstanceTest, ReconfiguredBackupInstallsNoRoute) {
 namespace vipd::daemon {
 namespace {
 
+// A reload that finds the interface re-created (another ifindex) cannot keep the socket and
+// announcer made for the old one: the instance must be restarted.
+TEST_F(InstanceTest, ANewInterfaceIndexCannotBeReconfiguredInPlace) {
+  make();
+  auto same = settingsFor(kBasic);
+  EXPECT_TRUE(instance_->canReconfigure(same));
+  auto moved = settingsFor(kBasic);
+  moved.interface.ifindex += 1;
+  moved.interface.advertIfindex += 1;
+  moved.interface.baseIfindex += 1;
+  EXPECT_FALSE(instance_->canReconfigure(moved));
+}
+
 // Issue 10 item 11: the VRRPv3/IPv4 checksum form of our adverts, fixed or learned per peer.
 class InstanceChecksumTest : public InstanceTest {
  protected:
